@@ -1,0 +1,377 @@
+"""Real SPARQL servers for kzgraph's tests, started on 127.0.0.1 by session-scoped fixtures.
+
+A pytest plugin: conftest.py registers it with ``pytest_plugins = ["tests.servers"]``.
+
+Fixtures (each yields a :class:`SparqlServer`, stopped at the end of the session):
+
+- ``oxigraph_server``: ``oxigraph serve --location DIR --bind 127.0.0.1:PORT`` (PyPI package
+  ``oxigraph``). No authentication. Default graph = the unnamed graph (not the union).
+- ``virtuoso_server``: ``virtuoso-t +foreground +configfile INI`` (Debian package
+  ``virtuoso-opensource``) with its own ``virtuoso.ini`` and a fresh database in a temp dir.
+  Reads are anonymous; writes need HTTP *digest* auth as ``dba``/``dba`` (the default of a fresh
+  database) on ``/sparql-auth`` and ``/sparql-graph-crud-auth``.
+
+A server whose program is not installed makes its tests skip locally and fail when ``CI=true``
+(:func:`unavailable`). A program that is installed but does not start always fails, with its log.
+docs/engines.md records what each server accepts and how they differ.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+
+__all__ = [
+    "SparqlServer",
+    "ci_requires_servers",
+    "free_port",
+    "oxigraph_server",
+    "run_isql",
+    "unavailable",
+    "virtuoso_server",
+]
+
+OXIGRAPH_START_TIMEOUT_S = 30.0
+VIRTUOSO_START_TIMEOUT_S = 120.0
+STOP_TIMEOUT_S = 15.0
+LOG_TAIL_CHARS = 4000
+
+
+@dataclasses.dataclass(frozen=True)
+class SparqlServer:
+    """A running SPARQL server: where to query, update and load, and how to authenticate."""
+
+    name: str
+    base_url: str
+    query_url: str  # SPARQL 1.1 Protocol query endpoint (GET ?query=, form POST query=)
+    update_url: str  # SPARQL 1.1 Protocol update endpoint (form POST update=)
+    store_url: str  # SPARQL 1.1 Graph Store Protocol endpoint (?graph=IRI or ?default)
+    version: str  # as the server names itself in its HTTP ``Server`` header
+    log_path: Path
+    username: str | None = None  # needed for update_url and store_url writes when set
+    password: str | None = None
+    auth_scheme: str | None = None  # "digest" for Virtuoso
+    isql_port: int | None = None  # Virtuoso's SQL (ODBC/isql) port
+
+    def graph_store_url(self, graph: str | None = None) -> str:
+        """The Graph Store Protocol URL of one named graph, or of the default graph."""
+        query = urllib.parse.urlencode({"graph": graph}) if graph else "default"
+        return f"{self.store_url}?{query}"
+
+    def opener(self) -> urllib.request.OpenerDirector:
+        """A urllib opener that answers this server's auth challenge (plain opener if none)."""
+        if self.username is None:
+            return urllib.request.build_opener()
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, self.base_url, self.username, self.password or "")
+        handler: urllib.request.BaseHandler
+        if self.auth_scheme == "digest":
+            handler = urllib.request.HTTPDigestAuthHandler(passwords)
+        else:
+            handler = urllib.request.HTTPBasicAuthHandler(passwords)
+        return urllib.request.build_opener(handler)
+
+    def log_tail(self) -> str:
+        return _tail(self.log_path)
+
+
+def ci_requires_servers() -> bool:
+    """True when missing servers must fail rather than skip (environment ``CI=true``)."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip the test locally; fail it under ``CI=true``, where every server must be present."""
+    if ci_requires_servers():
+        pytest.fail(f"{reason} (CI=true: servers are required, not skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on ``host`` right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def find_program(name: str, env_var: str) -> str | None:
+    """``$env_var`` if set, else ``name`` on PATH, else beside the running Python (a venv's bin)."""
+    override = os.environ.get(env_var)
+    if override:
+        return override if os.access(override, os.X_OK) else None
+    found = shutil.which(name)
+    if found:
+        return found
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else None
+
+
+def run_isql(server: SparqlServer, sql: str, *, timeout: float = 30.0) -> str:
+    """Run SQL statements on a Virtuoso server with ``isql-vt``; returns its output."""
+    isql = find_program("isql-vt", "KZGRAPH_ISQL")
+    if isql is None or server.isql_port is None:
+        unavailable("isql-vt not found (Debian package virtuoso-opensource)")
+    done = subprocess.run(
+        [isql, str(server.isql_port), server.username or "dba", server.password or "dba", f"exec={sql}"],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0 or "*** Error" in done.stdout:
+        raise RuntimeError(f"isql-vt failed ({done.returncode}): {done.stdout}{done.stderr}")
+    return done.stdout
+
+
+# --- process management --------------------------------------------------------------------
+
+
+def _tail(path: Path, chars: int = LOG_TAIL_CHARS) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError as exc:
+        return f"(no log: {exc})"
+    return text[-chars:]
+
+
+def _probe(url: str) -> str | None:
+    """The ``Server`` header if ``url`` answers 200 within a second, else None."""
+    try:
+        with urllib.request.urlopen(url, timeout=1.0) as response:
+            return response.headers.get("Server", "").strip() if response.status == 200 else None
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate, then kill after ``STOP_TIMEOUT_S``."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=STOP_TIMEOUT_S)
+
+
+@dataclasses.dataclass
+class _Started:
+    process: subprocess.Popen[bytes]
+    version: str
+    seconds: float
+
+
+def _start(
+    name: str, argv: list[str], *, cwd: Path, log_path: Path, ready_url: str, timeout: float
+) -> _Started:
+    """Start ``argv`` with output to ``log_path``; wait until ``ready_url`` answers 200."""
+    started = time.monotonic()
+    with log_path.open("ab") as log:
+        log.write(f"$ {' '.join(argv)}\n".encode())
+        log.flush()
+        process = subprocess.Popen(
+            argv, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    deadline = started + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(
+                f"{name} exited with code {process.returncode} before it was ready.\n"
+                f"log {log_path}:\n{_tail(log_path)}",
+                pytrace=False,
+            )
+        server_header = _probe(ready_url)
+        if server_header is not None:
+            return _Started(process, server_header, time.monotonic() - started)
+        time.sleep(0.1)
+    _stop(process)
+    pytest.fail(
+        f"{name} did not answer {ready_url} within {timeout:.0f} s.\nlog {log_path}:\n{_tail(log_path)}",
+        pytrace=False,
+    )
+
+
+def _ready_url(query_url: str) -> str:
+    return f"{query_url}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
+
+
+# --- Oxigraph server -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    """Oxigraph server with an on-disk store in a temp dir; no auth."""
+    program = find_program("oxigraph", "KZGRAPH_OXIGRAPH")
+    if program is None:
+        unavailable("oxigraph server not found (pip install oxigraph)")
+    workdir = tmp_path_factory.mktemp("oxigraph")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = workdir / "oxigraph.log"
+    started = _start(
+        "oxigraph",
+        [program, "serve", "--location", str(workdir / "store"), "--bind", f"127.0.0.1:{port}"],
+        cwd=workdir,
+        log_path=log_path,
+        ready_url=_ready_url(f"{base_url}/query"),
+        timeout=OXIGRAPH_START_TIMEOUT_S,
+    )
+    server = SparqlServer(
+        name="oxigraph",
+        base_url=base_url,
+        query_url=f"{base_url}/query",
+        update_url=f"{base_url}/update",
+        store_url=f"{base_url}/store",
+        version=started.version,
+        log_path=log_path,
+    )
+    _record_start(server, started.seconds)
+    try:
+        yield server
+    finally:
+        _stop(started.process)
+
+
+# --- Virtuoso Open Source ------------------------------------------------------------------
+
+# Small buffers: the machine is shared (2 cores) with the rest of the suite. 10,000 buffers of
+# 8 KiB are about 80 MiB; the server's resident size stays near 300 MiB.
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+DisableTcpSocket = 0
+MaxClientConnections = 8
+CheckpointInterval = 60
+O_DIRECT = 0
+CaseMode = 2
+DirsAllowed = ., {dir}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+MaxQueryMem = 256M
+ThreadsPerQuery = 2
+AsyncQueueMaxThreads = 4
+ThreadCleanupInterval = 0
+ResourcesCleanupInterval = 0
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+MaxClientConnections = 8
+ServerThreads = 8
+MaxKeepAlives = 8
+KeepAliveTimeout = 10
+DavRoot = DAV
+EnabledDavVSP = 0
+HTTPProxyEnabled = 0
+Charset = UTF-8
+EnabledGzipContent = 0
+
+[SPARQL]
+ResultSetMaxRows = 10000
+MaxQueryCostEstimationTime = 400
+MaxQueryExecutionTime = 60
+"""
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    """Virtuoso Open Source 7 with a fresh database in a temp dir; writes as dba/dba (digest)."""
+    program = find_program("virtuoso-t", "KZGRAPH_VIRTUOSO")
+    if program is None:
+        unavailable("virtuoso-t not found (Debian package virtuoso-opensource)")
+    workdir = tmp_path_factory.mktemp("virtuoso")
+    sql_port, http_port = free_port(), free_port()
+    while http_port == sql_port:
+        http_port = free_port()
+    ini = workdir / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(dir=workdir, sql_port=sql_port, http_port=http_port))
+    base_url = f"http://127.0.0.1:{http_port}"
+    log_path = workdir / "virtuoso-t.log"
+    started = _start(
+        "virtuoso",
+        [program, "+foreground", "+configfile", str(ini)],
+        cwd=workdir,
+        log_path=log_path,
+        ready_url=_ready_url(f"{base_url}/sparql"),
+        timeout=VIRTUOSO_START_TIMEOUT_S,
+    )
+    server = SparqlServer(
+        name="virtuoso",
+        base_url=base_url,
+        query_url=f"{base_url}/sparql",
+        update_url=f"{base_url}/sparql-auth",
+        store_url=f"{base_url}/sparql-graph-crud-auth",
+        version=started.version,
+        log_path=log_path,
+        username="dba",
+        password="dba",
+        auth_scheme="digest",
+        isql_port=sql_port,
+    )
+    _record_start(server, started.seconds)
+    try:
+        yield server
+    finally:
+        _stop(started.process)
+
+
+# --- reporting -----------------------------------------------------------------------------
+
+_START_SECONDS: dict[str, float] = {}
+
+
+def _record_start(server: SparqlServer, seconds: float) -> None:
+    _START_SECONDS[f"{server.name} ({server.version}) at {server.base_url}"] = seconds
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per server started: how long it took to answer."""
+    for label, seconds in _START_SECONDS.items():
+        terminalreporter.write_line(f"SPARQL server {label} ready in {seconds:.2f} s")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the log of every server a failed test used to its report."""
+    report = yield
+    if report.failed:
+        for value in getattr(item, "funcargs", {}).values():
+            if isinstance(value, SparqlServer):
+                report.sections.append((f"{value.name} server log (tail)", value.log_tail()))
+    return report
