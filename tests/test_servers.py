@@ -275,3 +275,82 @@ def test_post_sparql_query_body(server: SparqlServer) -> None:
         return
     assert server.name == "oxigraph", f"{server.name} answered {status}: {body!r}"
     assert status == 200 and json.loads(body)["boolean"] is True
+
+
+# --- the differences docs/engines.md records, kept true by tests ----------------------------------
+
+G3 = f"{EX}g3"
+G4 = f"{EX}g4"
+DUP_TRIPLE = f"<{EX}x> <{EX}dup> <{EX}y> ."
+COUNT_DUP_DEFAULT = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}dup> ?o }}"
+
+
+@pytest.fixture
+def duplicated(server: SparqlServer) -> SparqlServer:
+    """One triple stored in two named graphs, G3 and G4, and nowhere else."""
+    put_graph(server, G3, DUP_TRIPLE)
+    put_graph(server, G4, DUP_TRIPLE)
+    return server
+
+
+def test_default_graph_semantics(duplicated: SparqlServer) -> None:
+    """Oxigraph: default graph is its own (empty) graph. Virtuoso: union of all graphs, as a bag."""
+    expected = {"oxigraph": "0", "virtuoso": "2"}[duplicated.name]
+    assert select(duplicated, COUNT_DUP_DEFAULT) == [{"n": expected}]
+
+
+def test_oxigraph_union_default_graph_parameter(oxigraph_server: SparqlServer) -> None:
+    put_graph(oxigraph_server, G3, DUP_TRIPLE)
+    put_graph(oxigraph_server, G4, DUP_TRIPLE)
+    form = urllib.parse.urlencode({"query": COUNT_DUP_DEFAULT, "union-default-graph": ""})
+    status, _, body = send(
+        oxigraph_server, f"{oxigraph_server.query_url}?{form}", headers={"Accept": JSON_RESULTS}
+    )
+    assert status == 200
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "2"  # a bag: counted twice
+
+
+def test_json_literal_term_type(server: SparqlServer) -> None:
+    """Typed literals are "literal" (SPARQL 1.1) on Oxigraph, "typed-literal" (2007 note) on Virtuoso."""
+    doc = json.loads(query(server, "SELECT (COUNT(*) AS ?n) WHERE { }", via="get"))
+    term = doc["results"]["bindings"][0]["n"]
+    expected_type = {"oxigraph": "literal", "virtuoso": "typed-literal"}[server.name]
+    assert term == {
+        "type": expected_type,
+        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+        "value": "1",  # COUNT(*) over the empty pattern: one empty solution
+    }
+
+
+def test_arithmetic_and_boolean_types(server: SparqlServer) -> None:
+    """Virtuoso divides integers as integers and returns true as xsd:integer 1."""
+    doc = json.loads(query(server, "SELECT (1/2 AS ?half) (true AS ?yes) WHERE { }", via="get"))
+    row = doc["results"]["bindings"][0]
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    expected = {
+        "oxigraph": {"half": ("0.5", f"{xsd}decimal"), "yes": ("true", f"{xsd}boolean")},
+        "virtuoso": {"half": ("0", f"{xsd}integer"), "yes": ("1", f"{xsd}integer")},
+    }[server.name]
+    assert {var: (term["value"], term["datatype"]) for var, term in row.items()} == expected
+
+
+def test_tsv_keeps_language_tags(loaded: SparqlServer) -> None:
+    """SPARQL TSV writes terms in Turtle syntax; Virtuoso 7.2 drops the language tag."""
+    sparql = f"SELECT ?name WHERE {{ GRAPH <{G1}> {{ <{EX}alice> <{EX}name> ?name }} }}"
+    body = query(loaded, sparql, via="get", accept="text/tab-separated-values").decode()
+    expected = {"oxigraph": ["?name", '"Alice"@en'], "virtuoso": ['"name"', '"Alice"']}[loaded.name]
+    assert body.split() == expected
+
+
+def test_group_concat_without_separator(loaded: SparqlServer) -> None:
+    """Virtuoso 7.2 rejects GROUP_CONCAT without an explicit separator (SR183)."""
+    sparql = f"SELECT (GROUP_CONCAT(?o) AS ?all) WHERE {{ GRAPH <{G1}> {{ ?s <{EX}name> ?o }} }}"
+    form = urllib.parse.urlencode({"query": sparql})
+    status, _, body = send(loaded, f"{loaded.query_url}?{form}", headers={"Accept": JSON_RESULTS})
+    if loaded.name == "virtuoso":
+        assert status == 500 and b"SR183" in body
+    else:
+        assert status == 200
+        assert json.loads(body)["results"]["bindings"] == [
+            {"all": {"type": "literal", "value": "Alice", "xml:lang": "en"}}  # common tag kept
+        ]
