@@ -1,0 +1,30 @@
+"""kzgraph: a knowledge graph of Kazakhstan's Paris 2024 medals, queryable with SPARQL.
+
+>>> import kzgraph
+>>> kg = kzgraph.open()                                   # doctest: +SKIP
+>>> kg.query("medals", athlete="athlete/david-degtyarev")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from .api import KnowledgeGraph, open
+from .errors import (BackendError, DataError, DataSyntaxError, EndpointError, KzgraphError, QueryError,
+                     QueryParameterError, QuerySyntaxError, UnknownQueryError, UsageError)
+from .queries import NamedQuery, Param
+from .results import AskResult, GraphResult, SelectResult, format_result
+from .stats import Stats
+from .terms import IRI, BNode, LangString, TypedLiteral
+from .validate import ValidationReport, Violation
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "open", "KnowledgeGraph",
+    "NamedQuery", "Param",
+    "SelectResult", "AskResult", "GraphResult", "format_result",
+    "Stats", "ValidationReport", "Violation",
+    "IRI", "BNode", "LangString", "TypedLiteral",
+    "KzgraphError", "UsageError", "QueryError", "QuerySyntaxError", "UnknownQueryError",
+    "QueryParameterError", "DataError", "DataSyntaxError", "BackendError", "EndpointError",
+    "__version__",
+]

@@ -1,0 +1,82 @@
+"""What a backend must do, and what it loads.
+
+A backend wraps one RDF engine and is the only code that imports it; it maps the engine's errors to
+kzgraph's (``DataSyntaxError``, ``QuerySyntaxError``, ``BackendError``) and its terms to ``kzgraph.terms``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, Union
+
+from ..results import Result
+from ..terms import Value
+
+__all__ = ["Backend", "Source", "Progress", "SourceLike"]
+
+#: ``progress(done, total, label)``: called after each source is parsed.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Source:
+    """RDF to load: a file (``path``) or bytes (``data``) in a format named in ``kzgraph.formats``.
+
+    ``graph``: named graph for triples that have none (all of a Turtle file, the default graph of a TriG
+    file); ``None`` leaves them in the default graph. ``format`` defaults to the path's extension.
+    """
+
+    path: Path | None = None
+    data: bytes | None = None
+    format: str | None = None
+    graph: str | None = None
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How messages name this source: the name, else the path."""
+        return self.name or (str(self.path) if self.path is not None else "<data>")
+
+    @classmethod
+    def of(cls, item: SourceLike) -> Source:
+        """A Source from a path or a Source."""
+        return item if isinstance(item, Source) else cls(path=Path(item))
+
+
+SourceLike = Union[Source, str, "os.PathLike[str]"]
+
+
+class Backend(Protocol):
+    """A store of quads that answers SPARQL."""
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
+              default_graph_as_union: bool = True) -> Result:
+        """Run a query; ``bindings`` give variables values (name without ``?`` → term)."""
+        ...
+
+    def load(self, sources: Iterable[SourceLike], *, progress: Progress | None = None) -> int:
+        """Add every source or none of them (all are parsed before any is stored); returns quads added."""
+        ...
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update."""
+        ...
+
+    def dump(self, fmt: str) -> bytes:
+        """The whole dataset; formats without named graphs get the union of all graphs."""
+        ...
+
+    def graphs(self) -> list[str]:
+        """IRIs of the named graphs, sorted."""
+        ...
+
+    def __len__(self) -> int:
+        """Number of quads."""
+        ...
+
+    def close(self) -> None:
+        """Release the store (flushing an on-disk one)."""
+        ...

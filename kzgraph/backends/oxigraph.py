@@ -1,0 +1,186 @@
+"""The embedded backend: a pyoxigraph ``Store``, in memory or on disk."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import formats
+from ..errors import BackendError, DataError, DataSyntaxError, QueryParameterError, QuerySyntaxError, UsageError
+from ..namespaces import PREFIXES
+from ..results import AskResult, GraphResult, Result, SelectResult
+from ..terms import IRI, BNode, Value, to_literal, to_python
+from . import Progress, Source, SourceLike
+
+__all__ = ["OxigraphBackend"]
+
+_RDF_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
+}
+_QUERY_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+_NOT_PROJECTED = re.compile(r"does not contains? variable \?(\w+) in its SELECT projection")
+_PARSE_LOCATION = re.compile(r"^Parser error [^:]*: ")
+
+
+def from_ox(term: object) -> Value:
+    """A pyoxigraph term as a neutral term."""
+    if isinstance(term, ox.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        return to_python(term.value, term.datatype.value, term.language)
+    return str(term)  # RDF 1.2 triple terms: shown in N-Triples syntax
+
+
+def to_ox(value: Value) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A neutral term as a pyoxigraph term; ValueError when it is not valid RDF."""
+    if isinstance(value, IRI):
+        return ox.NamedNode(value)
+    if isinstance(value, BNode):
+        return ox.BlankNode(value)
+    lex, datatype, lang = to_literal(value)
+    return ox.Literal(lex, language=lang) if lang else ox.Literal(lex, datatype=ox.NamedNode(datatype))
+
+
+def _rdf_format(name: str) -> ox.RdfFormat:
+    fmt = formats.by_name(name)
+    if fmt.kind != "rdf":
+        raise UsageError(f"format {name!r} is not an RDF format; use one of {', '.join(formats.names('rdf'))}")
+    return _RDF_FORMATS[fmt.name]
+
+
+class OxigraphBackend:
+    """A pyoxigraph store: in memory when ``path`` is None, else on disk at ``path``."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
+        except OSError as exc:
+            raise BackendError(f"cannot open the store at {self.path}: {exc}") from exc
+
+    def __repr__(self) -> str:
+        return f"<OxigraphBackend {self.path or 'in memory'}>"
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
+              default_graph_as_union: bool = True) -> Result:
+        """Run a SPARQL query; ``bindings`` are substituted as terms (never pasted into the text)."""
+        substitutions = {}
+        for name, value in (bindings or {}).items():
+            try:
+                substitutions[ox.Variable(name)] = to_ox(value)
+            except (ValueError, TypeError) as exc:
+                raise QueryParameterError(name, str(exc)) from exc
+        try:
+            raw = self._store.query(sparql, use_default_graph_as_union=default_graph_as_union,
+                                    substitutions=substitutions or None, prefixes=PREFIXES)
+            if isinstance(raw, ox.QuerySolutions):
+                columns = [v.value for v in raw.variables]
+                return SelectResult(columns, [tuple(from_ox(t) if t is not None else None for t in sol)
+                                              for sol in raw])
+            if isinstance(raw, ox.QueryBoolean):
+                return AskResult(bool(raw))
+            triples = list(raw)
+        except SyntaxError as exc:
+            raise _query_syntax_error(exc) from exc
+        except (OSError, RuntimeError) as exc:
+            unprojected = _NOT_PROJECTED.search(str(exc))
+            if unprojected:
+                raise QueryParameterError(unprojected[1], "a bound variable must be in the SELECT projection "
+                                          "(SEP-0007 substitution)") from exc
+            raise BackendError(f"query failed: {exc}") from exc
+        return GraphResult([(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples],
+                           lambda fmt: ox.serialize(triples, format=_RDF_FORMATS[fmt.name], prefixes=PREFIXES))
+
+    def load(self, sources: Iterable[SourceLike], *, progress: Progress | None = None) -> int:
+        """Parse every source, then add all quads in one transaction: all or nothing."""
+        items = [Source.of(s) for s in sources]
+        quads: list[ox.Quad] = []
+        for done, source in enumerate(items, 1):
+            quads.extend(_parse(source))
+            if progress is not None:
+                progress(done, len(items), source.label)
+        try:
+            self._store.extend(quads)
+        except OSError as exc:
+            raise BackendError(f"cannot write to the store: {exc}") from exc
+        return len(quads)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update (transactional)."""
+        try:
+            self._store.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise _query_syntax_error(exc) from exc
+        except (OSError, RuntimeError) as exc:
+            raise BackendError(f"update failed: {exc}") from exc
+
+    def dump(self, fmt: str) -> bytes:
+        """The dataset in ``fmt``; triples formats get the union of all graphs, without duplicates."""
+        rdf_format = _rdf_format(fmt)
+        try:
+            if rdf_format.supports_datasets:
+                return bytes(self._store.dump(format=rdf_format, prefixes=PREFIXES))
+            triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in self._store)
+            return bytes(ox.serialize(triples, format=rdf_format, prefixes=PREFIXES))
+        except OSError as exc:
+            raise BackendError(f"cannot read the store: {exc}") from exc
+
+    def graphs(self) -> list[str]:
+        """IRIs of the named graphs, sorted."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        """Flush an on-disk store; the backend is not to be used afterwards."""
+        if self.path is not None:
+            try:
+                self._store.flush()
+            except OSError as exc:
+                raise BackendError(f"cannot flush the store at {self.path}: {exc}") from exc
+
+
+def _query_syntax_error(exc: SyntaxError) -> QuerySyntaxError:
+    message = str(exc.msg if exc.msg else exc)
+    match = _QUERY_ERROR.match(message)
+    if match:
+        return QuerySyntaxError(match[3], line=int(match[1]), column=int(match[2]))
+    return QuerySyntaxError(message)
+
+
+def _parse(source: Source) -> list[ox.Quad]:
+    name = source.format
+    if name is None and source.path is not None:
+        guessed = formats.by_extension(source.path.suffix)
+        name = guessed.name if guessed is not None else None
+    if name is None or formats.by_name(name).kind != "rdf":
+        raise DataError(f"{source.label}: cannot tell the RDF format (use a known extension: "
+                        f"{', '.join(f.extension for f in formats.FORMATS if f.kind == 'rdf')})")
+    rdf_format = _RDF_FORMATS[formats.by_name(name).name]
+    try:
+        if source.data is not None:
+            quads = list(ox.parse(source.data, format=rdf_format, rename_blank_nodes=True))
+        elif source.path is not None:
+            quads = list(ox.parse(path=str(source.path), format=rdf_format, rename_blank_nodes=True))
+        else:
+            raise DataError(f"{source.label}: nothing to load")
+    except SyntaxError as exc:
+        line = exc.lineno if isinstance(exc.lineno, int) else None
+        column = exc.offset if isinstance(exc.offset, int) else None
+        raise DataSyntaxError(source.label, _PARSE_LOCATION.sub("", str(exc.msg)),
+                              line=line, column=column) from exc
+    except OSError as exc:
+        raise DataError(f"{source.label}: cannot read: {exc.strerror or exc}") from exc
+    if source.graph is not None:
+        graph = ox.NamedNode(source.graph)
+        quads = [ox.Quad(q.subject, q.predicate, q.object, graph) if isinstance(q.graph_name, ox.DefaultGraph)
+                 else q for q in quads]
+    return quads

@@ -1,0 +1,215 @@
+"""The ``kzgraph`` command: parses arguments, calls the library, maps errors to exit codes.
+
+Exit codes: 0 ok, 1 a check failed (validate), 2 usage or bad input (query, parameter, data file),
+3 runtime error (store, engine, I/O). Data goes to stdout; messages and progress to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__, formats
+from .api import KnowledgeGraph
+from .backends import Progress
+from .errors import DataSyntaxError, KzgraphError, QuerySyntaxError, UsageError
+from .queries import NamedQuery, parse_file, parse_text
+from .results import SelectResult, format_result
+
+__all__ = ["main", "build_parser"]
+
+TEXT_AND_RESULTS = formats.names("text", "results")
+RDF = formats.names("rdf")
+
+
+def _params(pairs: Sequence[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--param expects NAME=VALUE, got {pair!r}")
+        if name in params:
+            raise UsageError(f"--param {name} given twice")
+        params[name] = value
+    return params
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _graph(args: argparse.Namespace, progress: Progress | None = None) -> KnowledgeGraph:
+    return KnowledgeGraph(args.store, root=args.home, progress=progress)
+
+
+def _progress() -> Progress | None:
+    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress as Bar  # imported only for terminals
+
+    bar = Bar(transient=True, console=None)
+    bar.console.file = sys.stderr
+    task = bar.add_task("parsing", total=None)
+
+    def update(done: int, total: int, label: str) -> None:
+        if done == 1:
+            bar.start()
+        bar.update(task, completed=done, total=total, description=Path(label).name)
+        if done == total:
+            bar.stop()
+    return update
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    params = _params(args.param)
+    query: str | NamedQuery
+    if args.query == "-":
+        query = parse_text(sys.stdin.read(), name="stdin")
+    elif args.query.endswith(".rq") or Path(args.query).is_file():
+        query = parse_file(args.query)
+    else:
+        query = args.query
+    with _graph(args) as kg:
+        result = kg.query(query, **params)
+        fmt = args.format or ("ttl" if hasattr(result, "serialize") else "table")
+        _write(format_result(result, fmt))
+    return 0
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    kg = _graph(args)
+    rows = [(q.name, q.title, ", ".join(f"{p.name}:{p.type}{'' if p.required else '?'}" for p in q.params),
+             ", ".join(q.tags)) for q in kg.queries()]
+    _write(format_result(SelectResult(["name", "title", "params", "tags"], rows), args.format))
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    if args.store is None:
+        raise UsageError("load needs --store PATH (the on-disk store to add the files to)")
+    with _graph(args, _progress()) as kg:
+        before = len(kg.backend)
+        added = kg.load(*args.files)
+        print(f"loaded {added} quads from {len(args.files)} file(s) into {args.store} "
+              f"({len(kg.backend) - before} new)", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _graph(args) as kg:
+        data = kg.export(args.format)
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"wrote {len(data)} bytes to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    with _graph(args) as kg:
+        report = kg.validate(shacl=not args.no_shacl, checks=not args.no_checks)
+    _write(format_result(report.to_result(), args.format))
+    n = len(report.violations)
+    print("conforms" if report.conforms else f"does not conform: {n} result(s)", file=sys.stderr)
+    return 0 if report.conforms else 1
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _graph(args) as kg:
+        stats = kg.stats()
+    if args.format == "json":
+        _write(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "xml":
+        raise UsageError("stats has no xml output; use table, csv, tsv, md or json")
+    else:
+        _write(format_result(stats.kinds_result(), args.format) + "\n" +
+               format_result(stats.classes_result(), args.format))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``kzgraph`` command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS,
+                        help="on-disk pyoxigraph store (built on first use); default: in memory")
+    common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
+                        help="directory with ontology/, data/ and queries/ (default: kzgraph's own)")
+
+    parser = argparse.ArgumentParser(
+        prog="kzgraph", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="A knowledge graph of Kazakhstan at the Paris 2024 Games, queried with SPARQL.",
+        epilog="exit codes: 0 ok, 1 check failed, 2 usage or bad input, 3 runtime error\n\n"
+               "example:\n  kzgraph query medals --format csv")
+    parser.add_argument("--version", action="version", version=f"kzgraph {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, func: Callable[[argparse.Namespace], int], help_: str,
+                example: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_, description=help_,
+                           formatter_class=argparse.RawDescriptionHelpFormatter,
+                           epilog="example:\n  " + example.replace("\n", "\n  ") + "\n")
+        p.set_defaults(func=func)
+        return p
+
+    p = command("query", cmd_query, "Run a named query, a .rq file, or SPARQL from stdin.",
+                "kzgraph query medals --param athlete=athlete/david-degtyarev --format csv\n"
+                "echo 'SELECT * WHERE { ?s ?p ?o } LIMIT 3' | kzgraph query -")
+    p.add_argument("query", metavar="NAME|FILE.rq|-", help="query name (see `kzgraph queries`), file, or - for stdin")
+    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter value (repeatable)")
+    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS + RDF, default=None,
+                   help="output format (default: table; ttl for CONSTRUCT/DESCRIBE)")
+
+    p = command("queries", cmd_queries, "List the named queries.", "kzgraph queries --format md")
+    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
+
+    p = command("load", cmd_load, "Add RDF files to an on-disk store, all or none.",
+                "kzgraph load extra.trig more.ttl --store ./kz.db")
+    p.add_argument("files", nargs="+", metavar="FILE", help="RDF files (format from the extension)")
+
+    p = command("export", cmd_export, "Write the whole dataset as RDF.",
+                "kzgraph export --format nq --out kzgraph.nq")
+    p.add_argument("--format", "-f", choices=RDF, default="trig",
+                   help="RDF format (default: trig); ttl, nt and rdfxml get the union of the graphs")
+    p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")
+
+    p = command("validate", cmd_validate, "Check the data against the SHACL shapes and the check queries.",
+                "kzgraph validate --format csv")
+    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="report format")
+    p.add_argument("--no-shacl", action="store_true", help="skip the SHACL shapes")
+    p.add_argument("--no-checks", action="store_true", help="skip the *-violation check queries")
+
+    p = command("stats", cmd_stats, "Count triples per kind of graph and instances per class.",
+                "kzgraph stats --format json")
+    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args: Any = build_parser().parse_args(argv)
+    args.store = getattr(args, "store", None)
+    args.home = getattr(args, "home", None)
+    try:
+        return int(args.func(args))
+    except (DataSyntaxError, QuerySyntaxError) as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.exit_code
+    except KzgraphError as exc:
+        print(f"kzgraph: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:
+        print(f"kzgraph: error: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130

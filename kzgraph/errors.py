@@ -1,0 +1,124 @@
+"""kzgraph's exceptions: the library raises them, never prints or exits.
+
+::
+
+    KzgraphError                  exit 2 unless stated
+    ├── UsageError                a command or call was used the wrong way
+    ├── QueryError
+    │   ├── QuerySyntaxError      .line .column (when the engine tells them)
+    │   ├── UnknownQueryError     .name .known
+    │   └── QueryParameterError   .param
+    ├── DataError                 a data file cannot be read
+    │   └── DataSyntaxError       .file .line .column
+    └── BackendError              exit 3: the engine or store failed
+        └── EndpointError         .endpoint .status (remote SPARQL endpoints)
+
+A failed validation is not an exception: it is a ``ValidationReport`` with ``conforms=False``.
+``exit_code`` is the status the CLI exits with (0 ok, 1 check failed, 2 usage or bad input, 3 runtime).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = [
+    "KzgraphError",
+    "UsageError",
+    "QueryError",
+    "QuerySyntaxError",
+    "UnknownQueryError",
+    "QueryParameterError",
+    "DataError",
+    "DataSyntaxError",
+    "BackendError",
+    "EndpointError",
+]
+
+
+class KzgraphError(Exception):
+    """Root of every error kzgraph raises on purpose."""
+
+    exit_code = 2
+
+
+class UsageError(KzgraphError):
+    """A command, option or function was used the wrong way."""
+
+
+class QueryError(KzgraphError):
+    """A query could not be found, parsed or bound."""
+
+
+class QuerySyntaxError(QueryError):
+    """The SPARQL text does not parse; ``line``/``column`` are 1-based when known."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None,
+                 source: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column, self.source = message, line, column, source
+
+    def __str__(self) -> str:
+        where = self.source or "query"
+        if self.line is not None:
+            where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
+        return f"{where}: SPARQL syntax error: {self.message}"
+
+
+class UnknownQueryError(QueryError):
+    """No named query has this name."""
+
+    def __init__(self, name: str, known: Iterable[str] = ()) -> None:
+        self.name, self.known = name, sorted(known)
+        super().__init__(name)
+
+    def __str__(self) -> str:
+        names = ", ".join(self.known) if self.known else "(none)"
+        return f"unknown query {self.name!r}; known queries: {names}"
+
+
+class QueryParameterError(QueryError):
+    """A parameter is missing, unknown, or its value does not fit its type."""
+
+    def __init__(self, param: str, message: str) -> None:
+        self.param, self.message = param, message
+        super().__init__(param, message)
+
+    def __str__(self) -> str:
+        return f"parameter {self.param!r}: {self.message}"
+
+
+class DataError(KzgraphError):
+    """A data file or resource cannot be read or is not usable."""
+
+
+class DataSyntaxError(DataError):
+    """A data file does not parse; ``line``/``column`` are 1-based when known."""
+
+    def __init__(self, file: str, message: str, *, line: int | None = None,
+                 column: int | None = None) -> None:
+        self.file, self.message, self.line, self.column = file, message, line, column
+        super().__init__(file, message)
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
+        return f"{where}: {self.message}"
+
+
+class BackendError(KzgraphError):
+    """The engine or store failed at run time (I/O, lock, server)."""
+
+    exit_code = 3
+
+
+class EndpointError(BackendError):
+    """A remote SPARQL endpoint answered with an error or not at all."""
+
+    def __init__(self, endpoint: str, message: str, *, status: int | None = None) -> None:
+        self.endpoint, self.message, self.status = endpoint, message, status
+        super().__init__(endpoint, message)
+
+    def __str__(self) -> str:
+        status = f" (HTTP {self.status})" if self.status is not None else ""
+        return f"{self.endpoint}{status}: {self.message}"

@@ -1,0 +1,84 @@
+"""One table of output formats: name ↔ media type ↔ file extension ↔ kind.
+
+Used by the CLI's ``--format`` and by HTTP content negotiation.
+
+>>> by_name("json").media_type
+'application/sparql-results+json'
+>>> by_extension(".trig").name
+'trig'
+>>> by_media_type("text/turtle; charset=utf-8").name
+'ttl'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .errors import UsageError
+
+__all__ = ["Format", "FORMATS", "by_name", "by_media_type", "by_extension", "names"]
+
+Kind = Literal["results", "rdf", "text"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """An output format; ``kind`` says what it can carry.
+
+    ``results``: SELECT/ASK results; ``rdf``: triples or quads (``quads`` tells which);
+    ``text``: human-readable renderings of SELECT/ASK results.
+    """
+
+    name: str
+    media_type: str
+    extension: str
+    kind: Kind
+    quads: bool = False
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("table", "text/plain", ".txt", "text"),
+    Format("csv", "text/csv", ".csv", "results"),
+    Format("tsv", "text/tab-separated-values", ".tsv", "results"),
+    Format("json", "application/sparql-results+json", ".srj", "results"),
+    Format("xml", "application/sparql-results+xml", ".srx", "results"),
+    Format("md", "text/markdown", ".md", "text"),
+    Format("ttl", "text/turtle", ".ttl", "rdf"),
+    Format("nt", "application/n-triples", ".nt", "rdf"),
+    Format("nq", "application/n-quads", ".nq", "rdf", quads=True),
+    Format("trig", "application/trig", ".trig", "rdf", quads=True),
+    Format("jsonld", "application/ld+json", ".jsonld", "rdf", quads=True),
+    Format("rdfxml", "application/rdf+xml", ".rdf", "rdf"),
+)
+
+_BY_NAME = {f.name: f for f in FORMATS}
+_BY_MEDIA = {f.media_type: f for f in FORMATS}
+_BY_EXT = {f.extension: f for f in FORMATS}
+
+
+def names(*kinds: Kind) -> list[str]:
+    """Format names of the given kinds (all when none given), in table order."""
+    return [f.name for f in FORMATS if not kinds or f.kind in kinds]
+
+
+def by_name(name: str) -> Format:
+    """The format called ``name``; UsageError listing the known names otherwise."""
+    try:
+        return _BY_NAME[name.lower()]
+    except KeyError:
+        raise UsageError(f"unknown format {name!r}; known: {', '.join(_BY_NAME)}") from None
+
+
+def by_media_type(media_type: str) -> Format | None:
+    """The format for a media type (parameters such as ``charset`` ignored), or None."""
+    return _BY_MEDIA.get(media_type.split(";", 1)[0].strip().lower())
+
+
+def by_extension(extension: str) -> Format | None:
+    """The format for a file extension (with or without the dot), or None."""
+    ext = extension.lower() if extension.startswith(".") else f".{extension.lower()}"
+    return _BY_EXT.get(ext) or _ALIASES.get(ext)
+
+
+_ALIASES = {".owl": _BY_NAME["rdfxml"], ".turtle": _BY_NAME["ttl"]}

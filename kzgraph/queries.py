@@ -1,0 +1,272 @@
+"""The named-query catalogue: ``#+`` headers, typed parameters, and safe binding in one function.
+
+A named query is ``queries/<name>.rq`` (or ``queries/checks/<name>-violation.rq``) starting with::
+
+    #+ title: Medals of an athlete
+    #+ description: One row per medal.
+    #+ param: athlete iri required The athlete
+    #+ returns: medal, event
+    #+ tags: core
+
+Parameter ``x`` is the SPARQL variable ``?x``; ``bind`` turns raw values (CLI strings or Python values)
+into terms, which the backend substitutes: values are never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import QueryError, QueryParameterError, QuerySyntaxError, UnknownQueryError
+from .namespaces import BASE, PREFIXES
+from .resources import find
+from .results import Result
+from .terms import IRI, LangString, Value
+
+if TYPE_CHECKING:
+    from .backends import Backend
+
+__all__ = ["Param", "NamedQuery", "Catalogue", "PARAM_TYPES", "parse_file", "parse_text",
+           "load_catalogue", "bind", "execute"]
+
+PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_HEADER = re.compile(r"#\+\s*([A-Za-z]+)\s*:\s*(.*)")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_RELATIVE = re.compile(r"[a-z0-9-]+/\S+")
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter: ``?name`` gets a value of ``type``."""
+
+    name: str
+    type: str
+    required: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One ``.rq`` file: its header and its SPARQL (the whole file, so error lines match the file)."""
+
+    name: str
+    path: Path | None
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    returns: tuple[str, ...]
+    tags: tuple[str, ...]
+    sparql: str = field(repr=False)
+
+    @property
+    def is_check(self) -> bool:
+        """A quality check: must return no rows."""
+        return self.name.endswith("-violation")
+
+    def param(self, name: str) -> Param | None:
+        """The declared parameter ``name``, or None."""
+        return next((p for p in self.params if p.name == name), None)
+
+
+def parse_text(text: str, *, name: str, path: Path | None = None) -> NamedQuery:
+    """A NamedQuery from the text of a ``.rq`` file; QueryError naming file:line for a bad header."""
+    where = str(path) if path is not None else name
+    fields: dict[str, list[str]] = {"title": [], "description": [], "param": [], "returns": [], "tags": []}
+    params: list[Param] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#+"):
+            break
+        match = _HEADER.fullmatch(line.strip())
+        if not match or match[1] not in fields:
+            raise QueryError(f"{where}:{lineno}: malformed header line (expected '#+ key: value' with key "
+                             f"one of {', '.join(fields)}): {line!r}")
+        key, value = match[1], match[2].strip()
+        if key == "param":
+            params.append(_parse_param(value, f"{where}:{lineno}", params))
+        elif key in ("title", "returns") and fields[key]:
+            raise QueryError(f"{where}:{lineno}: '{key}' given twice")
+        else:
+            fields[key].append(value)
+    return NamedQuery(
+        name=name, path=path, title=" ".join(fields["title"]), description=" ".join(fields["description"]),
+        params=tuple(params), returns=tuple(_split(",".join(fields["returns"]))),
+        tags=tuple(_split(",".join(fields["tags"]))), sparql=text)
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip().lstrip("?") for part in text.split(",") if part.strip()]
+
+
+def _parse_param(value: str, where: str, seen: list[Param]) -> Param:
+    parts = value.split(None, 3)
+    if len(parts) < 3:
+        raise QueryError(f"{where}: malformed param (expected 'NAME TYPE required|optional DESCRIPTION'): "
+                         f"{value!r}")
+    name, type_, flag = parts[0].lstrip("?"), parts[1], parts[2]
+    if not _NAME.fullmatch(name):
+        raise QueryError(f"{where}: param name {name!r} is not a SPARQL variable name")
+    if type_ not in PARAM_TYPES:
+        raise QueryError(f"{where}: param {name!r} has unknown type {type_!r} (one of {', '.join(PARAM_TYPES)})")
+    if flag not in ("required", "optional"):
+        raise QueryError(f"{where}: param {name!r}: expected 'required' or 'optional', got {flag!r}")
+    if any(p.name == name for p in seen):
+        raise QueryError(f"{where}: param {name!r} declared twice")
+    return Param(name, type_, flag == "required", parts[3] if len(parts) > 3 else "")
+
+
+def parse_file(path: str | Path, *, name: str | None = None) -> NamedQuery:
+    """A NamedQuery from a ``.rq`` file; its name is the file stem unless given."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    return parse_text(text, name=name or path.stem, path=path)
+
+
+class Catalogue(Mapping[str, NamedQuery]):
+    """Named queries by name: ``queries/*.rq`` and ``queries/checks/*.rq`` (not ``rules/``)."""
+
+    def __init__(self, queries: Mapping[str, NamedQuery]) -> None:
+        self._queries = dict(sorted(queries.items()))
+
+    def __getitem__(self, name: str) -> NamedQuery:
+        return self._queries[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._queries)
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+    def get(self, name: str, default: object = None) -> NamedQuery:  # type: ignore[override]
+        """The query called ``name``; UnknownQueryError listing the known names otherwise."""
+        try:
+            return self._queries[name]
+        except KeyError:
+            raise UnknownQueryError(name, self._queries) from None
+
+    @property
+    def checks(self) -> list[NamedQuery]:
+        """The ``*-violation`` quality checks."""
+        return [q for q in self._queries.values() if q.is_check]
+
+
+def load_catalogue(queries_dir: str | Path | None = None) -> Catalogue:
+    """All named queries under ``queries_dir`` (default: the package's ``queries/``)."""
+    directory = Path(queries_dir) if queries_dir is not None else find().queries_dir
+    found: dict[str, NamedQuery] = {}
+    for path in sorted(directory.glob("*.rq")) + sorted((directory / "checks").glob("*.rq")):
+        query = parse_file(path)
+        if query.name in found:
+            raise QueryError(f"{path}: query name {query.name!r} is also used by {found[query.name].path}")
+        found[query.name] = query
+    return Catalogue(found)
+
+
+def bind(query: NamedQuery, raw_params: Mapping[str, object]) -> dict[str, Value]:
+    """Check and convert parameter values to terms: the one place this is done.
+
+    Values may be strings (as typed on the command line) or Python values. A missing required parameter,
+    an unknown one, or a value not valid for its type raises QueryParameterError naming the parameter.
+    Optional parameters left out (or given as None) stay unbound.
+    """
+    for name in raw_params:
+        if query.param(name) is None:
+            known = ", ".join(p.name for p in query.params) or "none"
+            raise QueryParameterError(name, f"unknown parameter of query {query.name!r} (known: {known})")
+    bound: dict[str, Value] = {}
+    for param in query.params:
+        raw = raw_params.get(param.name)
+        if raw is None:
+            if param.required:
+                raise QueryParameterError(param.name, f"required by query {query.name!r} ({param.type})")
+            continue
+        try:
+            bound[param.name] = _CONVERTERS[param.type](raw)
+        except (ValueError, TypeError, InvalidOperation) as exc:
+            raise QueryParameterError(param.name, f"{raw!r} is not a valid {param.type}: {exc}") from None
+    return bound
+
+
+def _to_iri(raw: object) -> IRI:
+    if not isinstance(raw, str):
+        raise TypeError("expected an IRI string")
+    text = raw.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    prefix, _, local = text.partition(":")
+    if prefix in PREFIXES and not local.startswith("//"):
+        text = PREFIXES[prefix] + local
+    elif _RELATIVE.fullmatch(text) and not _SCHEME.match(text):
+        text = BASE + text
+    if not _SCHEME.match(text) or _BAD_IRI_CHARS.search(text):
+        raise ValueError("expected an absolute IRI, a prefixed name (kz:Medal) or a path like athlete/slug")
+    return IRI(text)
+
+
+def _to_string(raw: object) -> str:
+    if isinstance(raw, LangString):
+        return raw
+    if not isinstance(raw, str):
+        raise TypeError("expected a string")
+    return str(raw)
+
+
+def _to_integer(raw: object) -> int:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and _INTEGER.fullmatch(raw.strip()):
+        return int(raw)
+    raise ValueError("expected an integer such as 3")
+
+
+def _to_decimal(raw: object) -> Decimal:
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+        value = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
+    elif isinstance(raw, str) and _DECIMAL.fullmatch(raw.strip()):
+        value = Decimal(raw.strip())
+    else:
+        raise ValueError("expected a decimal number such as 247.7")
+    if not value.is_finite():
+        raise ValueError("expected a finite number")
+    return value
+
+
+def _to_date(raw: object) -> datetime.date:
+    if isinstance(raw, datetime.date) and not isinstance(raw, datetime.datetime):
+        return raw
+    if isinstance(raw, str) and _DATE.fullmatch(raw.strip()):
+        return datetime.date.fromisoformat(raw.strip())
+    raise ValueError("expected a date such as 2024-08-01")
+
+
+def _to_boolean(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in ("true", "false", "1", "0"):
+        return raw.strip().lower() in ("true", "1")
+    raise ValueError("expected true or false")
+
+
+_CONVERTERS = {"iri": _to_iri, "string": _to_string, "integer": _to_integer, "decimal": _to_decimal,
+               "date": _to_date, "boolean": _to_boolean}
+
+
+def execute(backend: Backend, query: NamedQuery, bindings: Mapping[str, Value] | None = None) -> Result:
+    """Run a named query on a backend; syntax errors name the query's file."""
+    try:
+        return backend.query(query.sparql, bindings=bindings)
+    except QuerySyntaxError as exc:
+        exc.source = str(query.path) if query.path is not None else query.name
+        raise

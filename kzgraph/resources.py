@@ -1,0 +1,62 @@
+"""Where ontology/, data/ and queries/ are: a source checkout or an installed wheel.
+
+In a checkout they sit beside the package (repository root = parent of ``kzgraph/``); a wheel carries them
+inside the package as ``kzgraph/_data/``. Any other directory with the same layout can be passed as ``root``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DataError
+
+__all__ = ["Resources", "find"]
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Resources:
+    """The files of one kzgraph dataset under ``root``."""
+
+    root: Path
+
+    @property
+    def ontology(self) -> Path:
+        """``ontology/kzgraph.ttl``: loaded into graph kzg:ontology."""
+        return self.root / "ontology" / "kzgraph.ttl"
+
+    @property
+    def shapes(self) -> Path:
+        """``ontology/shapes.ttl``: SHACL shapes, used by validate only."""
+        return self.root / "ontology" / "shapes.ttl"
+
+    @property
+    def data_files(self) -> list[Path]:
+        """``data/*.trig`` in file-name order."""
+        return sorted((self.root / "data").glob("*.trig"))
+
+    @property
+    def queries_dir(self) -> Path:
+        """``queries/``: named queries, ``checks/`` and ``rules/``."""
+        return self.root / "queries"
+
+    @property
+    def rules(self) -> list[Path]:
+        """``queries/rules/*.rq`` in file-name order."""
+        return sorted((self.queries_dir / "rules").glob("*.rq"))
+
+
+def find(root: str | os.PathLike[str] | None = None) -> Resources:
+    """The resources under ``root``, else those of the installed package or the source checkout."""
+    if root is not None:
+        path = Path(root)
+        if not path.is_dir():
+            raise DataError(f"{path}: not a directory")
+        return Resources(path)
+    for candidate in (_PACKAGE / "_data", _PACKAGE.parent):
+        if any((candidate / part).is_dir() for part in ("ontology", "data", "queries")):
+            return Resources(candidate)
+    raise DataError(f"cannot find ontology/, data/ or queries/ beside or inside {_PACKAGE}")

@@ -1,0 +1,340 @@
+"""Engine-neutral query results and their serialisers.
+
+``SelectResult`` (rows of Python values), ``AskResult`` (a boolean) and ``GraphResult`` (triples, serialised
+by the engine that produced them). ``format_result(result, "csv")`` is the single entry point the CLI and
+the web layer use; ``parse_json``/``parse_xml`` read W3C results documents back.
+
+>>> r = SelectResult(["name", "n"], [("Astana", 3), (None, 1)])
+>>> r.to_csv()
+'name,n\\r\\nAstana,3\\r\\n,1\\r\\n'
+>>> print(r.to_markdown())
+| name | n |
+| --- | --- |
+| Astana | 3 |
+|  | 1 |
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Union
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape, quoteattr
+
+from . import formats
+from .errors import UsageError
+from .namespaces import BASE, PREFIXES, XSD
+from .terms import IRI, BNode, LangString, Value, lexical_form, to_literal, to_ntriples, to_python
+
+__all__ = ["SelectResult", "AskResult", "GraphResult", "Result", "format_result",
+           "parse_json", "parse_xml", "display"]
+
+SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+Row = tuple[Union[Value, None], ...]
+_SHORT = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+_MAX_CELL = 60
+
+
+def display(value: Value | None) -> str:
+    """A short human-readable form: prefixed names for known namespaces, ``@lang`` on tagged strings."""
+    if value is None:
+        return ""
+    if isinstance(value, IRI):
+        for prefix, ns in _SHORT:
+            if value.startswith(ns) and len(value) > len(ns):
+                return f"{prefix}:{value[len(ns):]}"
+        if value.startswith(BASE):
+            return f"<{value[len(BASE):]}>"
+        return f"<{value}>"
+    if isinstance(value, LangString):
+        return f"{value}@{value.lang}"
+    return lexical_form(value)
+
+
+def _json_term(value: Value) -> dict[str, str]:
+    if isinstance(value, IRI):
+        return {"type": "uri", "value": str(value)}
+    if isinstance(value, BNode):
+        return {"type": "bnode", "value": str(value)}
+    lex, datatype, lang = to_literal(value)
+    term = {"type": "literal", "value": lex}
+    if lang:
+        term["xml:lang"] = lang
+    elif datatype != XSD["string"]:
+        term["datatype"] = datatype
+    return term
+
+
+def _xml_term(value: Value) -> str:
+    if isinstance(value, IRI):
+        return f"<uri>{escape(value)}</uri>"
+    if isinstance(value, BNode):
+        return f"<bnode>{escape(value)}</bnode>"
+    lex, datatype, lang = to_literal(value)
+    if lang:
+        return f"<literal xml:lang={quoteattr(lang)}>{escape(lex)}</literal>"
+    if datatype != XSD["string"]:
+        return f"<literal datatype={quoteattr(datatype)}>{escape(lex)}</literal>"
+    return f"<literal>{escape(lex)}</literal>"
+
+
+def _width(text: str) -> int:
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in text)
+
+
+def _cell(value: Value | None) -> str:
+    text = display(value).replace("\r", " ").replace("\n", " ")
+    if _width(text) > _MAX_CELL:
+        while _width(text) > _MAX_CELL - 1:
+            text = text[:-1]
+        text += "…"
+    return text
+
+
+def _is_number(value: Value | None) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) or \
+        type(value).__name__ == "Decimal"
+
+
+class SelectResult:
+    """Solutions of a SELECT query: ``columns`` and rows of Python values (``None`` when unbound)."""
+
+    def __init__(self, columns: Sequence[str], rows: Iterable[Sequence[Value | None]] = ()) -> None:
+        self.columns: list[str] = list(columns)
+        self.rows: list[Row] = [tuple(row) for row in rows]
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SelectResult):
+            return NotImplemented
+        return self.columns == other.columns and self.rows == other.rows
+
+    def __repr__(self) -> str:
+        return f"<SelectResult {len(self.rows)} rows × {len(self.columns)} columns: {', '.join(self.columns)}>"
+
+    def to_dicts(self) -> list[dict[str, Value | None]]:
+        """One dict per row, column name → value."""
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+    def to_csv(self) -> str:
+        """W3C SPARQL 1.1 CSV: bare IRIs and lexical forms, CRLF line ends."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(self.columns)
+        writer.writerows([("" if v is None else lexical_form(v)) for v in row] for row in self.rows)
+        return out.getvalue()
+
+    def to_tsv(self) -> str:
+        """W3C SPARQL 1.1 TSV: ``?var`` header, terms in N-Triples syntax."""
+        lines = ["\t".join(f"?{c}" for c in self.columns)]
+        lines += ["\t".join("" if v is None else to_ntriples(v) for v in row) for row in self.rows]
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        """W3C SPARQL 1.1 Query Results JSON."""
+        bindings = [{c: _json_term(v) for c, v in zip(self.columns, row) if v is not None}
+                    for row in self.rows]
+        doc = {"head": {"vars": self.columns}, "results": {"bindings": bindings}}
+        return json.dumps(doc, ensure_ascii=False) + "\n"
+
+    def to_xml(self) -> str:
+        """W3C SPARQL Query Results XML."""
+        parts = ['<?xml version="1.0" encoding="utf-8"?>\n', f'<sparql xmlns="{SPARQL_RESULTS_NS}">\n<head>']
+        parts += [f"<variable name={quoteattr(c)}/>" for c in self.columns]
+        parts.append("</head>\n<results>\n")
+        for row in self.rows:
+            parts.append("<result>")
+            parts += [f"<binding name={quoteattr(c)}>{_xml_term(v)}</binding>"
+                      for c, v in zip(self.columns, row) if v is not None]
+            parts.append("</result>\n")
+        parts.append("</results>\n</sparql>\n")
+        return "".join(parts)
+
+    def to_markdown(self) -> str:
+        """A GitHub-flavoured Markdown table with short names."""
+        def md(value: Value | None) -> str:
+            return display(value).replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+        lines = ["| " + " | ".join(self.columns) + " |", "| " + " | ".join("---" for _ in self.columns) + " |"]
+        lines += ["| " + " | ".join(md(v) for v in row) + " |" for row in self.rows]
+        return "\n".join(lines) + "\n"
+
+    def to_table(self) -> str:
+        """A box-drawn table for terminals; long cells are cut with ``…``."""
+        cells = [[_cell(v) for v in row] for row in self.rows]
+        widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(self.columns)]
+        numeric = [bool(self.rows) and all(_is_number(r[i]) or r[i] is None for r in self.rows)
+                   for i in range(len(self.columns))]
+
+        def line(texts: Sequence[str], right: Sequence[bool]) -> str:
+            padded = [(" " * (w - _width(t)) + t) if r else (t + " " * (w - _width(t)))
+                      for t, w, r in zip(texts, widths, right)]
+            return "│ " + " │ ".join(padded) + " │"
+
+        def rule(left: str, mid: str, right: str) -> str:
+            return left + mid.join("─" * (w + 2) for w in widths) + right
+
+        out = [rule("┌", "┬", "┐"), line(self.columns, [False] * len(widths)), rule("├", "┼", "┤")]
+        out += [line(r, numeric) for r in cells]
+        out.append(rule("└", "┴", "┘"))
+        out.append(f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}")
+        return "\n".join(out) + "\n"
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame of the rows (needs the ``kzgraph[pandas]`` extra)."""
+        try:
+            import pandas
+        except ImportError as exc:
+            raise ImportError("to_dataframe() needs pandas: pip install 'kzgraph[pandas]'") from exc
+        return pandas.DataFrame(self.rows, columns=self.columns)
+
+    def _repr_html_(self, limit: int = 200) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(display(v))}</td>" for v in row) + "</tr>"
+                       for row in self.rows[:limit])
+        more = f"<p>… {len(self.rows) - limit} more rows</p>" if len(self.rows) > limit else ""
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+
+
+class AskResult:
+    """The answer to an ASK query; true or false like a ``bool``."""
+
+    def __init__(self, value: bool) -> None:
+        self.value = bool(value)
+
+    def __bool__(self) -> bool:
+        return self.value
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (AskResult, bool)):
+            return self.value == bool(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __repr__(self) -> str:
+        return f"<AskResult {self.value}>"
+
+    def _text(self) -> str:
+        return "true\n" if self.value else "false\n"
+
+    to_csv = to_tsv = to_table = to_markdown = _text
+
+    def to_json(self) -> str:
+        """W3C SPARQL 1.1 Query Results JSON."""
+        return json.dumps({"head": {}, "boolean": self.value}) + "\n"
+
+    def to_xml(self) -> str:
+        """W3C SPARQL Query Results XML."""
+        return (f'<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="{SPARQL_RESULTS_NS}">'
+                f"<head/><boolean>{'true' if self.value else 'false'}</boolean></sparql>\n")
+
+    def _repr_html_(self) -> str:
+        return f"<code>{'true' if self.value else 'false'}</code>"
+
+
+class GraphResult:
+    """Triples of a CONSTRUCT/DESCRIBE query as neutral terms; ``serialize`` asks the engine that made them."""
+
+    def __init__(self, triples: Iterable[tuple[Value, Value, Value]],
+                 serializer: Callable[[formats.Format], bytes]) -> None:
+        self.triples = list(triples)
+        self._serializer = serializer
+
+    def __iter__(self) -> Iterator[tuple[Value, Value, Value]]:
+        return iter(self.triples)
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def __repr__(self) -> str:
+        return f"<GraphResult {len(self.triples)} triples>"
+
+    def serialize(self, fmt: str = "ttl") -> bytes:
+        """The triples in an RDF format named in ``kzgraph.formats`` (``ttl``, ``nt``, ``jsonld``…)."""
+        f = formats.by_name(fmt)
+        if f.kind != "rdf":
+            raise UsageError(f"format {fmt!r} is not an RDF format; use one of {', '.join(formats.names('rdf'))}")
+        return self._serializer(f)
+
+    def as_select(self) -> SelectResult:
+        """The triples as a three-column table (subject, predicate, object)."""
+        return SelectResult(["subject", "predicate", "object"], self.triples)
+
+    def _repr_html_(self) -> str:
+        return self.as_select()._repr_html_()
+
+
+Result = Union[SelectResult, AskResult, GraphResult]
+
+_METHODS = {"csv": "to_csv", "tsv": "to_tsv", "json": "to_json", "xml": "to_xml",
+            "md": "to_markdown", "table": "to_table"}
+
+
+def format_result(result: Result, fmt: str) -> str:
+    """``result`` serialised in the format named ``fmt`` (see ``kzgraph.formats``)."""
+    f = formats.by_name(fmt)
+    if isinstance(result, GraphResult):
+        if f.kind == "rdf":
+            return result.serialize(f.name).decode("utf-8")
+        result = result.as_select()
+    elif f.kind == "rdf":
+        kind = "ASK" if isinstance(result, AskResult) else "SELECT"
+        raise UsageError(f"format {fmt!r} is for CONSTRUCT/DESCRIBE results; for {kind} use one of "
+                         f"{', '.join(formats.names('results', 'text'))}")
+    return str(getattr(result, _METHODS[f.name])())
+
+
+def _from_json_term(term: dict[str, str]) -> Value:
+    kind, value = term["type"], term["value"]
+    if kind == "uri":
+        return IRI(value)
+    if kind == "bnode":
+        return BNode(value)
+    return to_python(value, term.get("datatype"), term.get("xml:lang"))
+
+
+def parse_json(text: str | bytes) -> SelectResult | AskResult:
+    """Read a W3C SPARQL 1.1 JSON results document."""
+    doc = json.loads(text)
+    if "boolean" in doc:
+        return AskResult(doc["boolean"])
+    columns = doc["head"].get("vars", [])
+    rows = ([_from_json_term(b[c]) if c in b else None for c in columns] for b in doc["results"]["bindings"])
+    return SelectResult(columns, rows)
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def parse_xml(text: str | bytes) -> SelectResult | AskResult:
+    """Read a W3C SPARQL XML results document."""
+    ns = {"r": SPARQL_RESULTS_NS}
+    root = ElementTree.fromstring(text)
+    boolean = root.find("r:boolean", ns)
+    if boolean is not None:
+        return AskResult((boolean.text or "").strip() == "true")
+    columns = [v.get("name", "") for v in root.findall("r:head/r:variable", ns)]
+    rows = []
+    for result in root.findall("r:results/r:result", ns):
+        values: dict[str, Value] = {}
+        for binding in result.findall("r:binding", ns):
+            term = binding[0]
+            tag, text_ = term.tag.split("}", 1)[-1], term.text or ""
+            values[binding.get("name", "")] = (
+                IRI(text_) if tag == "uri" else BNode(text_) if tag == "bnode"
+                else to_python(text_, term.get("datatype"), term.get(_XML_LANG)))
+        rows.append([values.get(c) for c in columns])
+    return SelectResult(columns, rows)

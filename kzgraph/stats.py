@@ -1,0 +1,59 @@
+"""Size of the dataset: triples per graph and per kind of graph, instances per class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .backends import Backend
+from .dataset import GRAPH_KINDS, graph_kind
+from .queries import execute, parse_file
+from .results import SelectResult
+from .terms import IRI
+
+__all__ = ["Stats", "compute"]
+
+_SPARQL = Path(__file__).resolve().parent / "sparql"
+
+
+@dataclass(frozen=True)
+class Stats:
+    """``quads`` in the store, ``graphs`` (graph IRI → triples) and ``classes`` (class IRI → instances)."""
+
+    quads: int
+    graphs: dict[str, int]
+    classes: dict[str, int]
+
+    @property
+    def by_kind(self) -> dict[str, tuple[int, int]]:
+        """Kind of graph (ontology, provenance, article, external, derived, other) → (graphs, triples)."""
+        kinds: dict[str, tuple[int, int]] = {}
+        for graph, triples in self.graphs.items():
+            graphs_n, triples_n = kinds.get(graph_kind(graph), (0, 0))
+            kinds[graph_kind(graph)] = (graphs_n + 1, triples_n + triples)
+        order = list(GRAPH_KINDS) + ["other"]
+        return dict(sorted(kinds.items(), key=lambda kv: order.index(kv[0])))
+
+    def kinds_result(self) -> SelectResult:
+        """``by_kind`` as a table: kind, graphs, triples."""
+        return SelectResult(["kind", "graphs", "triples"], [(k, g, t) for k, (g, t) in self.by_kind.items()])
+
+    def classes_result(self) -> SelectResult:
+        """``classes`` as a table: class, instances."""
+        return SelectResult(["class", "instances"], [(IRI(c), n) for c, n in self.classes.items()])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {"quads": self.quads,
+                "kinds": {k: {"graphs": g, "triples": t} for k, (g, t) in self.by_kind.items()},
+                "graphs": self.graphs, "classes": self.classes}
+
+
+def compute(backend: Backend) -> Stats:
+    """Count what is in the store."""
+    sizes = execute(backend, parse_file(_SPARQL / "graph-sizes.rq"))
+    classes = execute(backend, parse_file(_SPARQL / "class-counts.rq"))
+    assert isinstance(sizes, SelectResult) and isinstance(classes, SelectResult)
+    return Stats(quads=len(backend), graphs={str(g): int(n) for g, n in sizes},  # type: ignore[arg-type]
+                 classes={str(c): int(n) for c, n in classes})  # type: ignore[arg-type]

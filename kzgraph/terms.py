@@ -1,0 +1,211 @@
+"""Engine-neutral RDF terms, and literals as Python values.
+
+IRIs, blank nodes, language-tagged strings and literals of datatypes with no Python mapping are ``str``
+subclasses; other literals become plain Python values:
+
+>>> to_python("42", XSD["integer"])
+42
+>>> to_python("247.70", XSD["decimal"])
+Decimal('247.70')
+>>> to_python("Астана", lang="kk")
+LangString('Астана', lang='kk')
+>>> to_ntriples(IRI("https://w3id.org/kzgraph/athlete/x"))
+'<https://w3id.org/kzgraph/athlete/x>'
+>>> to_ntriples(datetime.date(2024, 8, 1))
+'"2024-08-01"^^<http://www.w3.org/2001/XMLSchema#date>'
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Union
+
+from .namespaces import RDF, XSD
+
+__all__ = [
+    "IRI", "BNode", "LangString", "TypedLiteral", "Value",
+    "to_python", "to_literal", "to_ntriples", "lexical_form",
+]
+
+
+class IRI(str):
+    """An IRI, e.g. ``IRI("https://w3id.org/kzgraph/athlete/x")``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"IRI({str.__repr__(self)})"
+
+
+class BNode(str):
+    """A blank node; the string is its label (without ``_:``)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"BNode({str.__repr__(self)})"
+
+
+class LangString(str):
+    """A language-tagged string: ``LangString("Алматы", "kk").lang == "kk"``."""
+
+    lang: str
+
+    def __new__(cls, value: str, lang: str) -> LangString:
+        obj = super().__new__(cls, value)
+        obj.lang = lang
+        return obj
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LangString):
+            return str.__eq__(self, other) and self.lang.lower() == other.lang.lower()
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+    def __repr__(self) -> str:
+        return f"LangString({str.__repr__(self)}, lang={self.lang!r})"
+
+
+class TypedLiteral(str):
+    """A literal whose datatype has no Python mapping (or whose lexical form is not valid for it)."""
+
+    datatype: str
+
+    def __new__(cls, value: str, datatype: str) -> TypedLiteral:
+        obj = super().__new__(cls, value)
+        obj.datatype = datatype
+        return obj
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TypedLiteral):
+            return str.__eq__(self, other) and self.datatype == other.datatype
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+    def __repr__(self) -> str:
+        return f"TypedLiteral({str.__repr__(self)}, datatype={self.datatype!r})"
+
+
+#: A value in a result row or a query binding.
+Value = Union[IRI, BNode, LangString, TypedLiteral, str, bool, int, Decimal, float,
+              datetime.date, datetime.datetime]
+
+_INTEGER_TYPES = frozenset(XSD[t] for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+    "unsignedByte"))
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_DOUBLE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN")
+
+
+def to_python(lexical: str, datatype: str | None = None, lang: str | None = None) -> Value:
+    """The Python value of a literal; a ``TypedLiteral`` when there is no faithful mapping."""
+    if lang:
+        return LangString(lexical, lang)
+    if datatype is None or datatype == XSD["string"]:
+        return lexical
+    try:
+        return _CONVERT[datatype](lexical)
+    except KeyError:
+        if datatype in _INTEGER_TYPES and _INTEGER.fullmatch(lexical.strip()):
+            return int(lexical)
+    except (ValueError, InvalidOperation):
+        pass
+    return TypedLiteral(lexical, datatype)
+
+
+def _boolean(lex: str) -> bool:
+    if lex in ("true", "1"):
+        return True
+    if lex in ("false", "0"):
+        return False
+    raise ValueError(lex)
+
+
+def _checked(pattern: re.Pattern[str], convert):  # type: ignore[no-untyped-def]
+    def parse(lex: str):  # type: ignore[no-untyped-def]
+        if not pattern.fullmatch(lex.strip()):
+            raise ValueError(lex)
+        return convert(lex.strip())
+    return parse
+
+
+def _datetime(lex: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(lex[:-1] + "+00:00" if lex.endswith("Z") else lex)
+
+
+_CONVERT = {
+    XSD["boolean"]: _boolean,
+    XSD["decimal"]: _checked(_DECIMAL, Decimal),
+    XSD["double"]: _checked(_DOUBLE, float),
+    XSD["float"]: _checked(_DOUBLE, float),
+    XSD["date"]: _checked(_DATE, datetime.date.fromisoformat),
+    XSD["dateTime"]: _checked(_DATETIME, _datetime),
+}
+
+
+def to_literal(value: Value) -> tuple[str, str, str | None]:
+    """``(lexical form, datatype IRI, language or None)`` of a Python value; TypeError for IRIs/bnodes."""
+    if isinstance(value, (IRI, BNode)):
+        raise TypeError(f"{value!r} is not a literal")
+    if isinstance(value, LangString):
+        return str(value), RDF["langString"], value.lang
+    if isinstance(value, TypedLiteral):
+        return str(value), value.datatype, None
+    if isinstance(value, str):
+        return value, XSD["string"], None
+    if isinstance(value, bool):
+        return ("true" if value else "false"), XSD["boolean"], None
+    if isinstance(value, int):
+        return str(value), XSD["integer"], None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise TypeError(f"{value!r} is not a valid xsd:decimal")
+        return format(value, "f"), XSD["decimal"], None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN", XSD["double"], None
+        if math.isinf(value):
+            return ("INF" if value > 0 else "-INF"), XSD["double"], None
+        return repr(value), XSD["double"], None
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(), XSD["dateTime"], None
+    if isinstance(value, datetime.date):
+        return value.isoformat(), XSD["date"], None
+    raise TypeError(f"no RDF literal for {type(value).__name__} value {value!r}")
+
+
+def lexical_form(value: Value) -> str:
+    """The bare text of a term: IRI, ``_:label`` for blank nodes, else the literal's lexical form."""
+    if isinstance(value, IRI):
+        return str(value)
+    if isinstance(value, BNode):
+        return f"_:{value}"
+    return to_literal(value)[0]
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_TO_ESCAPE = re.compile(r'[\\"\n\r\t\b\f]')
+
+
+def to_ntriples(value: Value) -> str:
+    """The N-Triples form of a term (used by TSV results and by loaders of generated statements)."""
+    if isinstance(value, IRI):
+        return f"<{value}>"
+    if isinstance(value, BNode):
+        return f"_:{value}"
+    lex, datatype, lang = to_literal(value)
+    quoted = '"' + _TO_ESCAPE.sub(lambda m: _ESCAPES[m.group()], lex) + '"'
+    if lang:
+        return f"{quoted}@{lang}"
+    if datatype == XSD["string"]:
+        return quoted
+    return f"{quoted}^^<{datatype}>"
