@@ -90,7 +90,7 @@ def _width(text: str) -> int:
 
 
 def _cell(value: Value | None) -> str:
-    text = display(value).replace("\r", " ").replace("\n", " ")
+    text = " ".join(display(value).split("\n")).replace("\r", " ").replace("\t", " ")
     if _width(text) > _MAX_CELL:
         while _width(text) > _MAX_CELL - 1:
             text = text[:-1]

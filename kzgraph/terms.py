@@ -64,6 +64,9 @@ class LangString(str):
             return str.__eq__(self, other) and self.lang.lower() == other.lang.lower()
         return str.__eq__(self, other)
 
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
     __hash__ = str.__hash__
 
     def __repr__(self) -> str:
@@ -84,6 +87,9 @@ class TypedLiteral(str):
         if isinstance(other, TypedLiteral):
             return str.__eq__(self, other) and self.datatype == other.datatype
         return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
 
     __hash__ = str.__hash__
 

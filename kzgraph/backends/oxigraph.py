@@ -61,9 +61,15 @@ class OxigraphBackend:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else None
         try:
-            self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
+            self._open: ox.Store | None = ox.Store(str(self.path)) if self.path is not None else ox.Store()
         except OSError as exc:
             raise BackendError(f"cannot open the store at {self.path}: {exc}") from exc
+
+    @property
+    def _store(self) -> ox.Store:
+        if self._open is None:
+            raise UsageError(f"{self!r} is closed")
+        return self._open
 
     def __repr__(self) -> str:
         return f"<OxigraphBackend {self.path or 'in memory'}>"
@@ -140,10 +146,11 @@ class OxigraphBackend:
         return len(self._store)
 
     def close(self) -> None:
-        """Flush an on-disk store; the backend is not to be used afterwards."""
-        if self.path is not None:
+        """Flush an on-disk store and release it (and its lock); the backend is not to be used afterwards."""
+        store, self._open = self._open, None
+        if store is not None and self.path is not None:
             try:
-                self._store.flush()
+                store.flush()
             except OSError as exc:
                 raise BackendError(f"cannot flush the store at {self.path}: {exc}") from exc
 

@@ -1,0 +1,117 @@
+"""The library's front door: kzgraph.open() and KnowledgeGraph."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kzgraph
+from kzgraph import IRI, AskResult, GraphResult, SelectResult
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+def test_public_api():
+    assert sorted(kzgraph.__all__) == sorted([
+        "open", "KnowledgeGraph", "NamedQuery", "Param", "SelectResult", "AskResult", "GraphResult",
+        "format_result", "Stats", "ValidationReport", "Violation", "IRI", "BNode", "LangString", "TypedLiteral",
+        "KzgraphError", "UsageError", "QueryError", "QuerySyntaxError", "UnknownQueryError",
+        "QueryParameterError", "DataError", "DataSyntaxError", "BackendError", "EndpointError", "__version__"])
+    for name in kzgraph.__all__:
+        assert hasattr(kzgraph, name), name
+
+
+def test_error_tree_and_exit_codes():
+    assert issubclass(kzgraph.QuerySyntaxError, kzgraph.QueryError)
+    assert issubclass(kzgraph.DataSyntaxError, kzgraph.DataError)
+    assert issubclass(kzgraph.EndpointError, kzgraph.BackendError)
+    for cls in (kzgraph.UsageError, kzgraph.QueryError, kzgraph.DataError):
+        assert issubclass(cls, kzgraph.KzgraphError) and cls.exit_code == 2
+    assert kzgraph.BackendError.exit_code == kzgraph.EndpointError.exit_code == 3
+    assert str(kzgraph.EndpointError("http://127.0.0.1:1/sparql", "timed out", status=504)) == \
+        "http://127.0.0.1:1/sparql (HTTP 504): timed out"
+
+
+@pytest.fixture(scope="module")
+def kg():
+    with kzgraph.open(root=MINI) as graph:
+        yield graph
+
+
+def test_named_queries(kg):
+    result = kg.query("medals", athlete="athlete/alpha")
+    assert isinstance(result, SelectResult)
+    assert result.columns == ["athlete", "athlete_name", "medal", "type", "points"]
+    assert [row[2] for row in result] == [IRI("https://w3id.org/kzgraph/medal/alpha-1"),
+                                          IRI("https://w3id.org/kzgraph/medal/alpha-2")]
+    assert isinstance(kg.query("has-gold"), AskResult) and kg.query("has-gold")
+    graph = kg.query("medal-graph")
+    assert isinstance(graph, GraphResult) and len(graph) == 3
+    assert [q.name for q in kg.queries()][:2] == ["athlete-by-name", "has-gold"]
+
+
+def test_sparql_text_with_typed_values(kg):
+    result = kg.query("SELECT ?m ?type WHERE { ?m kz:medalType ?type }", type=IRI(kzgraph.namespaces.KZ["Gold"]))
+    assert result.rows == [(IRI("https://w3id.org/kzgraph/medal/alpha-1"), IRI(kzgraph.namespaces.KZ["Gold"]))]
+    assert len(kg.query("# comment\nPREFIX ex: <http://example.org/>\nSELECT * WHERE { ?s ?p ?o }")) > 0
+
+
+def test_unknown_query(kg):
+    with pytest.raises(kzgraph.UnknownQueryError, match="known queries: athlete-by-name"):
+        kg.query("no-such-query")
+
+
+def test_syntax_error_names_the_file(tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(MINI, root)
+    (root / "queries" / "broken.rq").write_text("#+ title: Broken\nSELECT ?s\nWHERE { ?s ?p }\n")
+    with kzgraph.open(root=root) as kg, pytest.raises(kzgraph.QuerySyntaxError) as info:
+        kg.query("broken")
+    assert str(info.value).startswith(f"{root / 'queries' / 'broken.rq'}:")
+    assert info.value.line in (3, 4)  # the engine reports the furthest position its parser reached
+
+
+def test_load_export_stats(kg, tmp_path):
+    extra = tmp_path / "extra.trig"
+    extra.write_text("<https://w3id.org/kzgraph/graph/external/extra> { <http://e/x> a <http://e/T> . }")
+    with kzgraph.open(root=MINI) as graph:
+        before = len(graph.backend)
+        assert graph.load(extra) == 1 and len(graph.backend) == before + 1
+        stats = graph.stats()
+        assert stats.quads == before + 1
+        assert stats.by_kind == {"ontology": (1, 9), "provenance": (1, 12), "article": (2, 17),
+                                 "external": (2, 2), "derived": (2, 3)}
+        assert stats.classes["http://e/T"] == 1 and stats.classes[kzgraph.namespaces.KZ["Medal"]] == 3
+        assert stats.to_dict()["kinds"]["article"] == {"graphs": 2, "triples": 17}
+        with pytest.raises(kzgraph.UsageError):
+            graph.load()
+    trig = kg.export("trig").decode()
+    assert "kzg:ontology" in trig or "<https://w3id.org/kzgraph/graph/ontology>" in trig
+    assert kg.export("nq").count(b"\n") == len(kg.backend)
+
+
+def test_validate_conforming_shapes_and_failing_check(kg):
+    report = kg.validate()
+    assert not report.conforms
+    assert [(v.focus_node, v.component) for v in report.violations] == [
+        ("https://w3id.org/kzgraph/medal/beta-1", "check:medal-without-points-violation")]
+    assert report.violations[0].message == "Medal without points (type=kz:Silver)"
+    assert kg.validate(checks=False).conforms
+
+
+def test_validate_shacl_violation(tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(MINI, root)
+    (root / "data" / "c-bad.trig").write_text(
+        "@prefix kz: <https://w3id.org/kzgraph/ontology#> .\n"
+        "<https://w3id.org/kzgraph/graph/article/s3> { <https://w3id.org/kzgraph/medal/x> a kz:Medal ; "
+        "kz:points 1.0 . }\n")
+    with kzgraph.open(root=root) as kg:
+        report = kg.validate(checks=False)
+    assert not report.conforms
+    assert [(v.focus_node, v.component, v.path, v.severity) for v in report.violations] == [
+        ("https://w3id.org/kzgraph/medal/x", "MinCountConstraintComponent", kzgraph.namespaces.KZ["athlete"],
+         "Violation")]
+    assert "Conforms: False" in report.text
+    table = report.to_result()
+    assert table.columns == ["focus_node", "component", "path", "message", "severity"]

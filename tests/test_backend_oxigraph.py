@@ -1,0 +1,126 @@
+"""The pyoxigraph backend: atomic loads into an on-disk store, error positions, dumps."""
+
+from pathlib import Path
+
+import pytest
+
+from kzgraph.backends import Source
+from kzgraph.backends.oxigraph import OxigraphBackend
+from kzgraph.errors import DataError, DataSyntaxError, QueryParameterError, QuerySyntaxError, UsageError
+from kzgraph.results import AskResult, GraphResult, SelectResult
+from kzgraph.terms import IRI
+
+GOOD = '<http://example.org/a> <http://example.org/p> "one" <http://example.org/g1> .\n'
+GOOD_TTL = '@prefix ex: <http://example.org/> .\nex:b ex:p "two" .\nex:c ex:p "three" .\n'
+BROKEN_TTL = '@prefix ex: <http://example.org/> .\n\nex:d ex:p "four" .\nex:e ex:p ex:f ex:g .\n'
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "good.nq").write_text(GOOD)
+    (tmp_path / "good.ttl").write_text(GOOD_TTL)
+    (tmp_path / "broken.ttl").write_text(BROKEN_TTL)
+    return tmp_path
+
+
+def test_atomic_load_on_disk(files, tmp_path):
+    store_path = tmp_path / "store"
+    backend = OxigraphBackend(store_path)
+    assert backend.load([files / "good.nq"]) == 1
+    with pytest.raises(DataSyntaxError) as info:
+        backend.load([files / "good.ttl", files / "broken.ttl"])
+    error = info.value
+    assert (error.file, error.line, error.column) == (str(files / "broken.ttl"), 4, 16)
+    assert str(error).startswith(f"{files / 'broken.ttl'}:4:16: ")
+    assert "Parser error" not in str(error)
+    assert len(backend) == 1  # the good file of the failed load was not stored either
+    backend.close()
+    with pytest.raises(UsageError, match="closed"):
+        len(backend)
+    reopened = OxigraphBackend(store_path)
+    assert len(reopened) == 1
+    assert reopened.graphs() == ["http://example.org/g1"]
+
+
+def test_load_into_graph_and_progress(files):
+    backend = OxigraphBackend()
+    calls = []
+    added = backend.load([Source(path=files / "good.ttl", graph="http://example.org/g2"), files / "good.nq"],
+                         progress=lambda done, total, label: calls.append((done, total, Path(label).name)))
+    assert added == 3
+    assert calls == [(1, 2, "good.ttl"), (2, 2, "good.nq")]
+    assert backend.graphs() == ["http://example.org/g1", "http://example.org/g2"]
+
+
+def test_load_bytes_and_unknown_files(tmp_path):
+    backend = OxigraphBackend()
+    assert backend.load([Source(data=GOOD_TTL.encode(), format="ttl", name="inline")]) == 2
+    with pytest.raises(DataSyntaxError, match=r"^inline:2:"):
+        backend.load([Source(data=b"@prefix ex: <http://example.org/> .\nex:a ex:b .", format="ttl",
+                             name="inline")])
+    (tmp_path / "data.xyz").write_text("x")
+    with pytest.raises(DataError, match="cannot tell the RDF format"):
+        backend.load([tmp_path / "data.xyz"])
+    with pytest.raises(DataError, match="cannot read"):
+        backend.load([tmp_path / "missing.ttl"])
+
+
+@pytest.fixture
+def backend():
+    b = OxigraphBackend()
+    b.load([Source(data=GOOD.encode(), format="nq"), Source(data=GOOD_TTL.encode(), format="ttl",
+                                                             graph="http://example.org/g2")])
+    return b
+
+
+def test_query_kinds_and_union_default_graph(backend):
+    select = backend.query("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o")
+    assert isinstance(select, SelectResult) and select.rows == [("one",), ("three",), ("two",)]
+    assert backend.query("SELECT ?o WHERE { ?s ?p ?o }", default_graph_as_union=False).rows == []
+    ask = backend.query("ASK { ?s ?p 'two' }")
+    assert isinstance(ask, AskResult) and ask
+    graph = backend.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <http://example.org/g1> { ?s ?p ?o } }")
+    assert isinstance(graph, GraphResult)
+    assert list(graph) == [(IRI("http://example.org/a"), IRI("http://example.org/p"), "one")]
+    assert graph.serialize("nt") == b'<http://example.org/a> <http://example.org/p> "one" .\n'
+
+
+def test_bindings(backend):
+    result = backend.query("SELECT ?s ?o WHERE { ?s ?p ?o }", bindings={"o": "two"})
+    assert result.rows == [(IRI("http://example.org/b"), "two")]
+    with pytest.raises(QueryParameterError) as info:
+        backend.query("SELECT ?s WHERE { ?s ?p ?o }", bindings={"o": "two"})
+    assert info.value.param == "o" and "projection" in str(info.value)
+    with pytest.raises(QueryParameterError):
+        backend.query("SELECT ?s WHERE { ?s ?p ?o }", bindings={"s": IRI("not an iri")})
+
+
+def test_query_syntax_error_position(backend):
+    with pytest.raises(QuerySyntaxError) as info:
+        backend.query("SELECT ?s\nWHERE { ?s ?p }")
+    # the engine reports the furthest position its parser reached: the line is right, the column near
+    assert info.value.line == 2 and isinstance(info.value.column, int)
+    assert str(info.value).startswith(f"query:2:{info.value.column}: SPARQL syntax error: expected")
+    with pytest.raises(QuerySyntaxError):
+        backend.update("INSERT DATA { <a> }")
+
+
+def test_update(backend):
+    backend.update("INSERT DATA { GRAPH <http://example.org/g3> { <http://example.org/x> a kz:Thing } }")
+    assert "http://example.org/g3" in backend.graphs() and len(backend) == 4
+
+
+def test_dump(backend):
+    nq = backend.dump("nq").decode()
+    assert GOOD in nq and "<http://example.org/g2>" in nq
+    nt = backend.dump("nt").decode().splitlines()
+    assert sorted(nt) == ['<http://example.org/a> <http://example.org/p> "one" .',
+                          '<http://example.org/b> <http://example.org/p> "two" .',
+                          '<http://example.org/c> <http://example.org/p> "three" .']
+    backend.load([Source(data=GOOD_TTL.encode(), format="ttl", graph="http://example.org/g9")])
+    assert len(backend.dump("nt").decode().splitlines()) == 3  # the union has no duplicates
+    assert backend.dump("trig").decode().count("<http://example.org/g") == 3
+    assert backend.dump("jsonld").startswith(b"[") or backend.dump("jsonld").startswith(b"{")
+    assert b"rdf:RDF" in backend.dump("rdfxml")
+    with pytest.raises(UsageError):
+        backend.dump("csv")
