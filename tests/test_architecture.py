@@ -1,0 +1,80 @@
+"""The package's shape: imports point one way, only backends import an engine, modules stay small."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "kzgraph"
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "_data" not in p.parts)
+
+LAYERS = {  # a module may import from its own layer or lower ones
+    "errors": 0, "namespaces": 0, "formats": 0, "terms": 0, "resources": 0,
+    "results": 1,
+    "backends": 2,
+    "queries": 3, "dataset": 3, "validate": 3, "stats": 3, "wikidata": 3, "publish": 3,
+    "api": 4,
+    "web": 5, "diagram": 5,
+    "cli": 6, "__main__": 6, "__init__": 6,
+}
+ENGINES = {"pyoxigraph", "rdflib", "SPARQLWrapper", "pyshacl", "httpx"}
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE)
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def imports(path: Path, top_level_only: bool = False) -> list[tuple[str, int]]:
+    """(module, level) of every import; ``from . import x`` gives ("x", 1)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    found = []
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            found += [(alias.name, 0) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.append((node.module, node.level))
+        elif isinstance(node, ast.ImportFrom):
+            found += [(alias.name, node.level) for alias in node.names]
+    return found
+
+
+def internal_target(path: Path, module: str, level: int) -> str | None:
+    if level == 0:
+        return module.split(".")[1] if module.startswith("kzgraph.") else None
+    base = path.relative_to(PACKAGE).parts[:-1][: len(path.relative_to(PACKAGE).parts) - level]
+    parts = list(base) + (module.split(".") if module else [])
+    if not parts or not ((PACKAGE / parts[0]).with_suffix(".py").exists() or (PACKAGE / parts[0]).is_dir()):
+        return "__init__"  # a name defined in kzgraph/__init__.py, e.g. __version__
+    return parts[0]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_point_one_way(path):
+    own = module_name(path)
+    for module, level in imports(path):
+        target = internal_target(path, module, level)
+        if target is None or target == own:
+            continue
+        assert target in LAYERS and own in LAYERS, f"add {target} or {own} to LAYERS in this test"
+        assert LAYERS[target] <= LAYERS[own], f"{own} (layer {LAYERS[own]}) imports {target} ({LAYERS[target]})"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_backends_import_an_engine(path):
+    own = module_name(path)
+    engines = {m.split(".")[0] for m, level in imports(path, top_level_only=own == "validate") if level == 0}
+    if own != "backends":
+        assert not engines & ENGINES, f"{own} imports {engines & ENGINES}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_small_modules_without_broad_excepts(path):
+    text = path.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 400
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ExceptHandler):
+            assert node.type is not None, f"{path}:{node.lineno}: bare except"
+            assert not (isinstance(node.type, ast.Name) and node.type.id in ("Exception", "BaseException")), \
+                f"{path}:{node.lineno}: except {node.type.id}"

@@ -1,0 +1,46 @@
+"""Every named query of the repository: header matches the query, parameters can be bound, checks pass."""
+
+from pathlib import Path
+
+import pytest
+
+import kzgraph
+from kzgraph.queries import load_catalogue
+from kzgraph.results import SelectResult
+
+REPO = Path(__file__).resolve().parent.parent
+CATALOGUE = load_catalogue(REPO / "queries") if (REPO / "queries").is_dir() else {}
+NAMES = sorted(CATALOGUE)
+needs_queries = pytest.mark.skipif(not NAMES, reason="no named queries in queries/ yet")
+
+
+@pytest.fixture(scope="module")
+def kg():
+    with kzgraph.open(root=REPO) as graph:
+        yield graph
+
+
+@needs_queries
+@pytest.mark.parametrize("name", NAMES)
+def test_header_is_complete(name):
+    query = CATALOGUE[name]
+    assert query.title, f"{query.path}: no '#+ title:'"
+    assert query.name == query.path.stem and query.name == query.name.lower()
+
+
+@needs_queries
+@pytest.mark.parametrize("name", NAMES)
+def test_returns_equals_columns(kg, name):
+    query = CATALOGUE[name]
+    result = kg.backend.query(query.sparql)  # unbound parameters: the columns do not depend on them
+    if isinstance(result, SelectResult):
+        assert list(query.returns) == result.columns, f"{query.path}: '#+ returns:' differs from the SELECT"
+        for param in query.params:  # pyoxigraph substitutes only projected variables (SEP-0007)
+            assert param.name in result.columns, f"{query.path}: parameter ?{param.name} is not projected"
+
+
+@needs_queries
+@pytest.mark.parametrize("name", [n for n in NAMES if CATALOGUE[n].is_check])
+def test_checks_return_no_rows(kg, name):
+    result = kg.query(name)
+    assert len(result) == 0, f"{name}:\n{result.to_table() if isinstance(result, SelectResult) else result}"

@@ -1,0 +1,50 @@
+"""`kzgraph query medals` stays light: no rdflib, SPARQLWrapper, rich or pandas on that path."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).parent / "fixtures" / "mini"
+HEAVY = ["rdflib", "SPARQLWrapper", "rich", "pandas", "pyshacl", "httpx"]
+
+PROBE = """
+import io, json, sys, contextlib
+from kzgraph.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(sys.argv[1:])
+heavy = sorted({name.split(".")[0] for name in sys.modules} & set(json.loads(HEAVY)))
+print(json.dumps({"code": code, "heavy": heavy, "rows": out.getvalue().count("\\n")}))
+"""
+
+
+def probe(*args: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    r = subprocess.run([sys.executable, "-c", PROBE.replace("HEAVY", repr(json.dumps(HEAVY))), *args],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_query_medals_on_fixture_is_light():
+    assert probe("--home", str(MINI), "query", "medals") == {"code": 0, "heavy": [], "rows": 8}
+
+
+@pytest.mark.skipif(not (REPO / "queries" / "medals.rq").exists(), reason="no queries/medals.rq yet")
+def test_query_medals_is_light():
+    result = probe("query", "medals")
+    assert (result["code"], result["heavy"]) == (0, [])
+
+
+def test_import_kzgraph_is_light():
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    r = subprocess.run([sys.executable, "-X", "importtime", "-c", "import kzgraph, kzgraph.cli"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in r.stderr.splitlines() if "|" in line}
+    assert imported.isdisjoint(HEAVY)

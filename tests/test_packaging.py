@@ -1,0 +1,48 @@
+"""The wheel carries ontology/, data/ and queries/ and works outside the checkout."""
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    pytest.importorskip("hatchling")
+    out = tmp_path_factory.mktemp("dist")
+    r = subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(out)], cwd=REPO,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    (path,) = out.glob("kzgraph-*.whl")
+    return path
+
+
+def test_wheel_contents(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    for part in ("ontology", "data", "queries"):
+        files = sorted((REPO / part).rglob("*"))
+        for f in (f for f in files if f.is_file()):
+            assert f"kzgraph/_data/{f.relative_to(REPO).as_posix()}" in names
+    assert "kzgraph/sparql/graph-sizes.rq" in names
+    assert not any(n.startswith(("tests/", "ontology/")) for n in names)
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "kzgraph = kzgraph.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+@pytest.mark.skipif(not (REPO / "ontology" / "kzgraph.ttl").exists(), reason="no ontology yet")
+def test_unpacked_wheel_finds_its_data(wheel, tmp_path):
+    zipfile.ZipFile(wheel).extractall(tmp_path / "site")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    r = subprocess.run([sys.executable, "-c", "import kzgraph.resources as r; print(r.find().root)"],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str(tmp_path / "site" / "kzgraph" / "_data")
+    r = subprocess.run([sys.executable, "-m", "kzgraph", "queries", "-f", "csv"], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert len(r.stdout.splitlines()) > 1
