@@ -135,6 +135,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diagram(args: argparse.Namespace) -> int:
+    from .diagram import mermaid
+
+    with _graph(args) as kg:
+        _write(mermaid(kg))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kzgraph`` command."""
     common = argparse.ArgumentParser(add_help=False)
@@ -190,6 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("stats", cmd_stats, "Count triples per kind of graph and instances per class.",
                 "kzgraph stats --format json")
     p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
+
+    command("diagram", cmd_diagram, "Print the data model as a Mermaid class diagram.", "kzgraph diagram > model.mmd")
     return parser
 
 
