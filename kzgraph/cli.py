@@ -15,7 +15,7 @@ from typing import Any
 
 from . import __version__, formats
 from .api import KnowledgeGraph
-from .backends import Progress
+from .backends import Progress, Source
 from .errors import DataSyntaxError, KzgraphError, QuerySyntaxError, UsageError
 from .queries import NamedQuery, parse_file, parse_text
 from .results import SelectResult, format_result
@@ -51,10 +51,10 @@ def _progress() -> Progress | None:
     """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
     if not sys.stderr.isatty():
         return None
-    from rich.progress import Progress as Bar  # imported only for terminals
+    from rich.console import Console  # imported only for terminals
+    from rich.progress import Progress as Bar
 
-    bar = Bar(transient=True, console=None)
-    bar.console.file = sys.stderr
+    bar = Bar(console=Console(stderr=True), transient=True)
     task = bar.add_task("parsing", total=None)
 
     def update(done: int, total: int, label: str) -> None:
@@ -63,6 +63,7 @@ def _progress() -> Progress | None:
         bar.update(task, completed=done, total=total, description=Path(label).name)
         if done == total:
             bar.stop()
+    update.stop = bar.stop  # type: ignore[attr-defined]
     return update
 
 
@@ -93,11 +94,16 @@ def cmd_queries(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     if args.store is None:
         raise UsageError("load needs --store PATH (the on-disk store to add the files to)")
-    with _graph(args, _progress()) as kg:
-        before = len(kg.backend)
-        added = kg.load(*args.files)
-        print(f"loaded {added} quads from {len(args.files)} file(s) into {args.store} "
-              f"({len(kg.backend) - before} new)", file=sys.stderr)
+    progress = _progress()
+    try:
+        with _graph(args, progress) as kg:
+            before = len(kg.backend)
+            added = kg.load(*(Source(path=Path(f), graph=args.graph) for f in args.files))
+            after = len(kg.backend)
+    finally:
+        getattr(progress, "stop", lambda: None)()
+    print(f"loaded {added} quads from {len(args.files)} file(s) into {args.store} ({after - before} new)",
+          file=sys.stderr)
     return 0
 
 
@@ -182,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("load", cmd_load, "Add RDF files to an on-disk store, all or none.",
                 "kzgraph load extra.trig more.ttl --store ./kz.db")
     p.add_argument("files", nargs="+", metavar="FILE", help="RDF files (format from the extension)")
+    p.add_argument("--graph", metavar="IRI", help="named graph for triples that have none (default: the "
+                   "default graph, which queries see as part of the union)")
 
     p = command("export", cmd_export, "Write the whole dataset as RDF.",
                 "kzgraph export --format nq --out kzgraph.nq")

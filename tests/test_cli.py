@@ -114,6 +114,12 @@ def test_load_is_atomic(tmp_path):
     assert r.stderr == f"loaded 1 quads from 1 file(s) into {store} (1 new)\n"
     after = json.loads(run("--store", str(store), "stats", "-f", "json").stdout)
     assert after["quads"] == quads + 1
+    r = run("--store", str(store), "load", str(good), "--graph", "https://w3id.org/kzgraph/graph/external/x")
+    assert (r.returncode, r.stdout) == (0, "")
+    after = json.loads(run("--store", str(store), "stats", "-f", "json").stdout)
+    assert after["graphs"]["https://w3id.org/kzgraph/graph/external/x"] == 1
+    r = run("--store", str(store), "load", str(good), "--graph", "not an iri")
+    assert r.returncode == 2 and r.stdout == "" and "is not an IRI" in r.stderr
 
 
 def test_export(tmp_path):

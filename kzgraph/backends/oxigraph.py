@@ -187,7 +187,10 @@ def _parse(source: Source) -> list[ox.Quad]:
     except OSError as exc:
         raise DataError(f"{source.label}: cannot read: {exc.strerror or exc}") from exc
     if source.graph is not None:
-        graph = ox.NamedNode(source.graph)
+        try:
+            graph = ox.NamedNode(source.graph)
+        except ValueError as exc:
+            raise DataError(f"{source.label}: graph {source.graph!r} is not an IRI: {exc}") from exc
         quads = [ox.Quad(q.subject, q.predicate, q.object, graph) if isinstance(q.graph_name, ox.DefaultGraph)
                  else q for q in quads]
     return quads
