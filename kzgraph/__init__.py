@@ -1,8 +1,12 @@
 """kzgraph: a knowledge graph of Kazakhstan's Paris 2024 medals, queryable with SPARQL.
 
 >>> import kzgraph
->>> kg = kzgraph.open()                                   # doctest: +SKIP
->>> kg.query("medals", athlete="athlete/david-degtyarev")  # doctest: +SKIP
+>>> kg = kzgraph.open()
+>>> [row[:2] for row in kg.query("medals")][:3]
+[('David Degtyarev', 'Gold'), ('Akmaral Nauatbek', 'Gold'), ('Yerkin Gabbasov', 'Silver')]
+>>> kg.query("medal-table").to_dicts()[0]["total"]
+9
+>>> kg.close()
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """``kzgraph.open()`` and ``KnowledgeGraph``: the library's front door.
 
->>> with open() as kg:                                   # doctest: +SKIP
-...     kg.query("medals", athlete="athlete/david-degtyarev")
+>>> with open() as kg:
+...     facts = kg.query("athlete", athlete="Fedossova").to_dicts()
+>>> sorted({f["sentence"] for f in facts if f["sentence"]})
+[11, 12]
 """
 
 from __future__ import annotations

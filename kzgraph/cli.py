@@ -174,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("query", cmd_query, "Run a named query, a .rq file, or SPARQL from stdin.",
-                "kzgraph query medals --param athlete=athlete/david-degtyarev --format csv\n"
+                "kzgraph query athlete --param athlete='David Degtyarev' --format csv\n"
                 "echo 'SELECT * WHERE { ?s ?p ?o } LIMIT 3' | kzgraph query -")
     p.add_argument("query", metavar="NAME|FILE.rq|-", help="query name (see `kzgraph queries`), file, or - for stdin")
     p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",

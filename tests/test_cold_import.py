@@ -35,7 +35,6 @@ def test_query_medals_on_fixture_is_light():
     assert probe("--home", str(MINI), "query", "medals") == {"code": 0, "heavy": [], "rows": 8}
 
 
-@pytest.mark.skipif(not (REPO / "queries" / "medals.rq").exists(), reason="no queries/medals.rq yet")
 def test_query_medals_is_light():
     result = probe("query", "medals")
     assert (result["code"], result["heavy"]) == (0, [])
