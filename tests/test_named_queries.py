@@ -218,3 +218,10 @@ def test_unknown_query_lists_known_names(kg):
     with pytest.raises(kzgraph.UnknownQueryError) as info:
         kg.query("medal")
     assert "medals" in str(info.value) and "medal-table" in str(info.value)
+
+
+def test_medals_as_a_dataframe(kg):
+    frame = kg.query("medals").to_dataframe()
+    assert list(frame.columns[:4]) == ["athlete_name", "medal", "sport", "event"]
+    assert frame["medal"].value_counts().to_dict() == {"Bronze": 4, "Silver": 3, "Gold": 2}
+    assert frame.loc[frame["athlete_name"] == "Yerkin Gabbasov", "result"].item() == Decimal("247.7")
