@@ -24,8 +24,6 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Union
-from xml.etree import ElementTree
-from xml.sax.saxutils import escape, quoteattr
 
 from . import formats
 from .errors import UsageError
@@ -71,17 +69,22 @@ def _json_term(value: Value) -> dict[str, str]:
     return term
 
 
+def _escape(text: str) -> str:
+    """XML text and attribute escaping (``html.escape`` is the light import; ``xml.sax`` pulls in urllib)."""
+    return html.escape(text, quote=True)
+
+
 def _xml_term(value: Value) -> str:
     if isinstance(value, IRI):
-        return f"<uri>{escape(value)}</uri>"
+        return f"<uri>{_escape(value)}</uri>"
     if isinstance(value, BNode):
-        return f"<bnode>{escape(value)}</bnode>"
+        return f"<bnode>{_escape(value)}</bnode>"
     lex, datatype, lang = to_literal(value)
     if lang:
-        return f"<literal xml:lang={quoteattr(lang)}>{escape(lex)}</literal>"
+        return f'<literal xml:lang="{_escape(lang)}">{_escape(lex)}</literal>'
     if datatype != XSD["string"]:
-        return f"<literal datatype={quoteattr(datatype)}>{escape(lex)}</literal>"
-    return f"<literal>{escape(lex)}</literal>"
+        return f'<literal datatype="{_escape(datatype)}">{_escape(lex)}</literal>'
+    return f"<literal>{_escape(lex)}</literal>"
 
 
 def _width(text: str) -> int:
@@ -152,11 +155,11 @@ class SelectResult:
     def to_xml(self) -> str:
         """W3C SPARQL Query Results XML."""
         parts = ['<?xml version="1.0" encoding="utf-8"?>\n', f'<sparql xmlns="{SPARQL_RESULTS_NS}">\n<head>']
-        parts += [f"<variable name={quoteattr(c)}/>" for c in self.columns]
+        parts += [f'<variable name="{_escape(c)}"/>' for c in self.columns]
         parts.append("</head>\n<results>\n")
         for row in self.rows:
             parts.append("<result>")
-            parts += [f"<binding name={quoteattr(c)}>{_xml_term(v)}</binding>"
+            parts += [f'<binding name="{_escape(c)}">{_xml_term(v)}</binding>'
                       for c, v in zip(self.columns, row) if v is not None]
             parts.append("</result>\n")
         parts.append("</results>\n</sparql>\n")
@@ -322,6 +325,8 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 def parse_xml(text: str | bytes) -> SelectResult | AskResult:
     """Read a W3C SPARQL XML results document."""
     ns = {"r": SPARQL_RESULTS_NS}
+    from xml.etree import ElementTree  # only when reading XML results
+
     root = ElementTree.fromstring(text)
     boolean = root.find("r:boolean", ns)
     if boolean is not None:
