@@ -183,6 +183,8 @@ def test_every_check_query_finds_no_violation(kg):
 
 def test_every_named_query_declares_the_columns_it_returns(kg):
     for query in kg.queries():
+        if "federated" in query.tags:
+            continue  # needs a live endpoint: tests/test_wikidata.py runs it against a real server
         result = kg.query(query, **{p.name: _sample(p.type) for p in query.params if p.required})
         assert result.columns == list(query.returns), query.name
         assert query.title and query.description, query.name
