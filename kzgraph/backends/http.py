@@ -14,10 +14,10 @@ from typing import Any
 import httpx
 
 from ..errors import EndpointAuthError, EndpointError, EndpointTimeoutError, EndpointUnreachableError
+from .select import AUTH_SCHEMES
 
-__all__ = ["Http", "AUTH_SCHEMES", "endpoint_name"]
+__all__ = ["Http", "endpoint_name"]
 
-AUTH_SCHEMES = ("basic", "digest", "bearer")
 RETRY_STATUSES = frozenset({429, 503})
 MAX_RETRY_AFTER_S = 30.0
 _BODY_CHARS = 300

@@ -32,12 +32,11 @@ from ..terms import IRI, BNode, LangString, Value, to_ntriples, to_python
 from . import Progress, SourceLike, Source
 from .http import Http, endpoint_name
 from .oxigraph import from_ox, parse_source, serialize_quads
+from .select import DEFAULT_GRAPHS, METHODS
 from .sparqltext import insert_values, names_dataset, query_form, with_prefixes
 
-__all__ = ["RemoteBackend", "METHODS", "parse_json_results"]
+__all__ = ["RemoteBackend", "parse_json_results"]
 
-METHODS = ("auto", "get", "post-form", "post-direct")
-DEFAULT_GRAPHS = ("auto", "protocol", "union-parameter", "server")
 MAX_GET_URL = 2000
 BATCH_TRIPLES = 1000
 _JSON = "application/sparql-results+json"

@@ -18,9 +18,13 @@ from typing import Any
 from ..errors import UsageError
 from . import Backend
 
-__all__ = ["BACKENDS", "Opened", "kind_of", "is_url", "open_backend"]
+__all__ = ["BACKENDS", "AUTH_SCHEMES", "METHODS", "DEFAULT_GRAPHS", "Opened", "kind_of", "is_url", "open_backend"]
 
 BACKENDS = ("oxigraph", "rdflib", "remote")
+#: The remote backend's choices (here, where the CLI can read them without importing httpx).
+AUTH_SCHEMES = ("basic", "digest", "bearer")
+METHODS = ("auto", "get", "post-form", "post-direct")
+DEFAULT_GRAPHS = ("auto", "protocol", "union-parameter", "server")
 
 
 def is_url(store: object) -> bool:
