@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 from .api import KnowledgeGraph, open
-from .errors import (BackendError, DataError, DataSyntaxError, EndpointError, KzgraphError, QueryError,
+from .errors import (BackendError, DataError, DataSyntaxError, EndpointAuthError, EndpointError,
+                     EndpointTimeoutError, EndpointUnreachableError, KzgraphError, QueryError,
                      QueryParameterError, QuerySyntaxError, UnknownQueryError, UsageError)
 from .queries import NamedQuery, Param
 from .results import AskResult, GraphResult, SelectResult, format_result
@@ -30,5 +31,6 @@ __all__ = [
     "IRI", "BNode", "LangString", "TypedLiteral",
     "KzgraphError", "UsageError", "QueryError", "QuerySyntaxError", "UnknownQueryError",
     "QueryParameterError", "DataError", "DataSyntaxError", "BackendError", "EndpointError",
+    "EndpointUnreachableError", "EndpointTimeoutError", "EndpointAuthError",
     "__version__",
 ]

@@ -12,10 +12,12 @@ import os
 import re
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from . import dataset, stats as stats_module, validate as validate_module
 from .backends import Backend, Progress, Source, SourceLike
 from .backends.oxigraph import OxigraphBackend
+from .backends.select import is_url, kind_of, open_backend
 from .errors import UnknownQueryError, UsageError
 from .queries import Catalogue, NamedQuery, bind, execute, load_catalogue
 from .resources import Resources, find
@@ -30,9 +32,14 @@ _SPARQL_START = re.compile(r"(?is)^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|ASK|C
 class KnowledgeGraph:
     """The kzgraph dataset in a store; built on first use. Use ``kzgraph.open()`` to get one."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *,
-                 root: str | os.PathLike[str] | None = None, progress: Progress | None = None) -> None:
-        self.path = Path(path) if path is not None else None
+    def __init__(self, store: Any = None, *, backend: str | None = None, graph: Any = None,
+                 root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+                 **options: Any) -> None:
+        self.store = store
+        self.path = Path(store) if isinstance(store, (str, os.PathLike)) and not is_url(store) else None
+        self._kind = kind_of(store, backend=backend, graph=graph)
+        self._graph = graph
+        self._options = options
         self._root = root
         self._progress = progress
         self._resources: Resources | None = None
@@ -40,7 +47,8 @@ class KnowledgeGraph:
         self._backend: Backend | None = None
 
     def __repr__(self) -> str:
-        return f"<KnowledgeGraph {self.path or 'in memory'}>"
+        where = self.path or (self.store if is_url(self.store) else None) or "in memory"
+        return f"<KnowledgeGraph {self._kind} {where}>"
 
     def __enter__(self) -> KnowledgeGraph:
         return self
@@ -65,18 +73,18 @@ class KnowledgeGraph:
 
     @property
     def backend(self) -> Backend:
-        """The store, built from ontology + data + rules on first use (once, for an on-disk store)."""
+        """The store; an embedded one gets the dataset (ontology + data + rules) on first use."""
         if self._backend is None:
-            if self.path is None:
-                backend = OxigraphBackend()
+            opened = open_backend(self.store, backend=None if self._kind == "given" else self._kind,
+                                  graph=self._graph, options=self._options)
+            backend = opened.backend
+            if opened.build == "always":
                 dataset.build(backend, self.resources, progress=self._progress)
-            else:
-                backend = OxigraphBackend(self.path)
-                if len(backend) == 0:
-                    # build in memory, then copy in one transaction: a failed build leaves the store empty
-                    scratch = OxigraphBackend()
-                    dataset.build(scratch, self.resources, progress=self._progress)
-                    backend.load([Source(data=scratch.dump("nq"), format="nq", name="built dataset")])
+            elif opened.build == "if-empty" and len(backend) == 0:
+                # build in memory, then copy in one transaction: a failed build leaves the store empty
+                scratch = OxigraphBackend()
+                dataset.build(scratch, self.resources, progress=self._progress)
+                backend.load([Source(data=scratch.dump("nq"), format="nq", name="built dataset")])
             self._backend = backend
         return self._backend
 
@@ -126,10 +134,21 @@ class KnowledgeGraph:
             self._backend = None
 
 
-def open(path: str | os.PathLike[str] | None = None, *, root: str | os.PathLike[str] | None = None,
-         progress: Progress | None = None) -> KnowledgeGraph:
-    """The dataset: in memory by default; on disk at ``path`` (built once, reopened fast afterwards).
+def open(store: Any = None, *, backend: str | None = None, graph: Any = None,
+         root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+         **options: Any) -> KnowledgeGraph:
+    """The dataset in a store, chosen by ``store`` (and ``backend`` where that is ambiguous):
+
+    - nothing: embedded pyoxigraph in memory, built from ontology + data + rules (``backend="rdflib"``:
+      an rdflib Dataset instead);
+    - a path: an on-disk pyoxigraph store (built once, reopened fast afterwards);
+    - ``graph=`` an rdflib Graph or Dataset the caller already has (used as it is);
+    - an ``http(s)://`` URL of a SPARQL endpoint, or a ``SPARQLWrapper``: the remote backend, with
+      ``options`` such as ``update_url``, ``store_url``, ``user``, ``password``, ``auth``, ``token``,
+      ``timeout``, ``method`` (see ``kzgraph.backends.remote.RemoteBackend``); fill it with
+      ``kzgraph.push``;
+    - a backend object.
 
     ``root`` is a directory with ontology/, data/ and queries/ (default: those shipped with kzgraph).
     """
-    return KnowledgeGraph(path, root=root, progress=progress)
+    return KnowledgeGraph(store, backend=backend, graph=graph, root=root, progress=progress, **options)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 from . import __version__, formats
 from .api import KnowledgeGraph
 from .backends import Progress, Source
+from .backends.select import AUTH_SCHEMES, BACKENDS, DEFAULT_GRAPHS, METHODS
 from .errors import DataSyntaxError, KzgraphError, QuerySyntaxError, UsageError
 from .queries import NamedQuery, parse_file, parse_text
 from .results import SelectResult, format_result
@@ -43,8 +45,27 @@ def _write(text: str) -> None:
     sys.stdout.flush()
 
 
+_REMOTE_OPTIONS = ("update_url", "store_url", "auth", "timeout", "method", "default_graph")
+
+
+def _remote_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The remote backend's options given on the command line (credentials also from the environment)."""
+    options = {name: getattr(args, name, None) for name in _REMOTE_OPTIONS}
+    user = getattr(args, "user", None)
+    if user is not None:
+        name, sep, password = user.partition(":")
+        options["user"], options["password"] = name, password if sep else os.environ.get("KZGRAPH_PASSWORD")
+    if options.get("auth") == "bearer":
+        options["token"] = os.environ.get("KZGRAPH_TOKEN")
+        if not options["token"]:
+            raise UsageError("--auth bearer needs the token in the environment variable KZGRAPH_TOKEN")
+        options.pop("auth")
+    return {k: v for k, v in options.items() if v is not None}
+
+
 def _graph(args: argparse.Namespace, progress: Progress | None = None) -> KnowledgeGraph:
-    return KnowledgeGraph(args.store, root=args.home, progress=progress)
+    return KnowledgeGraph(args.store, backend=args.backend, root=args.home, progress=progress,
+                          **_remote_options(args))
 
 
 def _progress() -> Progress | None:
@@ -92,18 +113,40 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    if args.store is None:
-        raise UsageError("load needs --store PATH (the on-disk store to add the files to)")
+    if args.into is not None:
+        return _push(args)
+    if args.store is None or not args.files:
+        raise UsageError("load needs FILE... and --store PATH|URL (the store to add the files to), "
+                         "or --into PATH|URL to put the built dataset into a store")
+    if len(args.graph) > 1:
+        raise UsageError("with FILE..., give --graph once: the graph for triples that have none")
     progress = _progress()
     try:
         with _graph(args, progress) as kg:
             before = len(kg.backend)
-            added = kg.load(*(Source(path=Path(f), graph=args.graph) for f in args.files))
+            added = kg.load(*(Source(path=Path(f), graph=args.graph[0] if args.graph else None)
+                              for f in args.files))
             after = len(kg.backend)
     finally:
         getattr(progress, "stop", lambda: None)()
     print(f"loaded {added} quads from {len(args.files)} file(s) into {args.store} ({after - before} new)",
           file=sys.stderr)
+    return 0
+
+
+def _push(args: argparse.Namespace) -> int:
+    from .push import push
+
+    if args.files or args.store is not None:
+        raise UsageError("--into puts the built dataset into a store: give neither FILE... nor --store")
+    progress = _progress()
+    try:
+        with KnowledgeGraph(args.into, backend=args.backend, root=args.home, **_remote_options(args)) as target:
+            report = push(target.backend, target.resources, graphs=args.graph, progress=progress)
+    finally:
+        getattr(progress, "stop", lambda: None)()
+    print(f"pushed {report.triples} triples in {len(report.graphs)} graph(s) into {args.into} "
+          f"(each graph replaced)", file=sys.stderr)
     return 0
 
 
@@ -152,10 +195,28 @@ def cmd_diagram(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kzgraph`` command."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS,
-                        help="on-disk pyoxigraph store (built on first use); default: in memory")
+    common.add_argument("--store", metavar="PATH|URL", default=argparse.SUPPRESS,
+                        help="on-disk pyoxigraph store (built on first use), or a SPARQL endpoint's URL; "
+                             "default: in memory")
+    common.add_argument("--backend", choices=BACKENDS, default=argparse.SUPPRESS,
+                        help="engine, where --store does not tell (rdflib: in memory)")
     common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
                         help="directory with ontology/, data/ and queries/ (default: kzgraph's own)")
+    remote = common.add_argument_group("remote store (--store URL, load --into URL)")
+    remote.add_argument("--update-url", dest="update_url", metavar="URL", default=argparse.SUPPRESS,
+                        help="SPARQL Update endpoint (default: the query URL)")
+    remote.add_argument("--graph-store", dest="store_url", metavar="URL", default=argparse.SUPPRESS,
+                        help="Graph Store Protocol endpoint; used for writes when given")
+    remote.add_argument("--user", metavar="NAME[:PASSWORD]", default=argparse.SUPPRESS,
+                        help="credentials (password also from $KZGRAPH_PASSWORD)")
+    remote.add_argument("--auth", choices=AUTH_SCHEMES, default=argparse.SUPPRESS,
+                        help="HTTP auth scheme (default basic; bearer takes $KZGRAPH_TOKEN)")
+    remote.add_argument("--timeout", type=float, metavar="SECONDS", default=argparse.SUPPRESS,
+                        help="per request (default 30)")
+    remote.add_argument("--method", choices=METHODS, default=argparse.SUPPRESS,
+                        help="how queries are sent (default auto: GET, form POST when long)")
+    remote.add_argument("--default-graph", dest="default_graph", choices=DEFAULT_GRAPHS,
+                        default=argparse.SUPPRESS, help="how the server is asked for the union default graph")
 
     parser = argparse.ArgumentParser(
         prog="kzgraph", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -185,11 +246,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("queries", cmd_queries, "List the named queries.", "kzgraph queries --format md")
     p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
 
-    p = command("load", cmd_load, "Add RDF files to an on-disk store, all or none.",
-                "kzgraph load extra.trig more.ttl --store ./kz.db")
-    p.add_argument("files", nargs="+", metavar="FILE", help="RDF files (format from the extension)")
-    p.add_argument("--graph", metavar="IRI", help="named graph for triples that have none (default: the "
-                   "default graph, which queries see as part of the union)")
+    p = command("load", cmd_load, "Add RDF files to a store, or put the built dataset into a store (--into).",
+                "kzgraph load extra.trig more.ttl --store ./kz.db\n"
+                "kzgraph load --into http://127.0.0.1:7878/query --update-url http://127.0.0.1:7878/update\n"
+                "kzgraph load --into http://127.0.0.1:8890/sparql --graph-store "
+                "http://127.0.0.1:8890/sparql-graph-crud-auth --user dba:dba --auth digest")
+    p.add_argument("files", nargs="*", metavar="FILE", help="RDF files (format from the extension)")
+    p.add_argument("--into", metavar="PATH|URL", help="store to put the built dataset (ontology, data, "
+                   "derived graphs) into; each graph is replaced, so running twice gives the same store")
+    p.add_argument("--graph", metavar="IRI", action="append", default=[],
+                   help="with FILE...: the named graph for triples that have none (default: the default "
+                   "graph); with --into: a graph to push (repeatable; default: all)")
 
     p = command("export", cmd_export, "Write the whole dataset as RDF.",
                 "kzgraph export --format nq --out kzgraph.nq")
@@ -215,6 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args: Any = build_parser().parse_args(argv)
     args.store = getattr(args, "store", None)
+    args.backend = getattr(args, "backend", None)
     args.home = getattr(args, "home", None)
     try:
         return int(args.func(args))

@@ -12,6 +12,9 @@
     │   └── DataSyntaxError       .file .line .column
     └── BackendError              exit 3: the engine or store failed
         └── EndpointError         .endpoint .status (remote SPARQL endpoints)
+            ├── EndpointUnreachableError  no connection (wrong host or port, server down)
+            ├── EndpointTimeoutError      no answer within the timeout
+            └── EndpointAuthError         401/403: missing or wrong credentials
 
 A failed validation is not an exception: it is a ``ValidationReport`` with ``conforms=False``.
 ``exit_code`` is the status the CLI exits with (0 ok, 1 check failed, 2 usage or bad input, 3 runtime).
@@ -32,6 +35,9 @@ __all__ = [
     "DataSyntaxError",
     "BackendError",
     "EndpointError",
+    "EndpointUnreachableError",
+    "EndpointTimeoutError",
+    "EndpointAuthError",
 ]
 
 
@@ -122,3 +128,15 @@ class EndpointError(BackendError):
     def __str__(self) -> str:
         status = f" (HTTP {self.status})" if self.status is not None else ""
         return f"{self.endpoint}{status}: {self.message}"
+
+
+class EndpointUnreachableError(EndpointError):
+    """No connection to the endpoint: wrong host or port, or the server is down."""
+
+
+class EndpointTimeoutError(EndpointError):
+    """The endpoint did not answer within the timeout."""
+
+
+class EndpointAuthError(EndpointError):
+    """The endpoint refused the credentials (HTTP 401 or 403)."""

@@ -1,12 +1,22 @@
-"""Shared fixtures: the embedded dataset, and (from tests/servers.py) real SPARQL servers on loopback."""
+"""Shared fixtures: the dataset on each engine, and (from tests/servers.py) real SPARQL servers on loopback.
+
+The remote stores are filled once per session through ``kzgraph.push`` (the code path of
+``kzgraph load --into``): Oxigraph server by SPARQL Update, Virtuoso by the Graph Store Protocol with
+HTTP Digest auth.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 import kzgraph
+from kzgraph.backends.remote import RemoteBackend
+from kzgraph.push import push
+from kzgraph.resources import find
 
 pytest_plugins = ["tests.servers"]
+
+ENGINES = ["oxigraph", "rdflib", "oxigraph-server", "virtuoso"]
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +24,51 @@ def kg():
     """The dataset as a user gets it from ``kzgraph.open()``: in memory, built from ontology + data + rules."""
     with kzgraph.open() as graph:
         yield graph
+
+
+def writer(server) -> RemoteBackend:
+    """A remote backend that can write to ``server``: GSP with credentials when it has them, else Update."""
+    if server.username is not None:
+        return RemoteBackend(server.query_url, store_url=server.store_url, user=server.username,
+                             password=server.password, auth=server.auth_scheme or "basic")
+    return RemoteBackend(server.query_url, update_url=server.update_url)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server_loaded(oxigraph_server):
+    """The Oxigraph server with kzgraph's dataset pushed into it."""
+    target = writer(oxigraph_server)
+    push(target, find())
+    target.close()
+    return oxigraph_server
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server_loaded(virtuoso_server):
+    """Virtuoso with kzgraph's dataset pushed into it."""
+    target = writer(virtuoso_server)
+    push(target, find())
+    target.close()
+    return virtuoso_server
+
+
+@pytest.fixture(scope="session")
+def engine_kg(request):
+    """``engine_kg(name)``: the dataset opened on one engine, shared per session."""
+    opened: dict[str, kzgraph.KnowledgeGraph] = {}
+
+    def get(name: str) -> kzgraph.KnowledgeGraph:
+        if name not in opened:
+            if name == "oxigraph":
+                opened[name] = kzgraph.open()
+            elif name == "rdflib":
+                opened[name] = kzgraph.open(backend="rdflib")
+            elif name == "oxigraph-server":
+                opened[name] = kzgraph.open(request.getfixturevalue("oxigraph_server_loaded").query_url)
+            else:
+                opened[name] = kzgraph.open(request.getfixturevalue("virtuoso_server_loaded").query_url)
+        return opened[name]
+
+    yield get
+    for graph in opened.values():
+        graph.close()

@@ -16,7 +16,8 @@ def test_public_api():
         "open", "KnowledgeGraph", "NamedQuery", "Param", "SelectResult", "AskResult", "GraphResult",
         "format_result", "Stats", "ValidationReport", "Violation", "IRI", "BNode", "LangString", "TypedLiteral",
         "KzgraphError", "UsageError", "QueryError", "QuerySyntaxError", "UnknownQueryError",
-        "QueryParameterError", "DataError", "DataSyntaxError", "BackendError", "EndpointError", "__version__"])
+        "QueryParameterError", "DataError", "DataSyntaxError", "BackendError", "EndpointError",
+        "EndpointUnreachableError", "EndpointTimeoutError", "EndpointAuthError", "__version__"])
     for name in kzgraph.__all__:
         assert hasattr(kzgraph, name), name
 

@@ -63,7 +63,7 @@ def test_query_file_and_stdin(tmp_path):
     (["query", "medals", "-p", "athlete"], None, "kzgraph: error: --param expects NAME=VALUE"),
     (["query", "medals", "-f", "ttl"], None, "kzgraph: error: format 'ttl' is for CONSTRUCT/DESCRIBE"),
     (["query", "-"], "SELECT ?s WHERE { ?s ?p }", "stdin:1:"),
-    (["load", "x.ttl"], None, "kzgraph: error: load needs --store PATH"),
+    (["load", "x.ttl"], None, "kzgraph: error: load needs FILE... and --store PATH|URL"),
 ])
 def test_bad_input_exits_2(args, stdin, message):
     r = run(*args, stdin=stdin)

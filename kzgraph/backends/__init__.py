@@ -65,8 +65,12 @@ class Backend(Protocol):
         """Run a SPARQL 1.1 Update."""
         ...
 
-    def dump(self, fmt: str) -> bytes:
-        """The whole dataset; formats without named graphs get the union of all graphs."""
+    def dump(self, fmt: str, *, graph: str | None = None) -> bytes:
+        """The whole dataset (or one named ``graph``); formats without named graphs get the union."""
+        ...
+
+    def replace_graph(self, graph: str | None, ntriples: bytes) -> None:
+        """Replace one named graph (None: the default graph) by the given N-Triples."""
         ...
 
     def graphs(self) -> list[str]:

@@ -16,7 +16,7 @@ from ..results import AskResult, GraphResult, Result, SelectResult
 from ..terms import IRI, BNode, Value, to_literal, to_python
 from . import Progress, Source, SourceLike
 
-__all__ = ["OxigraphBackend"]
+__all__ = ["OxigraphBackend", "from_ox", "to_ox", "parse_source", "serialize_quads"]
 
 _RDF_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
@@ -127,10 +127,14 @@ class OxigraphBackend:
         except (OSError, RuntimeError) as exc:
             raise BackendError(f"update failed: {exc}") from exc
 
-    def dump(self, fmt: str) -> bytes:
-        """The dataset in ``fmt``; triples formats get the union of all graphs, without duplicates."""
+    def dump(self, fmt: str, *, graph: str | None = None) -> bytes:
+        """The dataset (or one named ``graph``) in ``fmt``; triples formats get the union of all graphs."""
         rdf_format = _rdf_format(fmt)
         try:
+            if graph is not None:
+                quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+                return bytes(ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
+                                          format=rdf_format, prefixes=PREFIXES))
             if rdf_format.supports_datasets:
                 return bytes(self._store.dump(format=rdf_format, prefixes=PREFIXES))
             triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in self._store)
@@ -141,6 +145,17 @@ class OxigraphBackend:
     def graphs(self) -> list[str]:
         """IRIs of the named graphs, sorted."""
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def replace_graph(self, graph: str | None, ntriples: bytes) -> None:
+        """Replace one named graph (None: the default graph) by the given N-Triples."""
+        target = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
+        quads = [ox.Quad(q.subject, q.predicate, q.object, target)
+                 for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+        try:
+            self._store.clear_graph(target)
+            self._store.extend(quads)
+        except OSError as exc:
+            raise BackendError(f"cannot write to the store: {exc}") from exc
 
     def __len__(self) -> int:
         return len(self._store)
@@ -161,6 +176,22 @@ def _query_syntax_error(exc: SyntaxError) -> QuerySyntaxError:
     if match:
         return QuerySyntaxError(match[3], line=int(match[1]), column=int(match[2]))
     return QuerySyntaxError(message)
+
+
+def serialize_quads(quads: Iterable[tuple[Value, Value, Value, str | None]], fmt: str) -> bytes:
+    """Neutral (subject, predicate, object, graph or None) tuples in an RDF format of ``kzgraph.formats``."""
+    rdf_format = _rdf_format(fmt)
+    converted = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(g) if g else ox.DefaultGraph())
+                 for s, p, o, g in quads]
+    if rdf_format.supports_datasets:
+        return bytes(ox.serialize(converted, format=rdf_format, prefixes=PREFIXES))
+    triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in converted)
+    return bytes(ox.serialize(triples, format=rdf_format, prefixes=PREFIXES))
+
+
+def parse_source(source: Source) -> list[ox.Quad]:
+    """The quads of one source; DataError/DataSyntaxError (with line and column) when it cannot be read."""
+    return _parse(source)
 
 
 def _parse(source: Source) -> list[ox.Quad]:

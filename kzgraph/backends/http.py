@@ -1,0 +1,107 @@
+"""The HTTP client of the remote backend: one pooled keep-alive ``httpx.Client`` per endpoint set.
+
+It authenticates (Basic, Digest or Bearer), times out instead of hanging, retries with exponential backoff
+on 429 and 503 only (honouring ``Retry-After``), and turns every failure into a typed ``EndpointError``
+naming the endpoint and the HTTP status.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from ..errors import EndpointAuthError, EndpointError, EndpointTimeoutError, EndpointUnreachableError
+from .select import AUTH_SCHEMES
+
+__all__ = ["Http", "endpoint_name"]
+
+RETRY_STATUSES = frozenset({429, 503})
+MAX_RETRY_AFTER_S = 30.0
+_BODY_CHARS = 300
+
+
+def endpoint_name(url: str) -> str:
+    """The URL as messages show it: no query string, no credentials."""
+    parsed = httpx.URL(url)
+    return str(parsed.copy_with(query=None, fragment=None, userinfo=b""))
+
+
+def _auth(user: str | None, password: str | None, scheme: str, token: str | None) -> httpx.Auth | None:
+    if scheme not in AUTH_SCHEMES:
+        raise ValueError(f"unknown auth scheme {scheme!r}; one of {', '.join(AUTH_SCHEMES)}")
+    if scheme == "bearer":
+        return None  # a header, set by Http
+    if user is None:
+        return None
+    if scheme == "digest":
+        return httpx.DigestAuth(user, password or "")
+    return httpx.BasicAuth(user, password or "")
+
+
+def _reason(response: httpx.Response) -> str:
+    text = " ".join(response.text.split())
+    if response.headers.get("content-type", "").startswith("text/html") or not text:
+        text = response.reason_phrase or "error"
+    return text[:_BODY_CHARS] + ("…" if len(text) > _BODY_CHARS else "")
+
+
+class Http:
+    """Requests to SPARQL endpoints with pooled connections, auth, timeouts and bounded retries."""
+
+    def __init__(self, *, user: str | None = None, password: str | None = None, auth: str = "basic",
+                 token: str | None = None, timeout: float = 30.0, retries: int = 3, backoff: float = 0.25,
+                 headers: Mapping[str, str] | None = None) -> None:
+        all_headers = {"User-Agent": "kzgraph", **(headers or {})}
+        if auth == "bearer" or token is not None:
+            if token is None:
+                raise ValueError("bearer auth needs a token")
+            all_headers["Authorization"] = f"Bearer {token}"
+            auth = "bearer"
+        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self._client = httpx.Client(auth=_auth(user, password, auth, token), headers=all_headers,
+                                    timeout=httpx.Timeout(timeout), follow_redirects=True,
+                                    limits=httpx.Limits(max_keepalive_connections=4, max_connections=8))
+
+    def request(self, method: str, url: str, *, params: Any = None, data: Any = None,
+                content: bytes | None = None, headers: Mapping[str, str] | None = None) -> httpx.Response:
+        """Send one request; a 2xx response, or EndpointError (after retries on 429/503)."""
+        endpoint = endpoint_name(url)
+        for attempt in range(self.retries + 1):
+            try:
+                response = self._client.request(method, url, params=params, data=data, content=content,
+                                                headers=headers)
+            except httpx.ConnectError as exc:
+                raise EndpointUnreachableError(endpoint, f"cannot connect: {exc}") from exc
+            except httpx.TimeoutException as exc:
+                raise EndpointTimeoutError(endpoint, f"no answer within {self.timeout:g} s "
+                                           f"({type(exc).__name__})") from exc
+            except httpx.HTTPError as exc:
+                raise EndpointError(endpoint, f"HTTP failure: {type(exc).__name__}: {exc}") from exc
+            if response.status_code in RETRY_STATUSES and attempt < self.retries:
+                time.sleep(self._delay(response, attempt))
+                continue
+            break
+        if response.is_success:
+            return response
+        status = response.status_code
+        if status in (401, 403):
+            raise EndpointAuthError(endpoint, f"{'authentication failed' if status == 401 else 'forbidden'}"
+                                    f" (check the user, password or token): {_reason(response)}",
+                                    status=status)
+        if status == 404:
+            raise EndpointError(endpoint, f"not found: is this the endpoint's URL? {_reason(response)}",
+                                status=status)
+        raise EndpointError(endpoint, _reason(response), status=status)
+
+    def _delay(self, response: httpx.Response, attempt: int) -> float:
+        retry_after = response.headers.get("retry-after", "")
+        if retry_after.strip().isdigit():
+            return min(float(retry_after), MAX_RETRY_AFTER_S)
+        return float(self.backoff * 2 ** attempt)
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._client.close()

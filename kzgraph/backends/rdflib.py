@@ -1,0 +1,176 @@
+"""The rdflib backend: an ``rdflib.Dataset`` (new, in memory) or a graph the user already has.
+
+Queries see the union of the named graphs as their default graph (``default_union``); parameters are bound
+with ``initBindings``. Files are parsed by pyoxigraph (the same parser, errors and line numbers as the
+embedded backend) and added as rdflib terms; RDF is written out through pyoxigraph's serialisers too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+import pyparsing
+import rdflib
+from rdflib.plugins.sparql.sparql import SPARQLError
+
+from ..errors import BackendError, QueryParameterError, QuerySyntaxError, UsageError
+from ..namespaces import PREFIXES, XSD
+from ..results import AskResult, GraphResult, Result, SelectResult
+from ..terms import IRI, BNode, Value, to_literal, to_python
+from . import Progress, Source, SourceLike
+from .oxigraph import parse_source, serialize_quads
+
+__all__ = ["RdflibBackend", "from_rdflib", "to_rdflib"]
+
+_DEFAULT = rdflib.graph.DATASET_DEFAULT_GRAPH_ID
+_XSD_STRING = rdflib.URIRef(XSD["string"])
+
+
+def from_rdflib(term: rdflib.term.Node) -> Value:
+    """An rdflib term as a neutral term."""
+    if isinstance(term, rdflib.URIRef):
+        return IRI(term)
+    if isinstance(term, rdflib.BNode):
+        return BNode(term)
+    if isinstance(term, rdflib.Literal):
+        datatype = str(term.datatype) if term.datatype is not None else None
+        return to_python(str(term), datatype, term.language)
+    return str(term)
+
+
+def to_rdflib(value: Value) -> rdflib.term.Identifier:
+    """A neutral term as an rdflib term (``xsd:string`` literals are rdflib's plain literals)."""
+    if isinstance(value, IRI):
+        return rdflib.URIRef(value)
+    if isinstance(value, BNode):
+        return rdflib.BNode(value)
+    lex, datatype, lang = to_literal(value)
+    if lang:
+        return rdflib.Literal(lex, lang=lang)
+    return rdflib.Literal(lex) if datatype == XSD["string"] else rdflib.Literal(lex, datatype=rdflib.URIRef(datatype))
+
+
+def _from_ox(term: object) -> rdflib.term.Identifier:
+    kind = type(term).__name__
+    value = getattr(term, "value", "")
+    if kind == "NamedNode":
+        return rdflib.URIRef(value)
+    if kind == "BlankNode":
+        return rdflib.BNode(value)
+    language = getattr(term, "language", None)
+    if language:
+        return rdflib.Literal(value, lang=language)
+    datatype = rdflib.URIRef(term.datatype.value)  # type: ignore[attr-defined]
+    return rdflib.Literal(value) if datatype == _XSD_STRING else rdflib.Literal(value, datatype=datatype)
+
+
+class RdflibBackend:
+    """An rdflib store. ``graph=None``: a new in-memory ``Dataset``; otherwise a user's ``Graph``,
+    ``Dataset`` or ``ConjunctiveGraph``, used as it is (a plain ``Graph`` has no named graphs)."""
+
+    def __init__(self, graph: rdflib.Graph | None = None) -> None:
+        if graph is not None and not isinstance(graph, rdflib.Graph):
+            raise UsageError(f"expected an rdflib Graph or Dataset, got {type(graph).__name__}")
+        self.owned = graph is None
+        self.graph: rdflib.Graph = rdflib.Dataset(default_union=True) if graph is None else graph
+
+    def __repr__(self) -> str:
+        return f"<RdflibBackend {type(self.graph).__name__} {'in memory' if self.owned else 'wrapped'}>"
+
+    @property
+    def _is_dataset(self) -> bool:
+        return isinstance(self.graph, rdflib.ConjunctiveGraph)  # Dataset derives from it
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
+              default_graph_as_union: bool = True) -> Result:
+        """Run a query; ``bindings`` are passed as ``initBindings`` (terms, never text)."""
+        init = {}
+        for name, value in (bindings or {}).items():
+            try:
+                init[rdflib.Variable(name)] = to_rdflib(value)
+            except (TypeError, ValueError) as exc:
+                raise QueryParameterError(name, str(exc)) from exc
+        union_before = getattr(self.graph, "default_union", None)
+        try:
+            if self._is_dataset:
+                self.graph.default_union = default_graph_as_union  # type: ignore[attr-defined]
+            raw = self.graph.query(sparql, initNs=PREFIXES, initBindings=init)
+            if raw.type == "ASK":
+                return AskResult(bool(raw.askAnswer))
+            if raw.type == "SELECT":
+                columns = [str(v) for v in raw.vars or []]
+                return SelectResult(columns, [tuple(None if t is None else from_rdflib(t) for t in row)
+                                              for row in raw])  # type: ignore[union-attr]
+            triples = [(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in raw.graph or ()]
+        except pyparsing.ParseException as exc:
+            raise QuerySyntaxError(exc.msg, line=exc.lineno, column=exc.col) from exc
+        except (SPARQLError, ValueError, TypeError, KeyError, NotImplementedError, AttributeError) as exc:
+            raise BackendError(f"rdflib query failed: {type(exc).__name__}: {exc}") from exc
+        finally:
+            if self._is_dataset:
+                self.graph.default_union = union_before  # type: ignore[attr-defined]
+        return GraphResult(triples, lambda f: serialize_quads(((*t, None) for t in triples), f.name))
+
+    def load(self, sources: Iterable[SourceLike], *, progress: Progress | None = None) -> int:
+        """Parse every source (pyoxigraph), then add all quads: all or nothing."""
+        items = [Source.of(s) for s in sources]
+        quads = []
+        for done, source in enumerate(items, 1):
+            quads.extend(parse_source(source))
+            if progress is not None:
+                progress(done, len(items), source.label)
+        for quad in quads:
+            name = getattr(quad.graph_name, "value", None)
+            triple = (_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object))
+            self._target(name).add(triple)
+        return len(quads)
+
+    def _target(self, graph: str | None) -> rdflib.Graph:
+        if not self._is_dataset:
+            return self.graph
+        if graph is None:
+            return self.graph.default_context  # type: ignore[attr-defined,no-any-return]
+        return self.graph.get_context(rdflib.URIRef(graph))  # type: ignore[attr-defined,no-any-return]
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update."""
+        try:
+            self.graph.update(sparql, initNs=PREFIXES)
+        except pyparsing.ParseException as exc:
+            raise QuerySyntaxError(exc.msg, line=exc.lineno, column=exc.col) from exc
+        except (SPARQLError, ValueError, TypeError, KeyError, NotImplementedError) as exc:
+            raise BackendError(f"rdflib update failed: {type(exc).__name__}: {exc}") from exc
+
+    def replace_graph(self, graph: str | None, ntriples: bytes) -> None:
+        """Replace one named graph (None: the default graph) by the given N-Triples."""
+        target = self._target(graph)
+        target.remove((None, None, None))
+        self.load([Source(data=ntriples, format="nt", graph=graph, name=graph or "default graph")])
+
+    def _quads(self) -> Iterator[tuple[Value, Value, Value, str | None]]:
+        if not self._is_dataset:
+            for s, p, o in self.graph:
+                yield from_rdflib(s), from_rdflib(p), from_rdflib(o), None
+            return
+        for context in self.graph.contexts():  # type: ignore[attr-defined]
+            name = None if context.identifier == _DEFAULT else str(context.identifier)
+            for s, p, o in context:
+                yield from_rdflib(s), from_rdflib(p), from_rdflib(o), name
+
+    def dump(self, fmt: str, *, graph: str | None = None) -> bytes:
+        """The dataset (or one named ``graph``) in ``fmt``; triples formats get the union of all graphs."""
+        quads = [q for q in self._quads() if graph is None or q[3] == graph]
+        return serialize_quads(quads if graph is None else [(*q[:3], None) for q in quads], fmt)
+
+    def graphs(self) -> list[str]:
+        """IRIs of the non-empty named graphs, sorted."""
+        if not self._is_dataset:
+            return []
+        return sorted(str(c.identifier) for c in self.graph.contexts()  # type: ignore[attr-defined]
+                      if c.identifier != _DEFAULT and isinstance(c.identifier, rdflib.URIRef) and len(c))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._quads())
+
+    def close(self) -> None:
+        """Nothing to release: the graph stays the caller's (or is garbage-collected)."""

@@ -1,0 +1,135 @@
+"""Just enough of SPARQL's lexical grammar to bind parameters safely in query text.
+
+A small tokenizer that knows strings, IRIs, comments, variables and prefixed names, so that text inside
+them is never mistaken for syntax. The remote backend uses it to insert ``VALUES`` blocks (values are
+serialised as N-Triples terms, never formatted into the query), to declare kzgraph's prefixes a query
+uses without declaring, and to see whether a query names its own dataset (``FROM``).
+
+>>> insert_values('SELECT ?a WHERE { ?s ?p ?a }  # "{"', {"a": 1})
+'SELECT ?a WHERE { VALUES (?a) { ("1"^^<http://www.w3.org/2001/XMLSchema#integer>) } ?s ?p ?a }  # "{"'
+>>> with_prefixes("SELECT * { ?s a kz:Medal }", {"kz": "https://w3id.org/kzgraph/ontology#"})
+'PREFIX kz: <https://w3id.org/kzgraph/ontology#> SELECT * { ?s a kz:Medal }'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
+
+from ..errors import QueryParameterError, QuerySyntaxError
+from ..terms import IRI, BNode, LangString, TypedLiteral, Value, to_ntriples
+
+__all__ = ["Token", "tokens", "query_form", "insert_values", "with_prefixes", "names_dataset"]
+
+_TOKEN = re.compile(r'''
+   (?P<comment>\#[^\r\n]*)
+  |(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!\'\'))*\'\'\'
+             |"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')
+  |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  |(?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+  |(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  |(?P<word>(?:[A-Za-z_\u00C0-\uFFFF][\w\-.\u00B7-\uFFFF]*)?:[\w\-.:%\u00B7-\uFFFF]*
+           |[A-Za-z_\u00C0-\uFFFF][\w\-\u00B7-\uFFFF]*)
+  |(?P<punct>[{}()\[\];,.])
+  |(?P<other>\S)
+''', re.X | re.S)
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LANG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class Token(NamedTuple):
+    """One lexical token: ``kind`` is comment, string, iri, var, lang, word, punct or other."""
+
+    kind: str
+    text: str
+    start: int
+
+
+def tokens(sparql: str) -> Iterator[Token]:
+    """The tokens of ``sparql``, whitespace skipped (an unterminated string becomes ``other`` tokens)."""
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup or "other"
+        yield Token(kind, match.group(), match.start())
+
+
+def _code(sparql: str) -> list[Token]:
+    return [t for t in tokens(sparql) if t.kind != "comment"]
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (the first such keyword); '' for an update or unknown text."""
+    for token in _code(sparql):
+        if token.kind == "word" and token.text.upper() in _FORMS:
+            return token.text.upper()
+    return ""
+
+
+def _where_group(code: list[Token]) -> int:
+    """Index (in ``code``) of the ``{`` opening the outermost WHERE group."""
+    form, depth, seen_where = "", 0, False
+    for i, token in enumerate(code):
+        upper = token.text.upper() if token.kind == "word" else ""
+        if not form:
+            form = upper if upper in _FORMS else ""
+            continue
+        if depth == 0 and upper == "WHERE":
+            seen_where = True
+        elif token.text == "{" and token.kind == "punct":
+            if depth == 0 and (seen_where or form != "CONSTRUCT"):
+                return i
+            depth += 1
+        elif token.text == "}" and token.kind == "punct":
+            depth -= 1
+    raise QuerySyntaxError("cannot find the WHERE group of the query to bind parameters in")
+
+
+def _term(name: str, value: Value) -> str:
+    if isinstance(value, BNode):
+        raise QueryParameterError(name, "a blank node cannot be bound to a variable")
+    if isinstance(value, IRI) and _BAD_IRI.search(value):
+        raise QueryParameterError(name, f"{value!r} is not a valid IRI")
+    if isinstance(value, LangString) and not _LANG.fullmatch(value.lang):
+        raise QueryParameterError(name, f"{value.lang!r} is not a language tag")
+    if isinstance(value, TypedLiteral) and _BAD_IRI.search(value.datatype):
+        raise QueryParameterError(name, f"datatype {value.datatype!r} is not a valid IRI")
+    try:
+        return to_ntriples(value)
+    except TypeError as exc:
+        raise QueryParameterError(name, str(exc)) from exc
+
+
+def insert_values(sparql: str, bindings: Mapping[str, Value]) -> str:
+    """``sparql`` with ``VALUES (?a ?b) { (term term) }`` as the first element of its WHERE group.
+
+    The block is inserted on the line of the ``{`` so that error line numbers still match the original.
+    """
+    if not bindings:
+        return sparql
+    for name in bindings:
+        if not _NAME.fullmatch(name):
+            raise QueryParameterError(name, "not a SPARQL variable name")
+    code = _code(sparql)
+    brace = code[_where_group(code)]
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(_term(name, value) for name, value in bindings.items())
+    at = brace.start + 1
+    return f"{sparql[:at]} VALUES ({names}) {{ ({terms}) }}{sparql[at:]}"
+
+
+def with_prefixes(sparql: str, prefixes: Mapping[str, str]) -> str:
+    """``sparql`` with ``PREFIX`` declarations (on its first line) for known prefixes it uses undeclared."""
+    code = _code(sparql)
+    declared = {code[i + 1].text.split(":", 1)[0] for i, t in enumerate(code[:-1])
+                if t.kind == "word" and t.text.upper() == "PREFIX"}
+    used = {t.text.split(":", 1)[0] for t in code if t.kind == "word" and ":" in t.text}
+    missing = sorted(p for p in used - declared if p in prefixes)
+    head = "".join(f"PREFIX {p}: <{prefixes[p]}> " for p in missing)
+    return head + sparql
+
+
+def names_dataset(sparql: str) -> bool:
+    """True when the query has its own ``FROM``/``FROM NAMED`` clauses."""
+    return any(t.kind == "word" and t.text.upper() == "FROM" for t in _code(sparql))
