@@ -213,26 +213,29 @@ def _ready_url(query_url: str) -> str:
 # --- Oxigraph server -----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
-    """Oxigraph server with an on-disk store in a temp dir; no auth."""
+def _serve_oxigraph(name: str, workdir: Path, *, preload: Path | None = None,
+                    options: tuple[str, ...] = ()) -> Iterator[SparqlServer]:
+    """Run ``oxigraph serve`` on a store in ``workdir`` (first ``oxigraph load``-ing ``preload``)."""
     program = find_program("oxigraph", "KZGRAPH_OXIGRAPH")
     if program is None:
         unavailable("oxigraph server not found (pip install oxigraph)")
-    workdir = tmp_path_factory.mktemp("oxigraph")
+    store = workdir / "store"
+    if preload is not None:
+        subprocess.run([program, "load", "--location", str(store), "--file", str(preload)],
+                       check=True, capture_output=True, timeout=120)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = workdir / "oxigraph.log"
     started = _start(
-        "oxigraph",
-        [program, "serve", "--location", str(workdir / "store"), "--bind", f"127.0.0.1:{port}"],
+        name,
+        [program, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}", *options],
         cwd=workdir,
         log_path=log_path,
         ready_url=_ready_url(f"{base_url}/query"),
         timeout=OXIGRAPH_START_TIMEOUT_S,
     )
     server = SparqlServer(
-        name="oxigraph",
+        name=name,
         base_url=base_url,
         query_url=f"{base_url}/query",
         update_url=f"{base_url}/update",
@@ -245,6 +248,21 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sparql
         yield server
     finally:
         _stop(started.process)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    """Oxigraph server with an on-disk store in a temp dir; no auth."""
+    yield from _serve_oxigraph("oxigraph", tmp_path_factory.mktemp("oxigraph"))
+
+
+@pytest.fixture(scope="session")
+def wikidata_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    """A stand-in for the Wikidata Query Service: Oxigraph server holding the Wikidata-shaped test fixture
+    in its default graph (as WDQS does), read-only use; no internet is involved."""
+    fixture = Path(__file__).resolve().parent / "fixtures" / "wikidata" / "items.ttl"
+    yield from _serve_oxigraph("wikidata-fixture", tmp_path_factory.mktemp("wikidata"), preload=fixture,
+                               options=("--union-default-graph",))
 
 
 # --- Virtuoso Open Source ------------------------------------------------------------------

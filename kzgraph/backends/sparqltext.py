@@ -20,7 +20,7 @@ from typing import NamedTuple
 from ..errors import QueryParameterError, QuerySyntaxError
 from ..terms import IRI, BNode, LangString, TypedLiteral, Value, to_ntriples
 
-__all__ = ["Token", "tokens", "query_form", "insert_values", "with_prefixes", "names_dataset"]
+__all__ = ["Token", "tokens", "query_form", "insert_values", "insert_rows", "with_prefixes", "names_dataset"]
 
 _TOKEN = re.compile(r'''
    (?P<comment>\#[^\r\n]*)
@@ -133,3 +133,23 @@ def with_prefixes(sparql: str, prefixes: Mapping[str, str]) -> str:
 def names_dataset(sparql: str) -> bool:
     """True when the query has its own ``FROM``/``FROM NAMED`` clauses."""
     return any(t.kind == "word" and t.text.upper() == "FROM" for t in _code(sparql))
+
+
+def insert_rows(sparql: str, variables: list[str], rows: list[tuple[Value, ...]]) -> str:
+    """``sparql`` with a multi-row ``VALUES (?a ?b) { (t t) (t t) }`` block first in its WHERE group.
+
+    For a question about many values in one request (a batch of names, a list of items); each term is
+    serialised as N-Triples, never formatted in. No rows gives a block with no solutions.
+
+    >>> insert_rows("SELECT ?n WHERE { ?s ?p ?n }", ["n"], [("a",), ("b",)])
+    'SELECT ?n WHERE { VALUES (?n) { ("a") ("b") } ?s ?p ?n }'
+    """
+    for name in variables:
+        if not _NAME.fullmatch(name):
+            raise QueryParameterError(name, "not a SPARQL variable name")
+    code = _code(sparql)
+    brace = code[_where_group(code)]
+    names = " ".join(f"?{name}" for name in variables)
+    block = " ".join("(" + " ".join(_term(n, v) for n, v in zip(variables, row)) + ")" for row in rows)
+    at = brace.start + 1
+    return f"{sparql[:at]} VALUES ({names}) {{ {block} }}{sparql[at:]}"

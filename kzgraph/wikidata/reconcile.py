@@ -1,0 +1,212 @@
+"""Reconciliation: find Wikidata items for the entities no link ties to one, score them, keep accepted links apart.
+
+Names are looked up exactly (Wikidata's label index is exact), so each name is sent with its usual
+alternative spellings (``names.variants``) and in the scripts our data has (Kazakh, Russian). Candidates are
+scored on the name match and on type: an athlete must be a human, and scores more when Wikidata says they
+represent Kazakhstan and share our sport; a sport must be something used as a sport; the Games must be
+Paralympic and never the 2024 Olympics. Accepted links (the single best candidate at or above the threshold,
+or confirmed by a person in the review file) go to one named graph each, with score, method and date.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..namespaces import GRAPH, KZ, PROV, PROVENANCE_GRAPH, RDF, SKOS, WD, XSD
+from ..names import fold, key, similarity, variants
+from ..terms import IRI, LangString, TypedLiteral, Value, to_ntriples
+from .endpoint import Endpoint
+
+__all__ = ["THRESHOLD", "Entity", "Candidate", "unlinked", "reconcile", "accept", "write_review", "read_review",
+           "links_trig"]
+
+THRESHOLD = 0.8
+METHOD = "exact label lookup of names and spelling variants, scored on name and type (kzgraph wikidata reconcile)"
+OLYMPICS_2024 = WD["Q995653"]  # the Olympics, never the Paralympics (external fact w8)
+REVIEW_COLUMNS = ["entity", "kind", "candidate", "label", "description", "score", "reason", "accept"]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One of our resources without a Wikidata link, with every name it goes by and its sports."""
+
+    resource: str
+    kind: str
+    names: tuple[Value, ...]
+    sports: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A Wikidata item proposed for one of our entities."""
+
+    resource: str
+    kind: str
+    item: str
+    label: str
+    description: str
+    score: float
+    reason: str
+
+
+def unlinked(rows: Iterable[dict[str, Value | None]]) -> list[Entity]:
+    """Entities from the rows of the ``wikidata-unlinked`` query."""
+    names: dict[tuple[str, str], list[Value]] = defaultdict(list)
+    sports: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        resource, kind, name, language = (str(row["resource"]), str(row["kind"]), str(row["name"]),
+                                          str(row["language"] or ""))
+        value: Value = LangString(name, language) if language else name
+        if value not in names[(resource, kind)]:
+            names[(resource, kind)].append(value)
+        if row.get("sport"):
+            sports[resource].add(str(row["sport"]))
+    return [Entity(r, k, tuple(n), tuple(sorted(sports[r]))) for (r, k), n in names.items()]
+
+
+def search_names(entity: Entity) -> set[LangString]:
+    """What to look up: English spellings (variants, and hidden surname spellings swapped in) and other scripts."""
+    latin = [str(n) for n in entity.names if not isinstance(n, LangString) or n.lang == "en"]
+    found: set[LangString] = set()
+    for name in latin:
+        for spelled in variants(name) | _with_hidden_spellings(name, latin):
+            found.add(LangString(spelled, "en"))
+    found |= {n for n in entity.names if isinstance(n, LangString) and n.lang not in ("", "en")}
+    return found
+
+
+def _with_hidden_spellings(name: str, others: Sequence[str]) -> set[str]:
+    """``Yergali Shamei`` with the one-word spelling ``Shamey`` swapped in for the word it spells."""
+    words = name.split()
+    found = set()
+    for other in (o for o in others if " " not in o):
+        for i, word in enumerate(words):
+            if key(word) == key(other) and word != other:
+                found.add(" ".join(words[:i] + [other] + words[i + 1:]))
+    return found
+
+
+def reconcile(entities: Sequence[Entity], endpoint: Endpoint, *, batch: int = 100) -> list[Candidate]:
+    """Every candidate for every entity, best first per entity; names go to the endpoint in batches."""
+    wanted: dict[LangString, list[Entity]] = defaultdict(list)
+    for entity in entities:
+        for name in search_names(entity):
+            wanted[name].append(entity)
+    hits: dict[tuple[str, str], dict[str, object]] = {}
+    for row in endpoint.candidates(sorted(wanted, key=lambda n: (n.lang, str(n))), batch=batch):
+        name = row["name"]
+        if not isinstance(name, LangString):
+            continue
+        for entity in wanted.get(name, ()):
+            info = hits.setdefault((entity.resource, str(row["item"])), {
+                "entity": entity, "names": set(), "sports": set(), "label": row.get("label") or "",
+                "description": row.get("description") or "", "human": bool(row.get("human")),
+                "kazakhstan": bool(row.get("kazakhstan")), "is_sport": bool(row.get("is_sport"))})
+            info["names"].add(name)  # type: ignore[union-attr]
+            if row.get("item_sport"):
+                info["sports"].add(str(row["item_sport"]))  # type: ignore[union-attr]
+    candidates = [_scored(item, info) for (_, item), info in hits.items()]
+    return sorted(candidates, key=lambda c: (c.resource, -c.score, c.item))
+
+
+def _scored(item: str, info: dict[str, object]) -> Candidate:
+    entity: Entity = info["entity"]  # type: ignore[assignment]
+    matched: set[LangString] = info["names"]  # type: ignore[assignment]
+    own = {str(n) for n in entity.names}
+    exact = any(str(n) in own for n in matched)
+    name_score = 1.0 if exact else 0.9
+    reasons = [f"name {'exact' if exact else 'variant'}: " + ", ".join(sorted(f"{n}@{n.lang}" for n in matched))]
+    score = _type_score(entity, item, info, name_score, reasons)
+    return Candidate(entity.resource, entity.kind, item, str(info["label"]), str(info["description"]),
+                     round(score, 2), "; ".join(reasons))
+
+
+def _type_score(entity: Entity, item: str, info: dict[str, object], name: float, reasons: list[str]) -> float:
+    if entity.kind == "athlete":
+        if not info["human"]:
+            reasons.append("not a human (Q5)")
+            return 0.0
+        score = 0.5 * name
+        if info["kazakhstan"]:
+            score += 0.3
+            reasons.append("represents or is a citizen of Kazakhstan")
+        shared = [s for s in info["sports"] for ours in entity.sports if similarity(s, ours) >= 0.8]  # type: ignore[attr-defined]
+        if shared:
+            score += 0.2
+            reasons.append(f"same sport: {shared[0]}")
+        return score
+    if entity.kind == "sport":
+        reasons.append("used as a sport" if info["is_sport"] else "nothing has it as its sport")
+        return 0.6 * name + (0.4 if info["is_sport"] else 0.0)
+    if entity.kind == "games":
+        if item == OLYMPICS_2024:
+            reasons.append("the 2024 Olympics, not the Paralympics")
+            return 0.0
+        paralympic = "paralympic" in fold(f"{info['label']} {info['description']}")
+        reasons.append("Paralympic" if paralympic else "not said to be Paralympic")
+        return 0.7 * name + (0.3 if paralympic else 0.0)
+    reasons.append("name only")
+    return 0.8 * name
+
+
+def accept(candidates: Iterable[Candidate], threshold: float = THRESHOLD) -> list[Candidate]:
+    """Per entity, the best candidate if it reaches the threshold and no other candidate ties with it."""
+    best: dict[str, list[Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        best[candidate.resource].append(candidate)
+    accepted = []
+    for ranked in best.values():
+        ranked.sort(key=lambda c: -c.score)
+        top = ranked[0]
+        if top.score >= threshold and (len(ranked) == 1 or ranked[1].score < top.score):
+            accepted.append(top)
+    return sorted(accepted, key=lambda c: c.resource)
+
+
+def write_review(candidates: Iterable[Candidate], accepted: Iterable[Candidate], path: Path) -> None:
+    """The review file: one row per candidate; ``accept`` is ``yes`` for the accepted ones, to edit by hand."""
+    chosen = {(c.resource, c.item) for c in accepted}
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(REVIEW_COLUMNS)
+        for c in candidates:
+            writer.writerow([c.resource, c.kind, c.item, c.label, c.description, f"{c.score:.2f}", c.reason,
+                             "yes" if (c.resource, c.item) in chosen else ""])
+
+
+def read_review(path: Path) -> list[Candidate]:
+    """The candidates a person marked ``yes`` (or ``y``, ``true``, ``1``) in a review file."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return [Candidate(r["entity"], r["kind"], r["candidate"], r["label"], r["description"], float(r["score"]),
+                      r["reason"]) for r in rows if r.get("accept", "").strip().lower() in ("yes", "y", "true", "1")]
+
+
+def links_trig(accepted: Iterable[Candidate], endpoint: str, when: datetime.datetime, *,
+               confirmed: bool = False) -> str:
+    """TriG: one named graph per accepted link, and its provenance (score, method, endpoint, time)."""
+    method = METHOD + ("; confirmed by a person in the review file" if confirmed else f"; score ≥ {THRESHOLD}")
+    parts = ["# Links to Wikidata items found by `kzgraph wikidata reconcile` and accepted; apart from stated links.\n"]
+    provenance = []
+    for c in accepted:
+        graph = IRI(GRAPH[f"reconciled/{c.resource.rsplit('/', 2)[-2]}/{c.resource.rsplit('/', 1)[-1]}"])
+        parts.append(f"{to_ntriples(graph)} {{ {_triple(IRI(c.resource), IRI(SKOS['exactMatch']), IRI(c.item))} }}\n")
+        provenance += [
+            _triple(graph, IRI(RDF["type"]), IRI(KZ["ReconciledLinkGraph"])),
+            _triple(graph, IRI(KZ["score"]), TypedLiteral(f"{c.score:.2f}", XSD["decimal"])),
+            _triple(graph, IRI(KZ["method"]), method),
+            _triple(graph, IRI(PROV["wasDerivedFrom"]), IRI(endpoint)),
+            _triple(graph, IRI(PROV["generatedAtTime"]), when),
+        ]
+    if provenance:
+        parts.append(f"{to_ntriples(IRI(PROVENANCE_GRAPH))} {{\n  " + "\n  ".join(provenance) + "\n}\n")
+    return "".join(parts)
+
+
+def _triple(s: Value, p: Value, o: Value) -> str:
+    return f"{to_ntriples(s)} {to_ntriples(p)} {to_ntriples(o)} ."
