@@ -17,9 +17,10 @@ from typing import Any
 from . import __version__, formats
 from .api import KnowledgeGraph
 from .backends import Progress, Source
-from .backends.select import AUTH_SCHEMES, BACKENDS, DEFAULT_GRAPHS, METHODS
+from .backends.select import AUTH_SCHEMES, BACKENDS, DEFAULT_GRAPHS, METHODS, open_backend
 from .errors import DataSyntaxError, KzgraphError, QuerySyntaxError, UsageError
 from .queries import NamedQuery, parse_file, parse_text
+from .resources import find
 from .results import SelectResult, format_result
 
 __all__ = ["main", "build_parser"]
@@ -139,12 +140,13 @@ def _push(args: argparse.Namespace) -> int:
 
     if args.files or args.store is not None:
         raise UsageError("--into puts the built dataset into a store: give neither FILE... nor --store")
+    target = open_backend(args.into, backend=args.backend, options=_remote_options(args)).backend
     progress = _progress()
     try:
-        with KnowledgeGraph(args.into, backend=args.backend, root=args.home, **_remote_options(args)) as target:
-            report = push(target.backend, target.resources, graphs=args.graph, progress=progress)
+        report = push(target, find(args.home), graphs=args.graph, progress=progress)
     finally:
         getattr(progress, "stop", lambda: None)()
+        target.close()
     print(f"pushed {report.triples} triples in {len(report.graphs)} graph(s) into {args.into} "
           f"(each graph replaced)", file=sys.stderr)
     return 0

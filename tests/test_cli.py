@@ -12,8 +12,9 @@ REPO = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
 
-def run(*args: str, stdin: str | None = None, home: Path | None = MINI) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200"}
+def run(*args: str, stdin: str | None = None, home: Path | None = MINI,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200", **(env or {})}
     prefix = ["--home", str(home)] if home else []
     r = subprocess.run([sys.executable, "-m", "kzgraph", *prefix, *args], capture_output=True, env=env,
                        input=stdin.encode() if stdin is not None else None, timeout=120)

@@ -189,9 +189,17 @@ def serialize_quads(quads: Iterable[tuple[Value, Value, Value, str | None]], fmt
     return bytes(ox.serialize(triples, format=rdf_format, prefixes=PREFIXES))
 
 
-def parse_source(source: Source) -> list[ox.Quad]:
-    """The quads of one source; DataError/DataSyntaxError (with line and column) when it cannot be read."""
-    return _parse(source)
+def parse_source(source: Source, *, canonical: bool = False) -> list[ox.Quad]:
+    """The quads of one source; DataError/DataSyntaxError (with line and column) when it cannot be read.
+
+    ``canonical``: literals in the canonical form the embedded store keeps (``188.0`` → ``188``), so that
+    another engine given these quads shows the same lexical forms."""
+    quads = _parse(source)
+    if not canonical:
+        return quads
+    store = ox.Store()
+    store.extend(quads)
+    return list(store)
 
 
 def _parse(source: Source) -> list[ox.Quad]:

@@ -2,7 +2,8 @@
 
 Queries see the union of the named graphs as their default graph (``default_union``); parameters are bound
 with ``initBindings``. Files are parsed by pyoxigraph (the same parser, errors and line numbers as the
-embedded backend) and added as rdflib terms; RDF is written out through pyoxigraph's serialisers too.
+embedded backend, and the same canonical literals: ``188.0`` is kept as ``188``) and added as rdflib
+terms; RDF is written out through pyoxigraph's serialisers too.
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ def to_rdflib(value: Value) -> rdflib.term.Identifier:
     lex, datatype, lang = to_literal(value)
     if lang:
         return rdflib.Literal(lex, lang=lang)
-    return rdflib.Literal(lex) if datatype == XSD["string"] else rdflib.Literal(lex, datatype=rdflib.URIRef(datatype))
+    if datatype == XSD["string"]:
+        return rdflib.Literal(lex)
+    return rdflib.Literal(lex, datatype=rdflib.URIRef(datatype), normalize=False)
 
 
 def _from_ox(term: object) -> rdflib.term.Identifier:
@@ -61,7 +64,9 @@ def _from_ox(term: object) -> rdflib.term.Identifier:
     if language:
         return rdflib.Literal(value, lang=language)
     datatype = rdflib.URIRef(term.datatype.value)  # type: ignore[attr-defined]
-    return rdflib.Literal(value) if datatype == _XSD_STRING else rdflib.Literal(value, datatype=datatype)
+    if datatype == _XSD_STRING:
+        return rdflib.Literal(value)
+    return rdflib.Literal(value, datatype=datatype, normalize=False)  # keep the lexical form, as the file has it
 
 
 class RdflibBackend:
@@ -116,7 +121,7 @@ class RdflibBackend:
         items = [Source.of(s) for s in sources]
         quads = []
         for done, source in enumerate(items, 1):
-            quads.extend(parse_source(source))
+            quads.extend(parse_source(source, canonical=True))
             if progress is not None:
                 progress(done, len(items), source.label)
         for quad in quads:

@@ -124,6 +124,12 @@ class RemoteBackend:
     def __repr__(self) -> str:
         return f"<RemoteBackend {endpoint_name(self.query_url)}>"
 
+    def __enter__(self) -> RemoteBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # --- queries ------------------------------------------------------------------------------------
 
     def _mode(self) -> str:
@@ -307,8 +313,11 @@ def _batches(graphs: Mapping[str | None, list[bytes]], replace: bool
 
 
 def _update(graph: str | None, lines: list[bytes], replace: bool) -> str:
+    """DROP (when replacing) and INSERT DATA; with blank nodes ``INSERT { … } WHERE {}`` instead, since
+    Virtuoso refuses blank nodes in INSERT DATA (one solution: the labels stay one node each)."""
     body = b"".join(lines).decode("utf-8")
+    insert = "INSERT {{ {} }} WHERE {{}}" if any(b"_:" in line for line in lines) else "INSERT DATA {{ {} }}"
     if graph is None:
-        return ("CLEAR SILENT DEFAULT ;\n" if replace else "") + f"INSERT DATA {{\n{body}}}"
+        return ("CLEAR SILENT DEFAULT ;\n" if replace else "") + insert.format(f"\n{body}")
     target = to_ntriples(IRI(graph))
-    return (f"DROP SILENT GRAPH {target} ;\n" if replace else "") + f"INSERT DATA {{ GRAPH {target} {{\n{body}}} }}"
+    return (f"DROP SILENT GRAPH {target} ;\n" if replace else "") + insert.format(f"GRAPH {target} {{\n{body}}}")
