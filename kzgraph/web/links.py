@@ -118,7 +118,7 @@ class StaticLinks(Links):
     """Relative links from the file ``current`` (a path inside the site), working from any host or file://."""
 
     _PAGES = {"index": "index.html", "resources": "resources.html", "ontology": "ontology.html",
-              "about": "about.html", "void": ".well-known/void"}
+              "about": "about.html", "void": ".well-known/void.ttl"}
 
     def __init__(self, current: str) -> None:
         self.current = current
