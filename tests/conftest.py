@@ -6,7 +6,7 @@ import pytest
 
 import kzgraph
 
-pytest_plugins = ["tests.servers"]
+pytest_plugins = ["tests.servers", "tests.kzgraph_servers"]
 
 
 @pytest.fixture(scope="session")

@@ -58,7 +58,7 @@ async def endpoint(request: Request) -> Response:
     """``/sparql``: dispatch on method and content type (W3C SPARQL 1.1 Protocol, section 2)."""
     kz = state(request)
     url = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if url.get("update"):
             raise HttpError(405, "SPARQL Update must be sent with POST", {"Allow": "POST"})
         text = _one(url.get("query", []), "query")
