@@ -4,12 +4,16 @@
 ...     facts = kg.query("athlete", athlete="Fedossova").to_dicts()
 >>> sorted({f["sentence"] for f in facts if f["sentence"]})
 [11, 12]
+>>> with open() as kg:
+...     [(hit.label, hit.type) for hit in kg.search("Shamey", limit=1)]
+[('Yergali Shamei', 'athlete')]
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -21,7 +25,8 @@ from .backends.select import is_url, kind_of, open_backend
 from .errors import UnknownQueryError, UsageError
 from .queries import Catalogue, NamedQuery, bind, execute, load_catalogue
 from .resources import Resources, find
-from .results import Result
+from .results import Result, SelectResult
+from .search import Hit, SearchIndex
 from .terms import Value
 
 __all__ = ["KnowledgeGraph", "open"]
@@ -45,6 +50,7 @@ class KnowledgeGraph:
         self._resources: Resources | None = None
         self._catalogue: Catalogue | None = None
         self._backend: Backend | None = None
+        self._search_index: SearchIndex | None = None
 
     def __repr__(self) -> str:
         where = self.path or (self.store if is_url(self.store) else None) or "in memory"
@@ -108,10 +114,43 @@ class KnowledgeGraph:
             return self.backend.query(query, bindings=bindings)
         raise UnknownQueryError(query, self.catalogue)
 
+    def sparql(self, text: str, /, *, default_graphs: Sequence[str] | None = None,
+               named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Result:
+        """Run SPARQL text (never a query name) with the SPARQL 1.1 Protocol's options.
+
+        ``default_graphs``/``named_graphs`` are the protocol's ``default-graph-uri``/``named-graph-uri``;
+        without them the default graph is the union of all graphs. ``max_rows`` bounds the result
+        (ResultTooLargeError beyond it).
+        """
+        return self.backend.query(text, default_graphs=default_graphs, named_graphs=named_graphs,
+                                  max_rows=max_rows)
+
+    def update(self, text: str, /) -> None:
+        """Run a SPARQL 1.1 Update."""
+        self.backend.update(text)
+        self._search_index = None
+
+    def search(self, text: str, /, *, limit: int = 20) -> list[Hit]:
+        """Resources whose label, alternative or hidden label matches ``text``, best first.
+
+        Case, accents and transliteration variants do not matter: *Shamey* finds Yergali Shamei.
+        """
+        return self.search_index.search(text, limit=limit)
+
+    @property
+    def search_index(self) -> SearchIndex:
+        """The names of every resource, from the ``labels`` query; rebuilt after load() or update()."""
+        if self._search_index is None:
+            labels = self.query("labels")
+            assert isinstance(labels, SelectResult)
+            self._search_index = SearchIndex.from_result(labels)
+        return self._search_index
+
     def load(self, *paths: SourceLike) -> int:
         """Add RDF files to the store, all or none; returns the number of quads added."""
         if not paths:
             raise UsageError("load() needs at least one file")
+        self._search_index = None
         return self.backend.load(paths, progress=self._progress)
 
     def export(self, fmt: str = "trig") -> bytes:

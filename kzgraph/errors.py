@@ -7,14 +7,16 @@
     ├── QueryError
     │   ├── QuerySyntaxError      .line .column (when the engine tells them)
     │   ├── UnknownQueryError     .name .known
-    │   └── QueryParameterError   .param
+    │   ├── QueryParameterError   .param
+    │   └── ResultTooLargeError   .limit (more rows or triples than the caller allows)
     ├── DataError                 a data file cannot be read
     │   └── DataSyntaxError       .file .line .column
     └── BackendError              exit 3: the engine or store failed
-        └── EndpointError         .endpoint .status (remote SPARQL endpoints)
-            ├── EndpointUnreachableError  no connection (wrong host or port, server down)
-            ├── EndpointTimeoutError      no answer within the timeout
-            └── EndpointAuthError         401/403: missing or wrong credentials
+        ├── EndpointError         .endpoint .status (remote SPARQL endpoints)
+        │   ├── EndpointUnreachableError  no connection (wrong host or port, server down)
+        │   ├── EndpointTimeoutError      no answer within the timeout
+        │   └── EndpointAuthError         401/403: missing or wrong credentials
+        └── QueryTimeoutError     .seconds (a query ran past its deadline)
 
 A failed validation is not an exception: it is a ``ValidationReport`` with ``conforms=False``.
 ``exit_code`` is the status the CLI exits with (0 ok, 1 check failed, 2 usage or bad input, 3 runtime).
@@ -31,6 +33,7 @@ __all__ = [
     "QuerySyntaxError",
     "UnknownQueryError",
     "QueryParameterError",
+    "ResultTooLargeError",
     "DataError",
     "DataSyntaxError",
     "BackendError",
@@ -38,6 +41,7 @@ __all__ = [
     "EndpointUnreachableError",
     "EndpointTimeoutError",
     "EndpointAuthError",
+    "QueryTimeoutError",
 ]
 
 
@@ -93,6 +97,17 @@ class QueryParameterError(QueryError):
         return f"parameter {self.param!r}: {self.message}"
 
 
+class ResultTooLargeError(QueryError):
+    """The query's result has more than ``limit`` rows (or triples); narrow it or add a LIMIT."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(limit)
+
+    def __str__(self) -> str:
+        return f"the result has more than {self.limit} rows; narrow the query or add LIMIT {self.limit}"
+
+
 class DataError(KzgraphError):
     """A data file or resource cannot be read or is not usable."""
 
@@ -140,3 +155,14 @@ class EndpointTimeoutError(EndpointError):
 
 class EndpointAuthError(EndpointError):
     """The endpoint refused the credentials (HTTP 401 or 403)."""
+
+
+class QueryTimeoutError(BackendError):
+    """A query ran longer than its deadline (``seconds``) and its answer was given up."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(seconds)
+
+    def __str__(self) -> str:
+        return f"the query did not finish within {self.seconds:g} s; narrow it or add a LIMIT"

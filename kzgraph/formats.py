@@ -28,6 +28,7 @@ class Format:
 
     ``results``: SELECT/ASK results; ``rdf``: triples or quads (``quads`` tells which);
     ``text``: human-readable renderings of SELECT/ASK results.
+    ``aliases``: media types that clients also send in ``Accept`` for this format.
     """
 
     name: str
@@ -35,21 +36,23 @@ class Format:
     extension: str
     kind: Kind
     quads: bool = False
+    aliases: tuple[str, ...] = ()  # other media types HTTP clients use for it
 
 
 FORMATS: tuple[Format, ...] = (
     Format("table", "text/plain", ".txt", "text"),
     Format("csv", "text/csv", ".csv", "results"),
     Format("tsv", "text/tab-separated-values", ".tsv", "results"),
-    Format("json", "application/sparql-results+json", ".srj", "results"),
-    Format("xml", "application/sparql-results+xml", ".srx", "results"),
+    Format("json", "application/sparql-results+json", ".srj", "results", aliases=("application/json",)),
+    Format("xml", "application/sparql-results+xml", ".srx", "results", aliases=("application/xml", "text/xml")),
     Format("md", "text/markdown", ".md", "text"),
-    Format("ttl", "text/turtle", ".ttl", "rdf"),
+    Format("html", "text/html", ".html", "text", aliases=("application/xhtml+xml",)),
+    Format("ttl", "text/turtle", ".ttl", "rdf", aliases=("application/x-turtle", "application/turtle")),
     Format("nt", "application/n-triples", ".nt", "rdf"),
     Format("nq", "application/n-quads", ".nq", "rdf", quads=True),
     Format("trig", "application/trig", ".trig", "rdf", quads=True),
-    Format("jsonld", "application/ld+json", ".jsonld", "rdf", quads=True),
-    Format("rdfxml", "application/rdf+xml", ".rdf", "rdf"),
+    Format("jsonld", "application/ld+json", ".jsonld", "rdf", quads=True, aliases=("application/json",)),
+    Format("rdfxml", "application/rdf+xml", ".rdf", "rdf", aliases=("application/xml", "text/xml")),
 )
 
 _BY_NAME = {f.name: f for f in FORMATS}

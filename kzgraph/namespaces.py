@@ -33,6 +33,7 @@ SCHEMA = Namespace("http://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 
@@ -51,6 +52,7 @@ PREFIXES: dict[str, str] = {
     "sh": SH,
     "void": VOID,
     "dcat": DCAT,
+    "sd": SD,
     "wd": WD,
     "wdt": WDT,
 }

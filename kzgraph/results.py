@@ -283,7 +283,7 @@ class GraphResult:
 Result = Union[SelectResult, AskResult, GraphResult]
 
 _METHODS = {"csv": "to_csv", "tsv": "to_tsv", "json": "to_json", "xml": "to_xml",
-            "md": "to_markdown", "table": "to_table"}
+            "md": "to_markdown", "table": "to_table", "html": "_repr_html_"}
 
 
 def format_result(result: Result, fmt: str) -> str:

@@ -14,7 +14,7 @@ from kzgraph.backends.remote import RemoteBackend
 from kzgraph.push import push
 from kzgraph.resources import find
 
-pytest_plugins = ["tests.servers"]
+pytest_plugins = ["tests.servers", "tests.kzgraph_servers"]
 
 ENGINES = ["oxigraph", "rdflib", "oxigraph-server", "virtuoso"]
 

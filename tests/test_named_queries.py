@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -186,14 +187,24 @@ def test_every_named_query_declares_the_columns_it_returns(kg):
         if "federated" in query.tags:
             continue  # needs a live endpoint: tests/test_wikidata.py runs it against a real server
         result = kg.query(query, **{p.name: _sample(p.type) for p in query.params if p.required})
-        assert result.columns == list(query.returns), query.name
+        columns = result.as_select().columns if isinstance(result, kzgraph.GraphResult) else result.columns
+        assert columns == list(query.returns), query.name
         assert query.title and query.description, query.name
 
 
 def test_parameters_are_projected_so_every_engine_can_bind_them(kg):
+    """SELECT queries project their parameters; CONSTRUCT queries use them in the template, and only in
+    triple patterns (pyoxigraph substitutes a CONSTRUCT's parameters there, not inside expressions)."""
     for query in kg.queries():
+        construct = query.returns == ("subject", "predicate", "object")
+        template = query.sparql.split("WHERE", 1)[0]
         for param in query.params:
-            assert param.name in query.returns, (query.name, param.name)
+            if construct:
+                assert f"?{param.name}" in template, (query.name, param.name)
+                assert not re.search(rf"\(\s*[^)]*\?{param.name}\b", query.sparql.split("WHERE", 1)[1]), \
+                    (query.name, param.name, "used in an expression")
+            else:
+                assert param.name in query.returns, (query.name, param.name)
 
 
 def _sample(param_type):

@@ -7,7 +7,7 @@ kzgraph's (``DataSyntaxError``, ``QuerySyntaxError``, ``BackendError``) and its 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Union
@@ -53,8 +53,15 @@ class Backend(Protocol):
     """A store of quads that answers SPARQL."""
 
     def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
-              default_graph_as_union: bool = True) -> Result:
-        """Run a query; ``bindings`` give variables values (name without ``?`` → term)."""
+              default_graph_as_union: bool = True, default_graphs: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Result:
+        """Run a query; ``bindings`` give variables values (name without ``?`` → term).
+
+        ``default_graphs``/``named_graphs`` set the RDF dataset as the SPARQL 1.1 Protocol's
+        ``default-graph-uri``/``named-graph-uri`` do (overriding FROM/FROM NAMED; when one is given,
+        the other defaults to none). ``max_rows``: raise ResultTooLargeError rather than return more
+        rows (or triples) than that.
+        """
         ...
 
     def load(self, sources: Iterable[SourceLike], *, progress: Progress | None = None) -> int:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from .. import formats
-from ..errors import BackendError, DataError, DataSyntaxError, QueryParameterError, QuerySyntaxError, UsageError
+from ..errors import (BackendError, DataError, DataSyntaxError, QueryError, QueryParameterError, QuerySyntaxError,
+                      ResultTooLargeError, UsageError)
+from ..lexer import declares_dataset
 from ..namespaces import PREFIXES
 from ..results import AskResult, GraphResult, Result, SelectResult
 from ..terms import IRI, BNode, Value, to_literal, to_python
@@ -25,6 +28,7 @@ _RDF_FORMATS = {
 _QUERY_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 _NOT_PROJECTED = re.compile(r"does not contains? variable \?(\w+) in its SELECT projection")
 _PARSE_LOCATION = re.compile(r"^Parser error [^:]*: ")
+_T = TypeVar("_T")
 
 
 def from_ox(term: object) -> Value:
@@ -75,7 +79,8 @@ class OxigraphBackend:
         return f"<OxigraphBackend {self.path or 'in memory'}>"
 
     def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
-              default_graph_as_union: bool = True) -> Result:
+              default_graph_as_union: bool = True, default_graphs: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Result:
         """Run a SPARQL query; ``bindings`` are substituted as terms (never pasted into the text)."""
         substitutions = {}
         for name, value in (bindings or {}).items():
@@ -83,16 +88,18 @@ class OxigraphBackend:
                 substitutions[ox.Variable(name)] = to_ox(value)
             except (ValueError, TypeError) as exc:
                 raise QueryParameterError(name, str(exc)) from exc
+        dataset = _dataset(default_graphs, named_graphs)
         try:
-            raw = self._store.query(sparql, use_default_graph_as_union=default_graph_as_union,
-                                    substitutions=substitutions or None, prefixes=PREFIXES)
+            union = default_graph_as_union and not dataset and not declares_dataset(sparql)  # FROM wins
+            raw = self._store.query(sparql, use_default_graph_as_union=union,
+                                    substitutions=substitutions or None, prefixes=PREFIXES, **dataset)
             if isinstance(raw, ox.QuerySolutions):
                 columns = [v.value for v in raw.variables]
                 return SelectResult(columns, [tuple(from_ox(t) if t is not None else None for t in sol)
-                                              for sol in raw])
+                                              for sol in _bounded(raw, max_rows)])
             if isinstance(raw, ox.QueryBoolean):
                 return AskResult(bool(raw))
-            triples = list(raw)
+            triples = list(_bounded(raw, max_rows))
         except SyntaxError as exc:
             raise _query_syntax_error(exc) from exc
         except (OSError, RuntimeError) as exc:
@@ -168,6 +175,25 @@ class OxigraphBackend:
                 store.flush()
             except OSError as exc:
                 raise BackendError(f"cannot flush the store at {self.path}: {exc}") from exc
+
+
+def _dataset(default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None) -> dict[str, object]:
+    """pyoxigraph's dataset arguments; empty when the query's own dataset (or the union) applies."""
+    if default_graphs is None and named_graphs is None:
+        return {}
+    try:
+        return {"default_graph": [ox.NamedNode(g) for g in default_graphs or ()],
+                "named_graphs": [ox.NamedNode(g) for g in named_graphs or ()]}
+    except ValueError as exc:
+        raise QueryError(f"a dataset graph is not a valid IRI: {exc}") from exc
+
+
+def _bounded(items: Iterator[_T], max_rows: int | None) -> Iterator[_T]:
+    """``items``, raising ResultTooLargeError at row ``max_rows + 1`` (before reading further)."""
+    for count, item in enumerate(items, 1):
+        if max_rows is not None and count > max_rows:
+            raise ResultTooLargeError(max_rows)
+        yield item
 
 
 def _query_syntax_error(exc: SyntaxError) -> QuerySyntaxError:

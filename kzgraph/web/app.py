@@ -1,0 +1,117 @@
+"""The ASGI app of ``kzgraph serve``: routes, limits, CORS and security headers over any KnowledgeGraph.
+
+>>> from kzgraph.web.app import ROUTES
+>>> [path for path, _ in ROUTES][:4]
+['/', '/sparql', '/queries', '/queries/{name}']
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..api import KnowledgeGraph
+from ..errors import KzgraphError
+from . import pages, sparql
+from .http import Settings, State, error_response
+from .problems import HttpError
+from .render import STATIC
+
+__all__ = ["create_app", "serve", "Settings", "ROUTES"]
+
+ROUTES: list[tuple[str, Any]] = [
+    ("/", pages.home),
+    ("/sparql", sparql.endpoint),
+    ("/queries", sparql.catalogue),
+    ("/queries/{name}", sparql.named_query),
+    ("/search", pages.search),
+    ("/resources", pages.resources),
+    ("/about", pages.about),
+    ("/.well-known/void", pages.void),
+    ("/dumps/{file}", pages.dump),
+]
+# Content-Security-Policy: nothing from other origins; YASGUI styles some elements inline.
+_SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                 b"script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (b"server", b"kzgraph"),
+]
+
+
+class _Headers:
+    """Adds the security headers to every response (pure ASGI, so it also covers errors and static files)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def add_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in _SECURITY_HEADERS}
+                message["headers"] = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names] + \
+                    _SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, add_headers)
+
+
+async def _kzgraph_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, KzgraphError)
+    return error_response(request, exc, iri=getattr(exc, "iri", None))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
+    return error_response(request, HttpError(exc.status_code, str(exc.detail), headers))
+
+
+def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlette:
+    """The app serving ``kg``; ``settings`` default to the safe ones."""
+    settings = settings or Settings()
+    kz = State(kg, settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        kz.close()
+
+    routes: list[Any] = [Route(path, endpoint, methods=["GET", "POST"] if path == "/sparql" else ["GET"],
+                               name=path.strip("/").replace("/", "-").replace(".", "") or "home")
+                         for path, endpoint in ROUTES]
+    routes.append(Mount("/static", StaticFiles(directory=str(STATIC), follow_symlink=False), name="static"))
+    routes.append(Route("/{path:path}", pages.resource, methods=["GET"], name="resource"))
+    middleware = [Middleware(_Headers)]
+    if settings.cors:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors), allow_methods=["GET", "POST"],
+                                     allow_headers=["Accept", "Content-Type", "Authorization"],
+                                     expose_headers=["Content-Location", "Vary"], max_age=600))
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={KzgraphError: _kzgraph_error, HTTPException: _http_error})
+    app.state.kzgraph = kz
+    return app
+
+
+def serve(kg: KnowledgeGraph, settings: Settings, *, log_level: str = "info") -> None:
+    """Run the app with uvicorn until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(kg, settings), host=settings.host, port=settings.port, log_level=log_level,
+                server_header=False, proxy_headers=False)

@@ -1,0 +1,68 @@
+"""Answers kept while the data does not change: an LRU of response bodies with a byte budget.
+
+The server is read-only unless started with ``--allow-update``; every successful update clears the cache,
+so a cached answer is always the answer the store would give now.
+
+>>> cache = Cache(max_bytes=10)
+>>> cache.put(("q", "json"), b"12345", "application/json")
+>>> cache.get(("q", "json"))
+(b'12345', 'application/json')
+>>> cache.put(("r", "json"), b"123456789", "application/json")  # evicts the older entry
+>>> cache.get(("q", "json")) is None
+True
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+
+__all__ = ["Cache"]
+
+
+class Cache:
+    """Response bodies by key, least recently used evicted first; entries over ``max_entry`` are not kept."""
+
+    def __init__(self, *, max_bytes: int = 32 << 20, max_entry: int = 1 << 20, enabled: bool = True) -> None:
+        self.max_bytes, self.max_entry, self.enabled = max_bytes, min(max_entry, max_bytes), enabled
+        self._items: OrderedDict[Hashable, tuple[bytes, str]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable) -> tuple[bytes, str] | None:
+        """The body and media type kept for ``key``, or None."""
+        if not self.enabled:
+            return None
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item
+
+    def put(self, key: Hashable, body: bytes, media_type: str) -> None:
+        """Keep ``body`` under ``key`` (if caching is on and it is small enough)."""
+        if not self.enabled or len(body) > self.max_entry:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._size -= len(old[0])
+            self._items[key] = (body, media_type)
+            self._size += len(body)
+            while self._size > self.max_bytes:
+                _, (evicted, _) = self._items.popitem(last=False)
+                self._size -= len(evicted)
+
+    def clear(self) -> None:
+        """Forget everything (after an update)."""
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+    def __len__(self) -> int:
+        return len(self._items)

@@ -1,0 +1,84 @@
+"""Queries on a bounded pool of worker threads, each answer awaited until a deadline.
+
+pyoxigraph cannot cancel a running query, so a deadline cannot stop one. What this gives instead:
+
+- the request waits at most ``timeout`` seconds, then gets ``QueryTimeoutError`` (HTTP 504);
+- a query that has not started by then is dropped; one that has keeps its worker thread until the engine
+  finishes it (it cannot be interrupted), and its result is thrown away;
+- at most ``workers`` queries run at once and at most ``backlog`` more wait; beyond that a request is
+  refused at once with ``Overloaded`` (HTTP 503, ``Retry-After``), so runaway queries cannot pile up;
+- ``max_rows`` (applied by the backend while it reads solutions) stops large results early, which bounds
+  most of what a query can cost; a query that is slow before its first row (a big ORDER BY, GROUP BY or
+  cross product) still runs to its end on its worker.
+
+The engine releases the GIL while it evaluates, so worker threads run in parallel with the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from ..errors import BackendError, QueryTimeoutError
+
+__all__ = ["Executor", "Overloaded"]
+
+T = TypeVar("T")
+
+
+class Overloaded(BackendError):
+    """Every worker is busy and the backlog is full (HTTP 503)."""
+
+    def __init__(self, workers: int, backlog: int) -> None:
+        self.workers, self.backlog = workers, backlog
+        super().__init__(workers, backlog)
+
+    def __str__(self) -> str:
+        return (f"the server is busy: {self.workers} queries are running and {self.backlog} waiting; "
+                f"try again shortly")
+
+
+class Executor:
+    """Run blocking calls on ``workers`` threads with a ``timeout`` and a bounded ``backlog``."""
+
+    def __init__(self, *, workers: int = 4, backlog: int = 16, timeout: float = 10.0, name: str = "query") -> None:
+        if workers < 1 or backlog < 0 or timeout <= 0:
+            raise ValueError("workers ≥ 1, backlog ≥ 0 and timeout > 0 are required")
+        self.workers, self.backlog, self.timeout = workers, backlog, timeout
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"kzgraph-{name}")
+        self._lock = threading.Lock()
+        self._in_flight = 0  # submitted and not finished, including calls whose caller gave up
+
+    @property
+    def in_flight(self) -> int:
+        """Calls submitted and not yet finished (running, waiting, or abandoned but still running)."""
+        return self._in_flight
+
+    def _finished(self, _: concurrent.futures.Future[object]) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    async def run(self, call: Callable[[], T]) -> T:
+        """``call()`` on a worker; QueryTimeoutError after the deadline, Overloaded when full."""
+        with self._lock:
+            if self._in_flight >= self.workers + self.backlog:
+                raise Overloaded(self.workers, self.backlog)
+            self._in_flight += 1
+        try:
+            future = self._pool.submit(call)
+        except RuntimeError:  # the pool is shut down
+            self._finished(concurrent.futures.Future())
+            raise
+        future.add_done_callback(self._finished)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+        except asyncio.TimeoutError:
+            future.cancel()  # drops it if it has not started; a running query cannot be stopped
+            raise QueryTimeoutError(self.timeout) from None
+
+    def close(self) -> None:
+        """Stop accepting work; queued calls are dropped, running ones finish on their own."""
+        self._pool.shutdown(wait=False, cancel_futures=True)

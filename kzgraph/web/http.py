@@ -1,0 +1,158 @@
+"""What every route shares: the server's settings and state, negotiation with ``?format=``, bodies with a
+size limit, and errors as readable answers (HTML for browsers, plain text for other clients).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from .. import formats
+from ..api import KnowledgeGraph
+from ..errors import KzgraphError, UsageError
+from ..formats import Format
+from ..results import GraphResult, Result, format_result
+from .cache import Cache
+from .executor import Executor
+from .links import IriMapping, ServerLinks
+from .negotiation import choose, offered
+from .problems import HttpError, problem
+from .render import Renderer
+
+__all__ = ["Settings", "State", "state", "negotiate", "media_type", "serialize", "read_body", "html",
+           "error_response", "check_token", "SELECT_OFFER", "GRAPH_OFFER", "PAGE_OFFER"]
+
+SELECT_OFFER = offered("json", "xml", "csv", "tsv", "html")
+GRAPH_OFFER = offered("ttl", "nt", "jsonld", "rdfxml", "html")
+PAGE_OFFER = offered("html", "ttl", "jsonld", "nt")
+_TEXT_OR_HTML = offered("table", "html")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How ``kzgraph serve`` runs; the defaults are the safe ones (read-only, loopback, no CORS, no SERVICE)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    allow_update: bool = False
+    update_token: str | None = None
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    max_body: int = 1 << 20
+    cors: tuple[str, ...] = ()
+    service_allow: tuple[str, ...] = ()
+    workers: int = 4
+    backlog: int = 16
+    cache: bool = True
+
+    def __post_init__(self) -> None:
+        if self.allow_update and not self.update_token:
+            raise UsageError("--allow-update needs a bearer token: set KZGRAPH_UPDATE_TOKEN or --token-file")
+        if self.timeout <= 0 or self.max_rows < 1 or self.max_body < 1 or self.workers < 1 or self.backlog < 0:
+            raise UsageError("timeout, max rows, max body and workers must be positive")
+
+
+class State:
+    """The served graph and what the routes share: pools, cache, templates, links."""
+
+    def __init__(self, kg: KnowledgeGraph, settings: Settings) -> None:
+        self.kg, self.settings = kg, settings
+        self.queries = Executor(workers=settings.workers, backlog=settings.backlog, timeout=settings.timeout,
+                                name="query")
+        self.pages = Executor(workers=2, backlog=64, timeout=settings.timeout, name="page")
+        self.cache = Cache(enabled=settings.cache)
+        self.renderer = Renderer()
+        self.links = ServerLinks()
+        self.mapping = IriMapping()
+
+    def data_changed(self) -> None:
+        """After an update: forget cached answers and the search index."""
+        self.cache.clear()
+
+    def close(self) -> None:
+        """Stop the worker pools."""
+        self.queries.close()
+        self.pages.close()
+
+
+def state(request: Request) -> State:
+    """The state of the app that serves ``request``."""
+    return request.app.state.kzgraph  # type: ignore[no-any-return]
+
+
+def negotiate(request: Request, offer: Sequence[Format]) -> Format:
+    """``?format=NAME`` when given (it must be on offer), else the ``Accept`` header."""
+    name = request.query_params.get("format")
+    if name:
+        fmt = formats.by_name(name)
+        if fmt not in offer:
+            raise HttpError(406, f"format {name!r} is not available here; available: "
+                                 f"{', '.join(f.name for f in offer)}")
+        return fmt
+    return choose(offer, request.headers.get("accept"))
+
+
+def media_type(fmt: Format) -> str:
+    """The Content-Type for a format (UTF-8 for every textual one)."""
+    return f"{fmt.media_type}; charset=utf-8"
+
+
+def serialize(result: Result, fmt: Format) -> bytes:
+    """A query result in a non-HTML format."""
+    if isinstance(result, GraphResult) and fmt.kind == "rdf":
+        return result.serialize(fmt.name)
+    return format_result(result, fmt.name).encode("utf-8")
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, or HTTP 413 as soon as it is longer than ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    too_large = HttpError(413, f"the request body is larger than {limit} bytes (the server's --max-body)")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def check_token(request: Request, expected: str) -> None:
+    """HTTP 401 without a bearer token, 403 with a wrong one."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HttpError(401, "SPARQL Update needs 'Authorization: Bearer TOKEN'",
+                        {"WWW-Authenticate": 'Bearer realm="kzgraph"'})
+    if not hmac.compare_digest(token.strip().encode(), expected.encode()):
+        raise HttpError(403, "the bearer token is not the server's update token",
+                        {"WWW-Authenticate": 'Bearer realm="kzgraph", error="invalid_token"'})
+
+
+def html(request: Request, template: str, *, status: int = 200, headers: dict[str, str] | None = None,
+         **context: Any) -> HTMLResponse:
+    """A page rendered with the server's links."""
+    kz = state(request)
+    return HTMLResponse(kz.renderer.render(template, kz.links, **context), status_code=status, headers=headers)
+
+
+def error_response(request: Request, exc: KzgraphError, *, iri: str | None = None) -> Response:
+    """A kzgraph error as its HTTP status, with an HTML page for browsers and plain text otherwise."""
+    answer = problem(exc)
+    headers = {"Vary": "Accept", **answer.headers}
+    try:
+        wants = choose(_TEXT_OR_HTML, request.headers.get("accept"))
+    except KzgraphError:
+        wants = _TEXT_OR_HTML[0]
+    if wants.name == "html":
+        return html(request, "error.html", status=answer.status, headers=headers, title=answer.title,
+                    status_code=answer.status, message=answer.message, iri=iri)
+    return PlainTextResponse(f"{answer.status} {answer.title}: {answer.message}\n", status_code=answer.status,
+                             headers=headers)

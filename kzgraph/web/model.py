@@ -1,0 +1,265 @@
+"""What the pages show, built from named queries: a resource's facts with their sources, the ontology,
+the medals on a timeline. Plain data for the templates; no web framework here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .. import formats
+from ..api import KnowledgeGraph
+from ..namespaces import GRAPH, KZ, ONTOLOGY_GRAPH, OWL, PROVENANCE_GRAPH, RDF, RDFS, SKOS, WD
+from ..results import SelectResult, display
+from ..terms import IRI, BNode, Value
+
+__all__ = ["Source", "Fact", "Chain", "ResourcePage", "Term", "OntologyPage", "Home", "DUMPS",
+           "resource_page", "ontology_page", "home", "all_resources", "dump_links"]
+
+#: The dumps: format name → title (the same list as the ``void`` query's).
+DUMPS = {"trig": "TriG, with the named graphs", "nq": "N-Quads, with the named graphs",
+         "jsonld": "JSON-LD, with the named graphs", "ttl": "Turtle, the union of the graphs",
+         "nt": "N-Triples, the union of the graphs", "rdfxml": "RDF/XML, the union of the graphs"}
+_FIRST = (RDF["type"], RDFS["label"], SKOS["altLabel"], SKOS["hiddenLabel"], RDFS["comment"])
+
+
+def _select(kg: KnowledgeGraph, name: str, **params: object) -> SelectResult:
+    result = kg.query(name, **params)
+    assert isinstance(result, SelectResult), name
+    return result
+
+
+@dataclass(frozen=True)
+class Source:
+    """A named graph that states a fact, and how to name it: ``sentence 5``, ``fact a2``, ``rule …``."""
+
+    graph: str
+    kind: str
+    label: str
+
+    @classmethod
+    def of(cls, graph: str, kind: str | None, sentence: int | None, fact: str | None) -> Source:
+        if sentence is not None:
+            return cls(graph, "article", f"sentence {sentence}")
+        if fact is not None:
+            return cls(graph, "external", f"fact {fact}")
+        if kind == "derived" or graph.startswith(GRAPH["derived/"]):
+            return cls(graph, "derived", f"rule {graph.rsplit('/', 1)[-1]}")
+        if graph == ONTOLOGY_GRAPH:
+            return cls(graph, "ontology", "ontology")
+        if graph == PROVENANCE_GRAPH:
+            return cls(graph, "provenance", "provenance")
+        return cls(graph, kind or "graph", display(IRI(graph)))
+
+
+@dataclass
+class Fact:
+    """One triple seen from the page's resource, with every graph that states it."""
+
+    property: IRI
+    property_label: str | None
+    value: Value
+    value_label: str | None
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Chain:
+    """athlete → medal → event → venue, as far as the data goes."""
+
+    athlete: IRI
+    athlete_name: str | None
+    medal: IRI
+    medal_name: str | None
+    medal_type: str
+    date: datetime.date | None
+    event: IRI | None
+    event_name: str | None
+    venue: IRI | None
+    venue_name: str | None
+
+
+@dataclass
+class ResourcePage:
+    """Everything a resource's page shows."""
+
+    iri: str
+    label: str
+    types: list[Fact]
+    out: list[Fact]
+    incoming: list[Fact]
+    wikidata: list[str]
+    chains: list[Chain]
+    graph_facts: list[tuple[Value, str | None, IRI, str | None, Value, str | None]]
+
+    @property
+    def is_medal(self) -> bool:
+        """A kz:Medal: its page shows the chain diagram."""
+        return any(t.value == KZ["Medal"] for t in self.types)
+
+
+def _facts(rows: Iterable[dict[str, Value | None]]) -> tuple[list[Fact], list[Fact]]:
+    grouped: dict[tuple[str, Value, Value], Fact] = {}
+    for row in rows:
+        key = (str(row["direction"]), row["property"], row["value"])  # type: ignore[index]
+        fact = grouped.get(key)
+        if fact is None:
+            fact = grouped[key] = Fact(IRI(str(row["property"])), row["property_label"],  # type: ignore[arg-type]
+                                       row["value"], row["value_label"])  # type: ignore[arg-type]
+        if row["graph"] is not None:
+            source = Source.of(str(row["graph"]), row["kind"], row["sentence"], row["fact"])  # type: ignore[arg-type]
+            if source not in fact.sources:
+                fact.sources.append(source)
+    out = [f for (d, _, _), f in grouped.items() if d == "out"]
+    incoming = [f for (d, _, _), f in grouped.items() if d == "in"]
+    out.sort(key=lambda f: (_FIRST.index(f.property) if f.property in _FIRST else len(_FIRST),
+                            f.property_label or f.property))
+    incoming.sort(key=lambda f: (f.property_label or f.property, f.value_label or str(f.value)))
+    return out, incoming
+
+
+def chains(kg: KnowledgeGraph, iri: str) -> list[Chain]:
+    """The medal chains that involve ``iri`` (as athlete, medal, event or venue)."""
+    return [Chain(**{k: v for k, v in row.items() if k != "resource"})  # type: ignore[arg-type]
+            for row in _select(kg, "medal-chain", resource=IRI(iri)).to_dicts()]
+
+
+def _graph_label(iri: str, out: list[Fact]) -> str | None:
+    """A name for a named graph without a label: its sentence, fact id or rule."""
+    values = {str(f.property): f.value for f in out}
+    if KZ["sentenceNumber"] in values:
+        return f"Sentence {values[KZ['sentenceNumber']]} of the article"
+    if KZ["factId"] in values:
+        return f"External fact {values[KZ['factId']]}"
+    if iri.startswith(GRAPH["derived/"]):
+        return f"Facts derived by the rule {iri.rsplit('/', 1)[-1]}"
+    return None
+
+
+def resource_page(kg: KnowledgeGraph, iri: str) -> ResourcePage | None:
+    """The page of ``iri``, or None when the dataset does not mention it."""
+    out, incoming = _facts(_select(kg, "resource-facts", resource=IRI(iri)).to_dicts())
+    graph_rows = [tuple(r)[:6] for r in _select(kg, "graph-facts", graph=IRI(iri))]
+    if not out and not incoming and not graph_rows:
+        return None
+    labels = [f.value for f in out if f.property == RDFS["label"]]
+    english = [v for v in labels if getattr(v, "lang", "en") in ("en", "")]
+    label = str((english or labels or [None])[0] or _graph_label(iri, out) or display(IRI(iri)))
+    types = [f for f in out if f.property == RDF["type"]]
+    wikidata = [str(f.value) for f in out if f.property == SKOS["exactMatch"] and str(f.value).startswith(WD)]
+    return ResourcePage(iri, label, types, [f for f in out if f.property != RDF["type"]], incoming, wikidata,
+                        chains(kg, iri), graph_rows)  # type: ignore[arg-type]
+
+
+@dataclass
+class Term:
+    """A term of the ontology with its facts (lists such as owl:unionOf read as ``A or B``)."""
+
+    iri: str
+    label: str
+    comment: str | None
+    kind: str
+    facts: list[tuple[IRI, str | None, list[Value]]]
+
+    @property
+    def anchor(self) -> str:
+        """The fragment of the term's hash IRI."""
+        return self.iri.partition("#")[2]
+
+
+@dataclass
+class OntologyPage:
+    """The ontology's documentation: its own metadata, then its terms by kind."""
+
+    iri: str
+    metadata: list[tuple[IRI, str | None, list[Value]]]
+    sections: dict[str, list[Term]]
+
+
+_KINDS = {OWL["Class"]: "Classes", OWL["ObjectProperty"]: "Object properties",
+          OWL["DatatypeProperty"]: "Datatype properties"}
+
+
+def _read_list(node: Value, triples: dict[Value, dict[str, list[Value]]]) -> list[Value]:
+    items: list[Value] = []
+    while isinstance(node, BNode) and len(items) < 100:
+        items += triples.get(node, {}).get(RDF["first"], [])
+        node = (triples.get(node, {}).get(RDF["rest"]) or [RDF["nil"]])[0]
+    return items
+
+
+def _resolve(value: Value, triples: dict[Value, dict[str, list[Value]]]) -> list[Value]:
+    if isinstance(value, BNode):
+        for prop in (OWL["unionOf"], OWL["oneOf"]):
+            if prop in triples.get(value, {}):
+                return _read_list(triples[value][prop][0], triples)
+    return [value]
+
+
+def ontology_page(kg: KnowledgeGraph) -> OntologyPage:
+    """The documentation of the ontology, generated from graph kzg:ontology."""
+    triples: dict[Value, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
+    labels: dict[str, str] = {}
+    for subject, _, prop, prop_label, value, _ in (tuple(r)[:6] for r in
+                                                    _select(kg, "graph-facts", graph=IRI(ONTOLOGY_GRAPH))):
+        triples[subject][str(prop)].append(value)  # type: ignore[index]
+        if prop_label:
+            labels[str(prop)] = str(prop_label)
+    ontology_iri = KZ.rstrip("#")
+    sections: dict[str, list[Term]] = {name: [] for name in (*_KINDS.values(), "Individuals")}
+    metadata: list[tuple[IRI, str | None, list[Value]]] = []
+    for subject, props in triples.items():
+        facts = [(IRI(p), labels.get(p), [x for v in values for x in _resolve(v, triples)])
+                 for p, values in sorted(props.items()) if p not in (RDFS["label"], RDFS["comment"], RDF["type"])]
+        if subject == ontology_iri:
+            metadata = facts
+            continue
+        if isinstance(subject, BNode) or not str(subject).startswith(KZ):
+            continue
+        types = props.get(RDF["type"], [])
+        kind = next((_KINDS[t] for t in types if t in _KINDS), "Individuals")
+        label = str(next(iter(props.get(RDFS["label"], [])), display(IRI(str(subject)))))
+        comment = next(iter(props.get(RDFS["comment"], [])), None)
+        facts = [(IRI(RDF["type"]), "type", list(types))] + facts
+        sections[kind].append(Term(str(subject), label, str(comment) if comment else None, kind, facts))
+    for terms in sections.values():
+        terms.sort(key=lambda t: t.anchor.casefold())
+    return OntologyPage(ontology_iri, metadata, sections)
+
+
+@dataclass
+class Home:
+    """The home page: the medal table, the medals by date, the Games' dates."""
+
+    medals: list[dict[str, Value | None]]
+    table: list[dict[str, Value | None]]
+    start: datetime.date | None
+    end: datetime.date | None
+    games: str | None
+
+
+def home(kg: KnowledgeGraph) -> Home:
+    """The material of the home page, from the ``medals``, ``medal-table`` and ``games`` queries."""
+    games = _select(kg, "games").to_dicts()
+    first = games[0] if games else {}
+    start, end = first.get("start_date"), first.get("end_date")
+    return Home(_select(kg, "medals").to_dicts(), _select(kg, "medal-table").to_dicts(),
+                start if isinstance(start, datetime.date) else None,
+                end if isinstance(end, datetime.date) else None,
+                str(first["games"]) if first.get("games") else None)
+
+
+def dump_links(href: Callable[[str], str]) -> list[tuple[str, str, str, str]]:
+    """(file name, title, media type, link) of each dump; ``href(file name)`` makes the link."""
+    rows = []
+    for name, title in DUMPS.items():
+        fmt = formats.by_name(name)
+        rows.append((f"kzgraph{fmt.extension}", title, fmt.media_type, href(f"kzgraph{fmt.extension}")))
+    return rows
+
+
+def all_resources(kg: KnowledgeGraph) -> list[dict[str, Value | None]]:
+    """Every IRI of the namespace the data uses, with a label and a type (the ``resources`` query)."""
+    return _select(kg, "resources").to_dicts()

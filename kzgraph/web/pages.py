@@ -1,0 +1,169 @@
+"""Linked-data pages: every IRI of the namespace, the home page, the ontology, search, VoID and dumps.
+
+A resource's IRI (``/athlete/x`` on this server, see ``links``) answers ``303 See Other`` to the document
+in the format the client asks for — ``/athlete/x.html``, ``.ttl``, ``.jsonld`` or ``.nt`` — with
+``Vary: Accept`` (the W3C "Cool URIs for the Semantic Web" practice for slash IRIs: the IRI names the
+thing, each document describes it). An IRI the data does not use answers 404 with a page saying so.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from .. import formats
+from ..formats import Format
+from ..namespaces import PREFIXES
+from ..results import SelectResult
+from ..terms import IRI
+from . import model
+from .model import DUMPS, dump_links
+from .http import PAGE_OFFER, SELECT_OFFER, State, html, media_type, negotiate, serialize, state
+from .links import RESERVED
+from .negotiation import by_extension, offered
+from .problems import HttpError
+
+__all__ = ["home", "resources", "about", "void", "dump", "search", "resource", "UnknownResource"]
+
+_RDF_OFFER = offered("ttl", "nt", "jsonld", "rdfxml", "html")
+
+
+class UnknownResource(HttpError):
+    """No resource of the dataset has this IRI (HTTP 404)."""
+
+    def __init__(self, iri: str) -> None:
+        super().__init__(404, f"the dataset has nothing about <{iri}>")
+        self.iri = iri
+
+
+async def _cached(request: Request, key: tuple[object, ...], work: object) -> tuple[bytes, str]:
+    kz = state(request)
+    hit = kz.cache.get(key)
+    if hit is None:
+        hit = await kz.pages.run(work)  # type: ignore[arg-type]
+        kz.cache.put(key, *hit)
+    return hit
+
+
+def _respond(body_and_type: tuple[bytes, str], **headers: str) -> Response:
+    body, content_type = body_and_type
+    return Response(body, headers={"Content-Type": content_type, "Vary": "Accept", **headers})
+
+
+def _void_work(kz: State, request: Request, fmt: Format) -> tuple[bytes, str]:
+    endpoint = IRI(str(request.url_for("sparql")))
+    return serialize(kz.kg.query("void", endpoint=endpoint), fmt), media_type(fmt)
+
+
+async def home(request: Request) -> Response:
+    """``/``: the medal table, the timeline and the query UI; RDF clients get the VoID description."""
+    kz = state(request)
+    fmt = negotiate(request, PAGE_OFFER)
+    if fmt.name != "html":
+        body = await _cached(request, ("void", str(request.base_url), fmt.name), lambda: _void_work(kz, request, fmt))
+        return _respond(body, **{"Content-Location": kz.links.page("void")})
+
+    def work() -> tuple[bytes, str]:
+        data = model.home(kz.kg)
+        examples = [{"name": q.name, "title": q.title, "sparql": q.sparql}
+                    for q in kz.kg.queries() if not q.params]
+        config = {"endpoint": kz.links.page("sparql"), "examples": examples, "prefixes": PREFIXES}
+        page = kz.renderer.render("home.html", kz.links, home=data, examples=examples, config=config,
+                                  bars=kz.renderer.medal_bars(data.table),
+                                  timeline=kz.renderer.timeline(kz.links, data.medals, data.start, data.end))
+        return page.encode("utf-8"), media_type(fmt)
+
+    return _respond(await _cached(request, ("home",), work))
+
+
+async def resources(request: Request) -> Response:
+    """``/resources``: every resource of the namespace, by kind."""
+    kz = state(request)
+
+    def work() -> tuple[bytes, str]:
+        groups: dict[str, list[dict[str, object]]] = {}
+        for row in model.all_resources(kz.kg):
+            groups.setdefault(str(row["type"] or "other"), []).append(row)
+        page = kz.renderer.render("resources.html", kz.links, groups=sorted(groups.items()))
+        return page.encode("utf-8"), "text/html; charset=utf-8"
+
+    return _respond(await _cached(request, ("resources",), work))
+
+
+async def about(request: Request) -> Response:
+    """``/about``: licence, endpoint, VoID, dumps and sizes."""
+    kz = state(request)
+
+    def work() -> tuple[bytes, str]:
+        page = kz.renderer.render("about.html", kz.links, stats=kz.kg.stats(), ontology=PREFIXES["kz"].rstrip("#"),
+                                  dumps=dump_links(lambda f: f"/dumps/{f}"))
+        return page.encode("utf-8"), "text/html; charset=utf-8"
+
+    return _respond(await _cached(request, ("about",), work))
+
+
+async def void(request: Request) -> Response:
+    """``/.well-known/void``: VoID and DCAT in Turtle (or N-Triples, JSON-LD, RDF/XML); browsers go to /about."""
+    kz = state(request)
+    fmt = negotiate(request, _RDF_OFFER)
+    if fmt.name == "html":
+        return RedirectResponse(kz.links.page("about"), status_code=303, headers={"Vary": "Accept"})
+    body = await _cached(request, ("void", str(request.base_url), fmt.name), lambda: _void_work(kz, request, fmt))
+    return _respond(body)
+
+
+async def dump(request: Request) -> Response:
+    """``/dumps/kzgraph.EXT``: the whole dataset in the format of the extension."""
+    kz = state(request)
+    stem, fmt = by_extension(request.path_params["file"], [formats.by_name(n) for n in DUMPS])
+    if stem != "kzgraph" or fmt is None:
+        raise HttpError(404, f"no dump called {request.path_params['file']!r}; there are "
+                             + ", ".join(f"kzgraph{formats.by_name(n).extension}" for n in DUMPS))
+    body = await _cached(request, ("dump", fmt.name), lambda: (kz.kg.export(fmt.name), media_type(fmt)))
+    return _respond(body, **{"Content-Disposition": f'inline; filename="kzgraph{fmt.extension}"'})
+
+
+async def search(request: Request) -> Response:
+    """``/search?q=TEXT``: resources by name, ranked; HTML or a SPARQL results document."""
+    kz = state(request)
+    text = request.query_params.get("q", "").strip()
+    limit_text = request.query_params.get("limit", "20")
+    if not limit_text.isdigit() or not 1 <= int(limit_text) <= 200:
+        raise HttpError(400, "limit must be a whole number from 1 to 200")
+    fmt = negotiate(request, SELECT_OFFER)
+    index = await kz.pages.run(lambda: kz.kg.search_index)
+    if fmt.name == "html":
+        hits = index.search(text, limit=int(limit_text)) if text else []
+        return html(request, "search.html", title="Search", q=text, hits=hits, headers={"Vary": "Accept"})
+    result: SelectResult = index.result(text, limit=int(limit_text))
+    return Response(serialize(result, fmt), headers={"Content-Type": media_type(fmt), "Vary": "Accept"})
+
+
+def _document_work(kz: State, iri: str, fmt: Format) -> tuple[bytes, str]:
+    if iri == PREFIXES["kz"].rstrip("#"):
+        if fmt.name == "html":
+            page = kz.renderer.render("ontology.html", kz.links, page=model.ontology_page(kz.kg))
+            return page.encode("utf-8"), media_type(fmt)
+        return serialize(kz.kg.query("ontology"), fmt), media_type(fmt)
+    page_model = model.resource_page(kz.kg, iri)
+    if page_model is None:
+        raise UnknownResource(iri)
+    if fmt.name == "html":
+        page = kz.renderer.render("resource.html", kz.links, page=page_model)
+        return page.encode("utf-8"), media_type(fmt)
+    return serialize(kz.kg.query("resource-description", resource=IRI(iri)), fmt), media_type(fmt)
+
+
+async def resource(request: Request) -> Response:
+    """Any other path: the IRI it stands for, by content negotiation (303) or by extension (200)."""
+    kz = state(request)
+    path = "/" + request.path_params["path"]
+    stem, fmt = by_extension(path, PAGE_OFFER)
+    iri = kz.mapping.iri(stem)
+    if stem.strip("/").split("/", 1)[0] in RESERVED or not stem.strip("/"):
+        raise UnknownResource(iri)
+    if fmt is None:
+        chosen = negotiate(request, PAGE_OFFER)
+        await _cached(request, ("document", iri, "html"), lambda: _document_work(kz, iri, formats.by_name("html")))
+        return RedirectResponse(stem + chosen.extension, status_code=303, headers={"Vary": "Accept"})
+    return _respond(await _cached(request, ("document", iri, fmt.name), lambda: _document_work(kz, iri, fmt)))

@@ -1,0 +1,141 @@
+"""``kzgraph publish``: the graph as a static linked-data site, browsable from any host or from disk.
+
+Layout of ``DIR`` (every link relative, every page a file ending in ``.html``)::
+
+    index.html  resources.html  about.html          home (medal table, timeline), all resources, data
+    ontology.html  ontology.ttl  ontology.jsonld  ontology.nt      documentation (terms as #anchors)
+    <kind>/<slug>.html  .ttl  .jsonld  .nt           one page and three data files per resource
+    dumps/kzgraph.trig  .nq  .jsonld  .ttl  .nt  .rdf
+    .well-known/void  .well-known/void.ttl  static/kzgraph.css  .nojekyll  .kzgraph-site
+
+A resource's files are named after its IRI's path under the namespace. Nothing is written outside
+``DIR``: every path is checked after resolving symbolic links, and an IRI whose path is not a plain
+file name (``..``, a separator, an empty segment) is refused with its name. ``DIR`` must be empty or
+an earlier kzgraph site (it holds ``.kzgraph-site``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .. import formats
+from ..api import KnowledgeGraph
+from ..errors import DataError, UsageError
+from ..namespaces import BASE, KZ
+from ..terms import IRI
+from . import model
+from .model import DUMPS, dump_links
+from .links import DOCUMENT_FORMATS, RESERVED, StaticLinks
+from .render import STATIC, Renderer
+
+__all__ = ["publish", "Site", "MARKER"]
+
+MARKER = ".kzgraph-site"
+_ONTOLOGY = KZ.rstrip("#")
+
+
+@dataclass(frozen=True)
+class Site:
+    """What was written: the directory, the number of files, the number of resources with a page."""
+
+    root: Path
+    files: int
+    resources: int
+
+
+class _Writer:
+    """Writes files under ``root`` only."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.written: list[str] = []
+
+    def path(self, relative: str) -> Path:
+        pure = PurePosixPath(relative)
+        if pure.is_absolute() or "\\" in relative or any(p in ("", ".", "..") for p in pure.parts):
+            raise UsageError(f"refusing to write {relative!r}: not a plain path inside {self.root}")
+        target = self.root.joinpath(*pure.parts)
+        resolved = target.resolve()
+        if resolved != self.root and self.root not in resolved.parents:
+            raise UsageError(f"refusing to write {relative!r}: it resolves to {resolved}, outside {self.root}")
+        return resolved
+
+    def write(self, relative: str, data: bytes | str) -> None:
+        target = self.path(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if self.path(relative) != target:  # a directory on the way was swapped for a link meanwhile
+            raise UsageError(f"refusing to write {relative!r}: its directory changed while writing")
+        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        self.written.append(relative)
+
+
+def _prepare(out: str | os.PathLike[str]) -> Path:
+    root = Path(out)
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{root} exists and is not a directory")
+    if root.is_dir() and any(root.iterdir()) and not (root / MARKER).is_file():
+        raise UsageError(f"{root} is not empty and is not a kzgraph site (no {MARKER}); choose an empty directory")
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _file_of(iri: str) -> str:
+    """The HTML file of a resource, or DataError when its IRI cannot name a file inside the site."""
+    path = iri[len(BASE):].split("#", 1)[0]
+    name = StaticLinks.file(iri)
+    if name is None or path.split("/", 1)[0] in RESERVED:
+        raise DataError(f"<{iri}>: its path {path!r} cannot be a file of the site (only plain names like "
+                        f"athlete/some-name, not under {', '.join(sorted(RESERVED))})")
+    return name
+
+
+def publish(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> Site:
+    """Write the site into ``out``; returns what was written."""
+    root = _prepare(out)
+    writer, renderer = _Writer(root), Renderer()
+    documents = {name: formats.by_name(name) for name in DOCUMENT_FORMATS if name != "html"}
+
+    resources = [r for r in model.all_resources(kg) if "#" not in str(r["resource"])
+                 and str(r["resource"]) not in (BASE, _ONTOLOGY)]
+    files = {str(r["resource"]): _file_of(str(r["resource"])) for r in resources}  # all checked before writing
+
+    def page(relative: str, template: str, **context: object) -> None:
+        writer.write(relative, renderer.render(template, StaticLinks(relative), **context))
+
+    data = model.home(kg)
+    index_links = StaticLinks("index.html")
+    page("index.html", "home.html", home=data, examples=[], config={},
+         bars=renderer.medal_bars(data.table), timeline=renderer.timeline(index_links, data.medals, data.start, data.end))
+    groups: dict[str, list[dict[str, object]]] = {}
+    for row in model.all_resources(kg):
+        groups.setdefault(str(row["type"] or "other"), []).append(row)
+    page("resources.html", "resources.html", title="Resources", groups=sorted(groups.items()))
+    page("about.html", "about.html", stats=kg.stats(), ontology=_ONTOLOGY,
+         dumps=dump_links(lambda f: f"dumps/{f}"))
+    page("ontology.html", "ontology.html", page=model.ontology_page(kg))
+    ontology = kg.query("ontology")
+    for name, fmt in documents.items():
+        writer.write(f"ontology{fmt.extension}", ontology.serialize(name))  # type: ignore[union-attr]
+
+    for iri, html_file in files.items():
+        resource = model.resource_page(kg, iri)
+        if resource is None:  # used only as a predicate or datatype: nothing to show
+            raise DataError(f"<{iri}> is used by the data but has no facts to publish")
+        page(html_file, "resource.html", page=resource)
+        description = kg.query("resource-description", resource=IRI(iri))
+        for name, fmt in documents.items():
+            writer.write(html_file[: -len(".html")] + fmt.extension, description.serialize(name))  # type: ignore[union-attr]
+
+    for name in DUMPS:
+        fmt = formats.by_name(name)
+        writer.write(f"dumps/kzgraph{fmt.extension}", kg.export(name))
+    void = kg.query("void").serialize("ttl")  # type: ignore[union-attr]
+    writer.write(".well-known/void", void)
+    writer.write(".well-known/void.ttl", void)
+    writer.write("static/kzgraph.css", (STATIC / "kzgraph.css").read_bytes())
+    writer.write(".nojekyll", b"")
+    writer.write(MARKER, "kzgraph static site\n" + "\n".join(sorted(writer.written)) + "\n")
+    return Site(root, len(writer.written), len(files))
+

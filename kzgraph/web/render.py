@@ -1,0 +1,90 @@
+"""The HTML pages, from Jinja templates shared by the server and the static site.
+
+Templates get ``links`` (a :class:`~kzgraph.web.links.Links`), so they never spell a URL themselves; the
+filters here turn RDF terms into text and links.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..namespaces import BASE, XSD
+from ..results import display
+from ..terms import IRI, BNode, LangString, TypedLiteral, Value
+from . import svg
+from .links import Links
+from .model import Chain
+
+__all__ = ["Renderer", "TEMPLATES", "STATIC"]
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _term(links: Links, value: Value | None, label: str | None = None) -> Markup:
+    """A value as HTML: IRIs as links (with their label when known), literals with language or datatype."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, IRI):
+        href = links.href(value)
+        text = label or display(value)
+        return Markup('<a href="{}" title="{}">{}</a>').format(href, str(value), text)
+    if isinstance(value, BNode):
+        return Markup("<code>_:{}</code>").format(str(value))
+    if isinstance(value, LangString):
+        return Markup('{} <span class="lang">@{}</span>').format(str(value), value.lang)
+    if isinstance(value, TypedLiteral):
+        return Markup('{} <span class="datatype">{}</span>').format(str(value), display(IRI(value.datatype)))
+    if isinstance(value, bool):
+        return Markup("{}").format("true" if value else "false")
+    if isinstance(value, (datetime.date, int, Decimal, float)):
+        return Markup("{}").format(value.isoformat() if isinstance(value, datetime.date) else str(value))
+    return Markup("{}").format(str(value))
+
+
+class Renderer:
+    """Renders pages for one kind of links (server or static site)."""
+
+    def __init__(self) -> None:
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.env.globals.update(base=BASE, XSD=XSD)
+        self.env.filters["short"] = lambda value: display(value) if value is not None else ""
+
+    def render(self, template: str, links: Links, **context: Any) -> str:
+        """A page: ``template`` with ``links`` and the helpers every page uses."""
+        def term(value: Value | None, label: str | None = None) -> Markup:
+            return _term(links, value, label)
+
+        def chain_svg(item: Chain, ident: str = "chain") -> Markup:
+            return Markup(svg.chain([("athlete", item.athlete_name, item.athlete),
+                                     (f"{item.medal_type} medal", item.medal_name, item.medal),
+                                     ("event", item.event_name, item.event),
+                                     ("venue", item.venue_name, item.venue)], links.resource, ident=ident))
+
+        def as_json(data: object) -> Markup:
+            text = json.dumps(data, ensure_ascii=False)
+            return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+        helpers: dict[str, Callable[..., Any]] = {"term": term, "chain_svg": chain_svg, "as_json": as_json,
+                                                   "escape": escape}
+        return self.env.get_template(template).render(links=links, **helpers, **context)
+
+    @staticmethod
+    def medal_bars(rows: Sequence[dict[str, Value | None]]) -> Markup:
+        """The medal table as bars (safe SVG markup)."""
+        return Markup(svg.medal_bars(rows))
+
+    @staticmethod
+    def timeline(links: Links, medals: Sequence[dict[str, Value | None]], start: datetime.date | None,
+                 end: datetime.date | None) -> Markup:
+        """The medals by date (safe SVG markup)."""
+        return Markup(svg.timeline(medals, start, end, links.resource))

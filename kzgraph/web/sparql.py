@@ -1,0 +1,211 @@
+"""The SPARQL 1.1 Protocol at ``/sparql`` and the named queries at ``/queries/NAME``.
+
+``/sparql`` takes a query by GET (``?query=``), by POST of a form (``query=``) or by POST of
+``application/sparql-query``; ``default-graph-uri`` and ``named-graph-uri`` set the dataset (else the
+default graph is the union of all graphs). Updates (form ``update=`` or ``application/sparql-update``)
+need ``--allow-update`` and the bearer token. With no query, ``/sparql`` answers its service description.
+Results are negotiated: SPARQL JSON (the default), XML, CSV, TSV or HTML for SELECT/ASK; Turtle (the
+default), N-Triples, JSON-LD, RDF/XML or HTML for CONSTRUCT/DESCRIBE.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ..errors import UsageError
+from ..formats import Format
+from ..namespaces import SD
+from ..results import AskResult, GraphResult, Result, SelectResult
+from ..terms import IRI
+from .guard import check_remote_calls
+from .http import (GRAPH_OFFER, SELECT_OFFER, State, check_token, html, media_type, negotiate, read_body, serialize,
+                   state)
+from .negotiation import offered
+from .problems import HttpError
+
+__all__ = ["endpoint", "catalogue", "named_query"]
+
+_FORM = "application/x-www-form-urlencoded"
+_DESCRIPTION_OFFER = offered("ttl", "nt", "jsonld", "rdfxml", "html")
+
+
+def _one(values: Sequence[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise HttpError(400, f"give the '{name}' parameter once, not {len(values)} times")
+    return values[0] if values else None
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HttpError(400, f"the request body is not UTF-8: {exc}") from None
+
+
+def _form(body: bytes) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for key, value in parse_qsl(_text(body), keep_blank_values=True):
+        fields.setdefault(key, []).append(value)
+    return fields
+
+
+async def endpoint(request: Request) -> Response:
+    """``/sparql``: dispatch on method and content type (W3C SPARQL 1.1 Protocol, section 2)."""
+    kz = state(request)
+    url = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
+    if request.method in ("GET", "HEAD"):
+        if url.get("update"):
+            raise HttpError(405, "SPARQL Update must be sent with POST", {"Allow": "POST"})
+        text = _one(url.get("query", []), "query")
+        if text is None:
+            return await service_description(request)
+        return await _query(request, text, url)
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    body = await read_body(request, kz.settings.max_body)
+    if content_type == _FORM:
+        form = _form(body)
+        query, update = _one(form.get("query", []), "query"), _one(form.get("update", []), "update")
+        if query is not None and update is not None:
+            raise HttpError(400, "give either 'query' or 'update', not both")
+        if query is not None:
+            return await _query(request, query, form)
+        if update is not None:
+            return await _update(request, update, form)
+        raise HttpError(400, "the form has neither a 'query' nor an 'update' field")
+    if content_type == "application/sparql-query":
+        return await _query(request, _text(body), url)
+    if content_type == "application/sparql-update":
+        return await _update(request, _text(body), url)
+    raise HttpError(415, f"POST needs Content-Type {_FORM}, application/sparql-query or application/sparql-update, "
+                         f"not {content_type or 'none'!r}", {"Accept-Post": f"{_FORM}, application/sparql-query, "
+                                                             "application/sparql-update"})
+
+
+def _answer(request: Request, kz: State, result: Result, *, title: str, description: str = "",
+            sparql: str = "") -> tuple[bytes, str]:
+    """Body and content type of a result, negotiated (runs on a worker: serialising can take time)."""
+    offer = GRAPH_OFFER if isinstance(result, GraphResult) else SELECT_OFFER
+    fmt = negotiate(request, offer)
+    if fmt.name != "html":
+        return serialize(result, fmt), media_type(fmt)
+    table = result.as_select() if isinstance(result, GraphResult) else result
+    downloads = [(f.name, _with_format(request, f)) for f in offer if f.name != "html"]
+    page = kz.renderer.render(
+        "results.html", kz.links, title=title, description=description, sparql=sparql, downloads=downloads,
+        boolean=table.value if isinstance(table, AskResult) else None,
+        columns=table.columns if isinstance(table, SelectResult) else [],
+        rows=table.rows if isinstance(table, SelectResult) else [])
+    return page.encode("utf-8"), media_type(fmt)
+
+
+def _with_format(request: Request, fmt: Format) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "format"] + [("format", fmt.name)]
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+async def _cached(request: Request, key: tuple[object, ...], work: Callable[[], tuple[bytes, str]],
+                  *, pool: str = "queries") -> Response:
+    kz = state(request)
+    full_key = (*key, request.headers.get("accept"), request.query_params.get("format"))
+    hit = kz.cache.get(full_key)
+    if hit is None:
+        executor = kz.queries if pool == "queries" else kz.pages
+        hit = await executor.run(work)
+        kz.cache.put(full_key, *hit)
+    body, content_type = hit
+    return Response(body, headers={"Content-Type": content_type, "Vary": "Accept"})
+
+
+async def _query(request: Request, text: str, params: Mapping[str, list[str]]) -> Response:
+    kz = state(request)
+    if not text.strip():
+        raise HttpError(400, "the query is empty")
+    check_remote_calls(text, kz.settings.service_allow)
+    defaults, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+    dataset = defaults or named
+
+    def work() -> tuple[bytes, str]:
+        result = kz.kg.sparql(text, default_graphs=defaults if dataset else None,
+                              named_graphs=named if dataset else None, max_rows=kz.settings.max_rows)
+        return _answer(request, kz, result, title="Query results", sparql=text)
+
+    return await _cached(request, ("sparql", text, tuple(defaults), tuple(named)), work)
+
+
+async def _update(request: Request, text: str, params: Mapping[str, list[str]]) -> Response:
+    kz = state(request)
+    if not kz.settings.allow_update or kz.settings.update_token is None:
+        raise HttpError(403, "SPARQL Update is disabled on this server (start kzgraph serve with --allow-update)")
+    check_token(request, kz.settings.update_token)
+    if params.get("using-graph-uri") or params.get("using-named-graph-uri"):
+        raise HttpError(400, "using-graph-uri and using-named-graph-uri are not supported; use USING in the update")
+    check_remote_calls(text, kz.settings.service_allow)
+    try:
+        await kz.queries.run(lambda: kz.kg.update(text))
+    finally:
+        kz.data_changed()  # even a timed-out update may still complete
+    return Response(status_code=204)
+
+
+async def service_description(request: Request) -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint (browsers go to the query UI instead)."""
+    kz = state(request)
+    fmt = negotiate(request, _DESCRIPTION_OFFER)
+    if fmt.name == "html":
+        return RedirectResponse(kz.links.page("index") + "#query", status_code=303, headers={"Vary": "Accept"})
+    endpoint_url = str(request.url.replace(query=None, fragment=None))
+    params: dict[str, object] = {"endpoint": IRI(endpoint_url)}
+    if kz.settings.allow_update:
+        params["language"] = IRI(SD["SPARQL11Update"])
+    if kz.settings.service_allow:
+        params["feature"] = IRI(SD["BasicFederatedQuery"])
+
+    def work() -> tuple[bytes, str]:
+        return serialize(kz.kg.query("service-description", **params), fmt), media_type(fmt)
+
+    return await _cached(request, ("service-description", endpoint_url), work, pool="pages")
+
+
+async def catalogue(request: Request) -> Response:
+    """``/queries``: the named queries, as a page or as JSON."""
+    kz = state(request)
+    fmt = negotiate(request, offered("html", "json"))
+    queries = kz.kg.queries()
+    if fmt.name == "html":
+        return html(request, "queries.html", title="Named queries", queries=queries)
+    entries = [{"name": q.name, "title": q.title, "description": q.description, "url": f"/queries/{q.name}",
+                "params": [{"name": p.name, "type": p.type, "required": p.required, "description": p.description}
+                           for p in q.params], "returns": list(q.returns), "tags": list(q.tags)} for q in queries]
+    return Response(json.dumps(entries, ensure_ascii=False, indent=1), headers={
+        "Content-Type": "application/json; charset=utf-8", "Vary": "Accept"})
+
+
+async def named_query(request: Request) -> Response:
+    """``/queries/NAME?param=value``: a named query with its parameters; ``/queries/NAME.rq``: its text."""
+    kz = state(request)
+    name = request.path_params["name"]
+    if name.endswith(".rq"):
+        query = kz.kg.catalogue.get(name[:-3])
+        return Response(query.sparql, headers={"Content-Type": "application/sparql-query; charset=utf-8"})
+    query = kz.kg.catalogue.get(name)
+    params: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key == "format":
+            continue
+        if key in params:
+            raise HttpError(400, f"give the parameter '{key}' once")
+        params[key] = value
+
+    def work() -> tuple[bytes, str]:
+        try:
+            result = kz.kg.query(query, **params)
+        except UsageError as exc:
+            raise HttpError(400, str(exc)) from exc
+        return _answer(request, kz, result, title=query.title, description=query.description, sparql=query.sparql)
+
+    return await _cached(request, ("named", name, tuple(sorted(params.items()))), work)

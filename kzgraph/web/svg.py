@@ -1,0 +1,122 @@
+"""Small SVG pictures, drawn on the server: no script, no external resource, every text escaped.
+
+- ``medal_bars``: gold, silver and bronze medals of each delegation as bars;
+- ``timeline``: the medals by date along the days of the Games, each a link to its medal's page;
+- ``chain``: athlete → medal → event → venue as four linked boxes.
+
+Links come from a function ``href(iri) -> str | None`` so that the same pictures serve the server and
+the static site.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from html import escape
+
+from ..terms import Value
+
+__all__ = ["medal_bars", "timeline", "chain", "COLOURS"]
+
+Href = Callable[[str], "str | None"]
+COLOURS = {"Gold": "#d4a017", "Silver": "#9ea7ad", "Bronze": "#b0703c"}
+_FONT = 'font-family="system-ui, sans-serif"'
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _link(href: str | None, body: str, title: str) -> str:
+    tip = f"<title>{escape(title)}</title>"
+    if not href:
+        return f"<g>{tip}{body}</g>"
+    return f'<a href="{escape(href)}">{tip}{body}</a>'
+
+
+def medal_bars(rows: Sequence[dict[str, Value | None]]) -> str:
+    """One group of three bars (gold, silver, bronze) per delegation of the ``medal-table`` query."""
+    peak = max([int(r.get(k) or 0) for r in rows for k in ("gold", "silver", "bronze")] + [1])  # type: ignore[call-overload]
+    bar_w, gap, top, height = 36, 10, 24, 120
+    group_w = 3 * bar_w + 2 * gap + 40
+    width = max(group_w * len(rows), group_w) + 20
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {top + height + 44}" '
+             f'width="{width}" height="{top + height + 44}" {_FONT} font-size="12">',
+             "<title>Medals by colour</title>"]
+    for i, row in enumerate(rows):
+        x0 = 20 + i * group_w
+        for j, kind in enumerate(("gold", "silver", "bronze")):
+            count = int(row.get(kind) or 0)  # type: ignore[call-overload]
+            h = round(height * count / peak)
+            x, y = x0 + j * (bar_w + gap), top + height - h
+            parts.append(f'<rect x="{x}" y="{y}" width="{bar_w}" height="{h}" fill="{COLOURS[kind.title()]}">'
+                         f"<title>{count} {kind}</title></rect>")
+            parts.append(f'<text x="{x + bar_w / 2}" y="{y - 6}" text-anchor="middle">{count}</text>')
+            parts.append(f'<text x="{x + bar_w / 2}" y="{top + height + 16}" text-anchor="middle">{kind}</text>')
+        label = _cut(str(row.get("country") or ""), 24)
+        parts.append(f'<text x="{x0}" y="{top + height + 36}" font-weight="bold">{escape(label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def timeline(medals: Sequence[dict[str, Value | None]], start: datetime.date | None, end: datetime.date | None,
+             href: Href) -> str:
+    """The dated medals of the ``medals`` query on a line from ``start`` to ``end`` (the Games' days)."""
+    dated = [m for m in medals if isinstance(m.get("date"), datetime.date)]
+    if not dated:
+        return ""
+    days = [m["date"] for m in dated]
+    first, last = start or min(days), end or max(days)  # type: ignore[type-var]
+    if last <= first:  # type: ignore[operator]
+        last = first + datetime.timedelta(days=1)  # type: ignore[operator]
+    span = (last - first).days  # type: ignore[operator]
+    left, right, step, axis_y, radius = 40, 40, 60, 40, 9
+    width = left + right + span * step
+    stacks: dict[datetime.date, int] = {}
+    dots = []
+    for medal in dated:
+        day: datetime.date = medal["date"]  # type: ignore[assignment]
+        level = stacks[day] = stacks.get(day, -1) + 1
+        x = left + (day - first).days * step  # type: ignore[operator]
+        y = axis_y + 26 + level * (2 * radius + 6)
+        colour = COLOURS.get(str(medal.get("medal")), "#777")
+        title = f"{medal.get('athlete_name')}: {medal.get('medal')}, {medal.get('event')} ({day.isoformat()})"
+        body = (f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{colour}" stroke="#333" stroke-width="1"/>'
+                f'<text x="{x + radius + 4}" y="{y + 4}" font-size="11">{escape(_cut(str(medal.get("athlete_name") or ""), 14))}</text>')
+        dots.append(_link(href(str(medal.get("medal_iri") or "")), body, title))
+    height = axis_y + 26 + (max(stacks.values()) + 1) * (2 * radius + 6) + 10
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" role="img" viewBox="0 0 {width + 60} {height}" '
+             f'width="{width + 60}" height="{height}" {_FONT} font-size="11">',
+             "<title>Medals by date</title>",
+             f'<line x1="{left}" y1="{axis_y}" x2="{left + span * step}" y2="{axis_y}" stroke="#333"/>']
+    for d in range(span + 1):
+        day = first + datetime.timedelta(days=d)  # type: ignore[operator]
+        x = left + d * step
+        parts.append(f'<line x1="{x}" y1="{axis_y - 4}" x2="{x}" y2="{axis_y + 4}" stroke="#333"/>')
+        parts.append(f'<text x="{x}" y="{axis_y - 10}" text-anchor="middle">{day.strftime("%d %b")}</text>')
+    parts += dots
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def chain(links: Sequence[tuple[str, str | None, str | None]], href: Href, *, ident: str = "chain") -> str:
+    """Boxes joined by arrows: each link is ``(kind, label, iri)``; missing parts are drawn dashed."""
+    box_w, box_h, gap, top = 170, 54, 46, 10
+    width = len(links) * box_w + (len(links) - 1) * gap + 20
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chain" role="img" viewBox="0 0 {width} {box_h + 2 * top}" '
+             f'width="{width}" height="{box_h + 2 * top}" {_FONT} font-size="12">',
+             "<title>" + escape(" → ".join(f"{k}: {label or 'unknown'}" for k, label, _ in links)) + "</title>",
+             f'<defs><marker id="{escape(ident)}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#333"/></marker></defs>']
+    for i, (kind, label, iri) in enumerate(links):
+        x = 10 + i * (box_w + gap)
+        dash = "" if iri else ' stroke-dasharray="4 3"'
+        body = (f'<rect x="{x}" y="{top}" width="{box_w}" height="{box_h}" rx="8" fill="#f6f8fa" stroke="#333"{dash}/>'
+                f'<text x="{x + 10}" y="{top + 20}" font-size="10" fill="#555">{escape(kind)}</text>'
+                f'<text x="{x + 10}" y="{top + 40}">{escape(_cut(label or "not known", 24))}</text>')
+        parts.append(_link(href(iri) if iri else None, body, f"{kind}: {label or 'not known'}"))
+        if i:
+            parts.append(f'<line x1="{x - gap + 2}" y1="{top + box_h / 2}" x2="{x - 2}" y2="{top + box_h / 2}" '
+                         f'stroke="#333" marker-end="url(#{escape(ident)}-arrow)"/>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,277 @@
+"""The SPARQL 1.1 Protocol at /sparql of a running ``kzgraph serve``, request by request, with httpx.
+
+The cases follow the W3C protocol tests (w3c/rdf-tests, sparql/sparql11/protocol): query by GET, by POST
+of a form and by POST of the query itself; the dataset by default-graph-uri/named-graph-uri; each result
+format; and the bad requests (wrong method, missing or wrong content type, two queries, bad syntax,
+non-UTF-8), which must be 4xx with a readable message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from xml.etree import ElementTree
+
+import httpx
+import pytest
+import rdflib
+
+from kzgraph import formats
+
+KZ = "https://w3id.org/kzgraph/"
+ATHLETES = "SELECT ?a WHERE { ?a a kz:Athlete } ORDER BY ?a"
+GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+W3C_FORMATS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
+               "tsv": "SPARQL_Results_TSV", "ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD",
+               "rdfxml": "RDF_XML"}
+
+
+@pytest.fixture(scope="module")
+def client(kzgraph_server):
+    with httpx.Client(base_url=kzgraph_server.base_url, timeout=30) as c:
+        yield c
+
+
+def values(response: httpx.Response, var: str) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [b[var]["value"] for b in response.json()["results"]["bindings"]]
+
+
+# --- the three ways to send a query ---------------------------------------------------------------
+
+
+def test_query_by_get(client):
+    r = client.get("/sparql", params={"query": ATHLETES})
+    assert r.headers["content-type"].startswith("application/sparql-results+json")
+    assert len(values(r, "a")) == 11
+    assert "Accept" in r.headers["vary"]
+
+
+def test_query_by_post_form(client):
+    r = client.post("/sparql", data={"query": ATHLETES})
+    assert len(values(r, "a")) == 11
+
+
+def test_query_by_post_direct(client):
+    r = client.post("/sparql", content=ATHLETES.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert len(values(r, "a")) == 11
+
+
+def test_post_direct_with_charset_parameter(client):
+    r = client.post("/sparql", content=ATHLETES.encode(),
+                    headers={"Content-Type": "application/sparql-query; charset=UTF-8"})
+    assert len(values(r, "a")) == 11
+
+
+# --- the dataset ------------------------------------------------------------------------------------
+
+
+def test_default_graph_is_the_union_without_dataset_parameters(client):
+    assert len(values(client.get("/sparql", params={"query": GRAPHS}), "g")) > 50
+
+
+def test_default_graph_uri_by_get(client):
+    r = client.get("/sparql", params={"query": ATHLETES, "default-graph-uri": KZ + "graph/article/s05"})
+    assert values(r, "a") == [KZ + "athlete/david-degtyarev"]
+
+
+def test_two_default_graphs_are_merged(client):
+    r = client.get("/sparql", params=[("query", ATHLETES), ("default-graph-uri", KZ + "graph/article/s05"),
+                                      ("default-graph-uri", KZ + "graph/article/s07")])
+    assert values(r, "a") == [KZ + "athlete/akmaral-nauatbek", KZ + "athlete/david-degtyarev"]
+
+
+def test_default_graph_uri_in_a_post_form(client):
+    r = client.post("/sparql", data={"query": ATHLETES, "default-graph-uri": KZ + "graph/article/s07"})
+    assert values(r, "a") == [KZ + "athlete/akmaral-nauatbek"]
+
+
+def test_dataset_in_the_url_of_a_direct_post(client):
+    r = client.post("/sparql", params={"default-graph-uri": KZ + "graph/article/s07"}, content=ATHLETES,
+                    headers={"Content-Type": "application/sparql-query"})
+    assert values(r, "a") == [KZ + "athlete/akmaral-nauatbek"]
+
+
+def test_named_graph_uri_limits_graph_and_empties_the_default_graph(client):
+    params = [("named-graph-uri", KZ + "graph/article/s05"), ("named-graph-uri", KZ + "graph/article/s12")]
+    r = client.get("/sparql", params=[("query", GRAPHS), *params])
+    assert values(r, "g") == [KZ + "graph/article/s05", KZ + "graph/article/s12"]
+    r = client.get("/sparql", params=[("query", "ASK { ?s ?p ?o }"), *params])
+    assert r.json()["boolean"] is False
+
+
+def test_protocol_dataset_overrides_from(client):
+    query = f"SELECT ?a FROM <{KZ}graph/article/s05> WHERE {{ ?a a kz:Athlete }}"
+    assert values(client.get("/sparql", params={"query": query}), "a") == [KZ + "athlete/david-degtyarev"]
+    r = client.get("/sparql", params={"query": query, "default-graph-uri": KZ + "graph/article/s13"})
+    assert values(r, "a") == [KZ + "athlete/zarina-raifova"]
+
+
+# --- result formats ----------------------------------------------------------------------------------
+
+
+def test_select_as_xml(client):
+    r = client.get("/sparql", params={"query": ATHLETES}, headers={"Accept": "application/sparql-results+xml"})
+    assert r.headers["content-type"].startswith("application/sparql-results+xml")
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    uris = [u.text for u in ElementTree.fromstring(r.content).findall(".//r:uri", ns)]
+    assert len(uris) == 11 and KZ + "athlete/yergali-shamei" in uris
+
+
+def test_select_as_csv_and_tsv(client):
+    r = client.get("/queries/medals", headers={"Accept": "text/csv"})
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert rows[0][:4] == ["athlete_name", "medal", "sport", "event"] and len(rows) == 10
+    r = client.get("/queries/medals", headers={"Accept": "text/tab-separated-values"})
+    assert r.text.splitlines()[0].startswith("?athlete_name\t?medal")
+    assert '"David Degtyarev"' in r.text.splitlines()[1]
+
+
+def test_select_as_html_for_a_browser(client):
+    r = client.get("/sparql", params={"query": ATHLETES},
+                   headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    assert r.headers["content-type"].startswith("text/html")
+    assert r.text.count("<tr>") == 12 and 'href="/athlete/yergali-shamei"' in r.text
+
+
+def test_ask_as_json_and_xml(client):
+    r = client.get("/sparql", params={"query": "ASK { ?m a kz:Medal }"})
+    assert r.json() == {"head": {}, "boolean": True}
+    r = client.get("/sparql", params={"query": "ASK { ?m a kz:Nothing }"}, headers={"Accept": "application/xml"})
+    assert "<boolean>false</boolean>" in r.text
+
+
+@pytest.mark.parametrize("name", ["ttl", "nt", "jsonld", "rdfxml"])
+def test_construct_in_each_rdf_format(client, name):
+    fmt = formats.by_name(name)
+    query = f"CONSTRUCT {{ ?a ?p ?o }} WHERE {{ BIND (<{KZ}athlete/zarina-raifova> AS ?a) ?a ?p ?o }}"
+    r = client.get("/sparql", params={"query": query}, headers={"Accept": fmt.media_type})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(fmt.media_type)
+    graph = rdflib.Graph().parse(data=r.content, format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld",
+                                                          "rdfxml": "xml"}[name])
+    assert (rdflib.URIRef(KZ + "athlete/zarina-raifova"), rdflib.RDFS.label, rdflib.Literal("Zarina Raifova")) in graph
+
+
+def test_construct_defaults_to_turtle_and_describe_works(client):
+    r = client.get("/sparql", params={"query": f"DESCRIBE <{KZ}athlete/zarina-raifova>"})
+    assert r.headers["content-type"].startswith("text/turtle")
+    assert len(rdflib.Graph().parse(data=r.text, format="turtle")) > 3
+
+
+def test_format_parameter_overrides_accept(client):
+    r = client.get("/sparql", params={"query": ATHLETES, "format": "csv"}, headers={"Accept": "application/json"})
+    assert r.headers["content-type"].startswith("text/csv")
+
+
+# --- service description and named queries ------------------------------------------------------------
+
+
+def test_service_description_without_a_query(client, kzgraph_server):
+    r = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=r.text, format="turtle")
+    service = rdflib.URIRef(kzgraph_server.sparql)
+    assert (service, SD.endpoint, service) in graph
+    assert (service, SD.feature, SD.UnionDefaultGraph) in graph
+    assert (service, SD.feature, SD.BasicFederatedQuery) in graph  # this server allows one SERVICE endpoint
+    assert (service, SD.supportedLanguage, SD.SPARQL11Update) not in graph
+    offered = {str(o).rsplit("/", 1)[-1] for o in graph.objects(service, SD.resultFormat)}
+    assert offered == set(W3C_FORMATS.values())
+    assert {f.name for f in formats.FORMATS if f.kind in ("results", "rdf")} - {"nq", "trig"} == set(W3C_FORMATS)
+
+
+def test_service_description_of_an_updatable_server(kzgraph_update_server):
+    r = httpx.get(kzgraph_update_server.sparql, headers={"Accept": "application/n-triples"})
+    graph = rdflib.Graph().parse(data=r.text, format="nt")
+    assert (rdflib.URIRef(kzgraph_update_server.sparql), SD.supportedLanguage, SD.SPARQL11Update) in graph
+
+
+def test_sparql_in_a_browser_goes_to_the_query_ui(client):
+    r = client.get("/sparql", headers={"Accept": "text/html"})
+    assert r.status_code == 303 and r.headers["location"] == "/#query"
+
+
+def test_named_query_with_parameters_from_the_query_string(client):
+    r = client.get("/queries/athlete", params={"athlete": "Fedossova"})
+    facts = r.json()["results"]["bindings"]
+    assert {f["subject"]["value"] for f in facts} >= {KZ + "athlete/dayana-fedosova"}
+    assert {f["sentence"]["value"] for f in facts if "sentence" in f} == {"11", "12"}
+
+
+def test_named_query_medals_has_nine_rows(client):
+    assert len(client.get("/queries/medals").json()["results"]["bindings"]) == 9
+
+
+def test_named_construct_query(client):
+    r = client.get("/queries/resource-description", params={"resource": KZ + "medal/paris-2024-yerkin-gabbasov-silver"})
+    assert r.headers["content-type"].startswith("text/turtle")
+    assert "247.7" in r.text
+
+
+def test_named_query_text_and_catalogue(client, kg):
+    r = client.get("/queries/medals.rq")
+    assert r.headers["content-type"].startswith("application/sparql-query")
+    assert r.text.startswith("#+ title: Medals won at Paris 2024")
+    catalogue = client.get("/queries", headers={"Accept": "application/json"}).json()
+    assert [q["name"] for q in catalogue] == [q.name for q in kg.queries()]
+    athlete = next(q for q in catalogue if q["name"] == "athlete")
+    assert athlete["params"][0]["name"] == "athlete" and athlete["params"][0]["required"] is True
+    assert "medal-table" in client.get("/queries", headers={"Accept": "text/html"}).text
+
+
+# --- mistakes are 4xx with a message --------------------------------------------------------------------
+
+
+def test_syntax_error_is_400_with_line_and_column(client):
+    r = client.get("/sparql", params={"query": "SELECT * WHERE {\n  ?s ?p \n}"})
+    assert r.status_code == 400
+    assert r.headers["content-type"].startswith("text/plain")
+    assert "SPARQL syntax error" in r.text and "query:3:" in r.text
+
+
+def test_errors_are_html_for_browsers(client):
+    r = client.get("/sparql", params={"query": "SELECT"}, headers={"Accept": "text/html"})
+    assert r.status_code == 400 and "<h1>400 Bad request</h1>" in r.text
+
+
+@pytest.mark.parametrize("request_args, status, message", [
+    ({"method": "GET", "url": "/sparql", "params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "once"),
+    ({"method": "GET", "url": "/sparql", "params": {"update": "CLEAR ALL"}}, 405, "POST"),
+    ({"method": "PUT", "url": "/sparql", "content": "ASK {}"}, 405, "Method Not Allowed"),
+    ({"method": "POST", "url": "/sparql", "content": "ASK {}"}, 415, "Content-Type"),
+    ({"method": "POST", "url": "/sparql", "content": "ASK {}", "headers": {"Content-Type": "text/plain"}}, 415,
+     "text/plain"),
+    ({"method": "POST", "url": "/sparql", "data": {"query": "ASK {}", "update": "CLEAR ALL"}}, 400, "not both"),
+    ({"method": "POST", "url": "/sparql", "data": {"nothing": "here"}}, 400, "neither"),
+    ({"method": "POST", "url": "/sparql", "content": b"ASK { ?s ?p \xff }",
+      "headers": {"Content-Type": "application/sparql-query"}}, 400, "UTF-8"),
+    ({"method": "GET", "url": "/sparql", "params": {"query": "  "}}, 400, "empty"),
+    ({"method": "GET", "url": "/sparql", "params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406,
+     "application/sparql-results+json"),
+    ({"method": "GET", "url": "/sparql", "params": {"query": "ASK {}", "format": "ttl"}}, 406, "not available"),
+    ({"method": "GET", "url": "/sparql", "params": {"query": "ASK {}", "format": "bogus"}}, 400, "unknown format"),
+    ({"method": "GET", "url": "/queries/nope"}, 404, "known queries: athlete"),
+    ({"method": "GET", "url": "/queries/athlete"}, 400, "parameter 'athlete'"),
+    ({"method": "GET", "url": "/queries/medals", "params": {"colour": "gold"}}, 400, "parameter 'colour'"),
+    ({"method": "GET", "url": "/queries/provenance", "params": {"resource": "not an iri"}}, 400, "resource"),
+    ({"method": "GET", "url": "/sparql", "params": {"query": "SELECT * WHERE { ?s ?p ?o }",
+                                                     "default-graph-uri": "not an iri"}}, 400, "IRI"),
+])
+def test_mistakes_are_4xx_with_a_message(client, request_args, status, message):
+    r = client.request(**request_args)
+    assert r.status_code == status, r.text
+    assert message in r.text
+
+
+def test_head_is_answered_like_get(client):
+    r = client.head("/sparql", params={"query": "ASK {}"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/sparql-results+json")
+    assert r.content == b""
+
+
+def test_results_are_valid_json_documents(client):
+    doc = json.loads(client.get("/sparql", params={"query": "SELECT (1 AS ?one) (\"é\"@fr AS ?e) {}"}).content)
+    assert doc["results"]["bindings"][0]["e"] == {"type": "literal", "value": "é", "xml:lang": "fr"}
