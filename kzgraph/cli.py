@@ -219,7 +219,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = _web("app")
     settings = app.Settings(
         host=args.host, port=args.port, allow_update=args.allow_update,
-        update_token=_token(args) if args.allow_update else None, timeout=args.timeout, max_rows=args.max_rows,
+        update_token=_token(args) if args.allow_update else None, timeout=args.query_timeout, max_rows=args.max_rows,
         max_body=args.max_body, cors=tuple(args.cors), service_allow=tuple(args.service_allow),
         workers=args.workers, cache=not args.no_cache)
     with _graph(args) as kg:
@@ -345,7 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="accept SPARQL Update with 'Authorization: Bearer TOKEN' (token from $KZGRAPH_UPDATE_TOKEN "
                         "or --token-file)")
     p.add_argument("--token-file", metavar="FILE", help="file holding the update token")
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may take before 504 (default: 10)")
+    p.add_argument("--query-timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="seconds a query may take before 504 (default: 10)")
     p.add_argument("--max-rows", type=int, default=10_000, help="largest result, in rows or triples (default: 10000)")
     p.add_argument("--max-body", type=int, default=1 << 20, help="largest request body in bytes (default: 1 MiB)")
     p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
