@@ -19,6 +19,7 @@ Virtuoso's GSP rejects N-Quads), else SPARQL Update on ``update_url`` (default: 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -44,6 +45,7 @@ _JSON = "application/sparql-results+json"
 _RESULTS_ACCEPT = f"{_JSON}, application/sparql-results+xml;q=0.8"
 _RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 _XSD_STRING = XSD["string"]
+_BNODE_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")  # else (Virtuoso's nodeID://b1) hex-encoded
 _ALL_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -54,7 +56,7 @@ def _json_term(term: dict[str, str]) -> Value:
     if kind == "uri":
         return IRI(value)
     if kind == "bnode":
-        return BNode(value)
+        return BNode(value if _BNODE_LABEL.fullmatch(value) else "x" + value.encode().hex())
     lang = term.get("xml:lang")
     if lang:
         return LangString(value, lang)
