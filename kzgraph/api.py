@@ -23,6 +23,7 @@ from .backends import Backend, Progress, Source, SourceLike
 from .backends.oxigraph import OxigraphBackend
 from .backends.select import is_url, kind_of, open_backend
 from .errors import UnknownQueryError, UsageError
+from .push import PushReport, push
 from .queries import Catalogue, NamedQuery, bind, execute, load_catalogue
 from .resources import Resources, find
 from .results import Result, SelectResult
@@ -152,6 +153,11 @@ class KnowledgeGraph:
             raise UsageError("load() needs at least one file")
         self._search_index = None
         return self.backend.load(paths, progress=self._progress)
+
+    def push(self, *graphs: str) -> PushReport:
+        """Build the dataset and replace each of its graphs (or just ``graphs``) in this store: what
+        ``kzgraph load --into`` does. Running it twice leaves the same store."""
+        return push(self.backend, self.resources, graphs=list(graphs) or None, progress=self._progress)
 
     def export(self, fmt: str = "trig") -> bytes:
         """The whole dataset; triples formats (ttl, nt, rdfxml) get the union of the graphs."""

@@ -26,6 +26,7 @@ from .results import SelectResult, format_result
 __all__ = ["main", "build_parser"]
 
 TEXT_AND_RESULTS = formats.names("text", "results")
+PROGRESS_MINIMUM = 1000  # triples: a push that small needs no progress bar
 RDF = formats.names("rdf")
 
 
@@ -69,19 +70,24 @@ def _graph(args: argparse.Namespace, progress: Progress | None = None) -> Knowle
                           **_remote_options(args))
 
 
-def _progress() -> Progress | None:
-    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+def _progress(description: str = "parsing", *, minimum: int = 0) -> Progress | None:
+    """A rich progress bar on stderr when it is a terminal (and the work counts at least ``minimum``)."""
     if not sys.stderr.isatty():
         return None
     from rich.console import Console  # imported only for terminals
     from rich.progress import Progress as Bar
 
     bar = Bar(console=Console(stderr=True), transient=True)
-    task = bar.add_task("parsing", total=None)
+    task = bar.add_task(description, total=None)
+    started = False
 
     def update(done: int, total: int, label: str) -> None:
-        if done == 1:
+        nonlocal started
+        if total < minimum:
+            return
+        if not started:
             bar.start()
+            started = True
         bar.update(task, completed=done, total=total, description=Path(label).name)
         if done == total:
             bar.stop()
@@ -141,7 +147,7 @@ def _push(args: argparse.Namespace) -> int:
     if args.files or args.store is not None:
         raise UsageError("--into puts the built dataset into a store: give neither FILE... nor --store")
     target = open_backend(args.into, backend=args.backend, options=_remote_options(args)).backend
-    progress = _progress()
+    progress = _progress("pushing", minimum=PROGRESS_MINIMUM)
     try:
         report = push(target, find(args.home), graphs=args.graph, progress=progress)
     finally:

@@ -57,14 +57,18 @@ def built_graphs(resources: Resources, graphs: Sequence[str] | None = None, *,
 
 def push(target: Backend, resources: Resources, *, graphs: Sequence[str] | None = None,
          progress: Progress | None = None) -> PushReport:
-    """Build the dataset and replace each of its graphs (or just ``graphs``) in ``target``."""
+    """Build the dataset and replace each of its graphs (or just ``graphs``) in ``target``;
+    ``progress(triples done, triples in all, graph)`` after each graph or batch."""
     data = built_graphs(resources, graphs)
+    report = PushReport({name: ntriples.count(b"\n") for name, ntriples in data.items()})
     replace_many = getattr(target, "replace_graphs", None)
-    if replace_many is not None:
+    if replace_many is not None:  # batched (remote)
         replace_many(data, progress=progress)
-    else:
-        for done, (name, ntriples) in enumerate(data.items(), 1):
-            target.replace_graph(name, ntriples)
-            if progress is not None:
-                progress(done, len(data), name)
-    return PushReport({name: ntriples.count(b"\n") for name, ntriples in data.items()})
+        return report
+    done = 0
+    for name, ntriples in data.items():
+        target.replace_graph(name, ntriples)
+        done += report.graphs[name]
+        if progress is not None:
+            progress(done, report.triples, name)
+    return report

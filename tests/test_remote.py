@@ -173,3 +173,44 @@ def test_retries_on_503_and_429_only(flaky):
     with pytest.raises(kzgraph.EndpointError) as info:
         RemoteBackend(flaky, retries=2, default_graph="server").query("ASK {}")
     assert info.value.status == 500 and _Flaky.statuses == [200]  # no retry on 500
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Answers ASK true and keeps the headers of each request."""
+
+    seen: list[dict[str, str]] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        self.seen.append(dict(self.headers))
+        body = b'{"head": {}, "boolean": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Recorder.seen.clear()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    server.shutdown()
+    server.server_close()
+
+
+def test_bearer_basic_and_custom_headers_are_sent(recorder):
+    RemoteBackend(recorder, token="t0k3n", default_graph="server").query("ASK {}")
+    RemoteBackend(recorder, user="ann", password="pw", default_graph="server").query("ASK {}")
+    sw = SPARQLWrapper(recorder)
+    sw.addCustomHttpHeader("X-Trace", "kzgraph-test")
+    RemoteBackend.from_sparqlwrapper(sw, default_graph="server").query("ASK {}")
+    bearer, basic, custom = _Recorder.seen
+    assert bearer["Authorization"] == "Bearer t0k3n"
+    assert basic["Authorization"] == "Basic YW5uOnB3"  # ann:pw
+    assert custom["X-Trace"] == "kzgraph-test" and "Authorization" not in custom
+    assert all(h["Accept"].startswith("application/sparql-results+json") for h in _Recorder.seen)

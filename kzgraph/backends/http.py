@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -24,9 +25,14 @@ _BODY_CHARS = 300
 
 
 def endpoint_name(url: str) -> str:
-    """The URL as messages show it: no query string, no credentials."""
-    parsed = httpx.URL(url)
-    return str(parsed.copy_with(query=None, fragment=None, userinfo=b""))
+    """The URL as messages show it: no query string, no credentials.
+
+    >>> endpoint_name("http://dba:secret@127.0.0.1:8890/sparql?query=ASK%7B%7D")
+    'http://127.0.0.1:8890/sparql'
+    """
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _auth(user: str | None, password: str | None, scheme: str, token: str | None) -> httpx.Auth | None:
@@ -68,25 +74,24 @@ class Http:
     def request(self, method: str, url: str, *, params: Any = None, data: Any = None,
                 content: bytes | None = None, headers: Mapping[str, str] | None = None) -> httpx.Response:
         """Send one request; a 2xx response, or EndpointError (after retries on 429/503)."""
-        endpoint = endpoint_name(url)
         for attempt in range(self.retries + 1):
             try:
                 response = self._client.request(method, url, params=params, data=data, content=content,
                                                 headers=headers)
             except httpx.ConnectError as exc:
-                raise EndpointUnreachableError(endpoint, f"cannot connect: {exc}") from exc
+                raise EndpointUnreachableError(endpoint_name(url), f"cannot connect: {exc}") from exc
             except httpx.TimeoutException as exc:
-                raise EndpointTimeoutError(endpoint, f"no answer within {self.timeout:g} s "
+                raise EndpointTimeoutError(endpoint_name(url), f"no answer within {self.timeout:g} s "
                                            f"({type(exc).__name__})") from exc
             except httpx.HTTPError as exc:
-                raise EndpointError(endpoint, f"HTTP failure: {type(exc).__name__}: {exc}") from exc
+                raise EndpointError(endpoint_name(url), f"HTTP failure: {type(exc).__name__}: {exc}") from exc
             if response.status_code in RETRY_STATUSES and attempt < self.retries:
                 time.sleep(self._delay(response, attempt))
                 continue
             break
         if response.is_success:
             return response
-        status = response.status_code
+        status, endpoint = response.status_code, endpoint_name(url)
         if status in (401, 403):
             raise EndpointAuthError(endpoint, f"{'authentication failed' if status == 401 else 'forbidden'}"
                                     f" (check the user, password or token): {_reason(response)}",

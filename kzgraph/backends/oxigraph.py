@@ -207,8 +207,11 @@ def _query_syntax_error(exc: SyntaxError) -> QuerySyntaxError:
 def serialize_quads(quads: Iterable[tuple[Value, Value, Value, str | None]], fmt: str) -> bytes:
     """Neutral (subject, predicate, object, graph or None) tuples in an RDF format of ``kzgraph.formats``."""
     rdf_format = _rdf_format(fmt)
-    converted = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(g) if g else ox.DefaultGraph())
-                 for s, p, o, g in quads]
+    try:
+        converted = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(g) if g else ox.DefaultGraph())
+                     for s, p, o, g in quads]
+    except (ValueError, TypeError) as exc:
+        raise BackendError(f"cannot write these terms as RDF: {exc}") from exc
     if rdf_format.supports_datasets:
         return bytes(ox.serialize(converted, format=rdf_format, prefixes=PREFIXES))
     triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in converted)

@@ -19,8 +19,10 @@ Virtuoso's GSP rejects N-Quads), else SPARQL Update on ``update_url`` (default: 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -33,7 +35,7 @@ from . import Progress, SourceLike, Source
 from .http import Http, endpoint_name
 from .oxigraph import from_ox, parse_source, serialize_quads
 from .select import DEFAULT_GRAPHS, METHODS
-from .sparqltext import insert_values, names_dataset, query_form, with_prefixes
+from .sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
 
 __all__ = ["RemoteBackend", "parse_json_results"]
 
@@ -43,6 +45,7 @@ _JSON = "application/sparql-results+json"
 _RESULTS_ACCEPT = f"{_JSON}, application/sparql-results+xml;q=0.8"
 _RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 _XSD_STRING = XSD["string"]
+_BNODE_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")  # else (Virtuoso's nodeID://b1) hex-encoded
 _ALL_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -53,7 +56,7 @@ def _json_term(term: dict[str, str]) -> Value:
     if kind == "uri":
         return IRI(value)
     if kind == "bnode":
-        return BNode(value)
+        return BNode(value if _BNODE_LABEL.fullmatch(value) else "x" + value.encode().hex())
     lang = term.get("xml:lang")
     if lang:
         return LangString(value, lang)
@@ -164,24 +167,23 @@ class RemoteBackend:
     def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
               default_graph_as_union: bool = True) -> Result:
         """Run a query; ``bindings`` become a VALUES block, never text pasted into the query."""
-        text = with_prefixes(insert_values(sparql, bindings or {}), PREFIXES)
-        return self._send_query(text, self._dataset_params(text, default_graph_as_union))
+        found = shape(sparql)  # cached per text: the VALUES block does not change it
+        text = with_prefixes(insert_values(sparql, bindings or {}), PREFIXES, used=found.prefixes)
+        return self._send_query(text, self._dataset_params(sparql, default_graph_as_union), form=found.form)
 
-    def _send_query(self, text: str, dataset: list[tuple[str, str]]) -> Result:
-        form = query_form(text)
-        graph = form in ("CONSTRUCT", "DESCRIBE")
+    def _send_query(self, text: str, dataset: list[tuple[str, str]], *, form: str | None = None) -> Result:
+        graph = (query_form(text) if form is None else form) in ("CONSTRUCT", "DESCRIBE")
         headers = {"Accept": _RDF_ACCEPT if graph else _RESULTS_ACCEPT}
         params = dataset + self._params
         method = self.method
-        if method == "auto":
-            length = len(str(httpx.URL(self.query_url, params=[("query", text)] + params)))
-            method = "get" if length <= MAX_GET_URL else "post-form"
-        if method == "get":
-            response = self._http.request("GET", self.query_url, params=[("query", text)] + params,
-                                          headers=headers)
-        elif method == "post-form":
-            response = self._http.request("POST", self.query_url, data={"query": text, **_multi(params)},
-                                          headers=headers)
+        if method in ("get", "post-form", "auto"):
+            encoded = urlencode([("query", text)] + params, quote_via=quote)
+            if method == "get" or (method == "auto" and len(self.query_url) + len(encoded) < MAX_GET_URL):
+                separator = "&" if "?" in self.query_url else "?"
+                response = self._http.request("GET", f"{self.query_url}{separator}{encoded}", headers=headers)
+            else:
+                response = self._http.request("POST", self.query_url, content=encoded.encode(), headers={
+                    **headers, "Content-Type": "application/x-www-form-urlencoded"})
         else:
             response = self._http.request("POST", self.query_url, params=params, content=text.encode(),
                                           headers={**headers, "Content-Type": "application/sparql-query"})
@@ -189,7 +191,7 @@ class RemoteBackend:
 
     def _result(self, response: httpx.Response, graph: bool) -> Result:
         media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        endpoint = endpoint_name(str(response.request.url))
+        endpoint = endpoint_name(self.query_url)
         try:
             if graph:
                 fmt = "nt" if media == "text/plain" else getattr(formats.by_media_type(media), "name", "")

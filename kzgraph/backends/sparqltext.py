@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..errors import QueryParameterError, QuerySyntaxError
 from ..terms import IRI, BNode, LangString, TypedLiteral, Value, to_ntriples
 
-__all__ = ["Token", "tokens", "query_form", "insert_values", "insert_rows", "with_prefixes", "names_dataset"]
+__all__ = ["Token", "tokens", "query_form", "insert_values", "insert_rows", "with_prefixes", "names_dataset",
+           "Shape", "shape"]
 
 _TOKEN = re.compile(r'''
    (?P<comment>\#[^\r\n]*)
@@ -59,15 +61,34 @@ def _code(sparql: str) -> list[Token]:
     return [t for t in tokens(sparql) if t.kind != "comment"]
 
 
+class Shape(NamedTuple):
+    """What the remote backend needs to know about a query's text (computed once per text)."""
+
+    form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE, or '' (an update, or not a query)
+    where: int | None  # offset just after the ``{`` of the outermost WHERE group
+    prefixes: frozenset[str]  # prefixes used but not declared
+    names_dataset: bool  # has FROM / FROM NAMED
+
+
+@lru_cache(maxsize=256)
+def shape(sparql: str) -> Shape:
+    """The :class:`Shape` of a query text (cached: named queries are sent again and again)."""
+    code = _code(sparql)
+    form = next((t.text.upper() for t in code if t.kind == "word" and t.text.upper() in _FORMS), "")
+    declared = {code[i + 1].text.split(":", 1)[0] for i, t in enumerate(code[:-1])
+                if t.kind == "word" and t.text.upper() == "PREFIX"}
+    used = {t.text.split(":", 1)[0] for t in code if t.kind == "word" and ":" in t.text}
+    brace = _where_group(code)
+    return Shape(form, None if brace is None else code[brace].start + 1, frozenset(used - declared),
+                 any(t.kind == "word" and t.text.upper() == "FROM" for t in code))
+
+
 def query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE (the first such keyword); '' for an update or unknown text."""
-    for token in _code(sparql):
-        if token.kind == "word" and token.text.upper() in _FORMS:
-            return token.text.upper()
-    return ""
+    return shape(sparql).form
 
 
-def _where_group(code: list[Token]) -> int:
+def _where_group(code: list[Token]) -> int | None:
     """Index (in ``code``) of the ``{`` opening the outermost WHERE group."""
     form, depth, seen_where = "", 0, False
     for i, token in enumerate(code):
@@ -83,7 +104,7 @@ def _where_group(code: list[Token]) -> int:
             depth += 1
         elif token.text == "}" and token.kind == "punct":
             depth -= 1
-    raise QuerySyntaxError("cannot find the WHERE group of the query to bind parameters in")
+    return None
 
 
 def _term(name: str, value: Value) -> str:
@@ -108,31 +129,19 @@ def insert_values(sparql: str, bindings: Mapping[str, Value]) -> str:
     """
     if not bindings:
         return sparql
-    for name in bindings:
-        if not _NAME.fullmatch(name):
-            raise QueryParameterError(name, "not a SPARQL variable name")
-    code = _code(sparql)
-    brace = code[_where_group(code)]
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(_term(name, value) for name, value in bindings.items())
-    at = brace.start + 1
-    return f"{sparql[:at]} VALUES ({names}) {{ ({terms}) }}{sparql[at:]}"
+    return insert_rows(sparql, list(bindings), [tuple(bindings.values())])
 
 
-def with_prefixes(sparql: str, prefixes: Mapping[str, str]) -> str:
+def with_prefixes(sparql: str, prefixes: Mapping[str, str], *, used: frozenset[str] | None = None) -> str:
     """``sparql`` with ``PREFIX`` declarations (on its first line) for known prefixes it uses undeclared."""
-    code = _code(sparql)
-    declared = {code[i + 1].text.split(":", 1)[0] for i, t in enumerate(code[:-1])
-                if t.kind == "word" and t.text.upper() == "PREFIX"}
-    used = {t.text.split(":", 1)[0] for t in code if t.kind == "word" and ":" in t.text}
-    missing = sorted(p for p in used - declared if p in prefixes)
+    missing = sorted(p for p in (shape(sparql).prefixes if used is None else used) if p in prefixes)
     head = "".join(f"PREFIX {p}: <{prefixes[p]}> " for p in missing)
     return head + sparql
 
 
 def names_dataset(sparql: str) -> bool:
     """True when the query has its own ``FROM``/``FROM NAMED`` clauses."""
-    return any(t.kind == "word" and t.text.upper() == "FROM" for t in _code(sparql))
+    return shape(sparql).names_dataset
 
 
 def insert_rows(sparql: str, variables: list[str], rows: list[tuple[Value, ...]]) -> str:
@@ -147,9 +156,9 @@ def insert_rows(sparql: str, variables: list[str], rows: list[tuple[Value, ...]]
     for name in variables:
         if not _NAME.fullmatch(name):
             raise QueryParameterError(name, "not a SPARQL variable name")
-    code = _code(sparql)
-    brace = code[_where_group(code)]
+    at = shape(sparql).where
+    if at is None:
+        raise QuerySyntaxError("cannot find the WHERE group of the query to bind parameters in")
     names = " ".join(f"?{name}" for name in variables)
     block = " ".join("(" + " ".join(_term(n, v) for n, v in zip(variables, row)) + ")" for row in rows)
-    at = brace.start + 1
     return f"{sparql[:at]} VALUES ({names}) {{ {block} }}{sparql[at:]}"
