@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..api import KnowledgeGraph
 from ..errors import KzgraphError
-from . import pages, sparql
+from . import pages, reconcile, sparql
 from .http import Settings, State, error_response
 from .problems import HttpError
 from .render import STATIC
@@ -40,7 +40,11 @@ ROUTES: list[tuple[str, Any]] = [
     ("/about", pages.about),
     ("/.well-known/void", pages.void),
     ("/dumps/{file}", pages.dump),
+    ("/reconcile", reconcile.reconcile),
+    ("/reconcile/suggest/entity", reconcile.suggest),
+    ("/reconcile/preview", reconcile.preview),
 ]
+_POST = ("/sparql", "/reconcile")
 # Content-Security-Policy: nothing from other origins; YASGUI styles some elements inline.
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -93,7 +97,7 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
         yield
         kz.close()
 
-    routes: list[Any] = [Route(path, endpoint, methods=["GET", "POST"] if path == "/sparql" else ["GET"],
+    routes: list[Any] = [Route(path, endpoint, methods=["GET", "POST"] if path in _POST else ["GET"],
                                name=path.strip("/").replace("/", "-").replace(".", "") or "home")
                          for path, endpoint in ROUTES]
     routes.append(Mount("/static", StaticFiles(directory=str(STATIC), follow_symlink=False), name="static"))

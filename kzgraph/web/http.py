@@ -8,6 +8,7 @@ import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
@@ -156,3 +157,26 @@ def error_response(request: Request, exc: KzgraphError, *, iri: str | None = Non
                     status_code=answer.status, message=answer.message, iri=iri)
     return PlainTextResponse(f"{answer.status} {answer.title}: {answer.message}\n", status_code=answer.status,
                              headers=headers)
+
+
+def one_value(values: Sequence[str], name: str) -> str | None:
+    """The one value of a request parameter (None when absent); 400 when it is given more than once."""
+    if len(values) > 1:
+        raise HttpError(400, f"give the '{name}' parameter once, not {len(values)} times")
+    return values[0] if values else None
+
+
+def body_text(body: bytes) -> str:
+    """A request body as UTF-8 text; 400 when it is not UTF-8."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HttpError(400, f"the request body is not UTF-8: {exc}") from None
+
+
+def form_fields(body: bytes) -> dict[str, list[str]]:
+    """The fields of an ``application/x-www-form-urlencoded`` body (no multipart library needed)."""
+    fields: dict[str, list[str]] = {}
+    for key, value in parse_qsl(body_text(body), keep_blank_values=True):
+        fields.setdefault(key, []).append(value)
+    return fields

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -23,8 +23,8 @@ from ..namespaces import SD
 from ..results import AskResult, GraphResult, Result, SelectResult
 from ..terms import IRI
 from .guard import check_remote_calls
-from .http import (GRAPH_OFFER, SELECT_OFFER, State, check_token, html, media_type, negotiate, read_body, serialize,
-                   state)
+from .http import (GRAPH_OFFER, SELECT_OFFER, State, body_text, check_token, form_fields, html, media_type, negotiate,
+                   one_value, read_body, serialize, state)
 from .negotiation import offered
 from .problems import HttpError
 
@@ -34,26 +34,6 @@ _FORM = "application/x-www-form-urlencoded"
 _DESCRIPTION_OFFER = offered("ttl", "nt", "jsonld", "rdfxml", "html")
 
 
-def _one(values: Sequence[str], name: str) -> str | None:
-    if len(values) > 1:
-        raise HttpError(400, f"give the '{name}' parameter once, not {len(values)} times")
-    return values[0] if values else None
-
-
-def _text(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise HttpError(400, f"the request body is not UTF-8: {exc}") from None
-
-
-def _form(body: bytes) -> dict[str, list[str]]:
-    fields: dict[str, list[str]] = {}
-    for key, value in parse_qsl(_text(body), keep_blank_values=True):
-        fields.setdefault(key, []).append(value)
-    return fields
-
-
 async def endpoint(request: Request) -> Response:
     """``/sparql``: dispatch on method and content type (W3C SPARQL 1.1 Protocol, section 2)."""
     kz = state(request)
@@ -61,15 +41,15 @@ async def endpoint(request: Request) -> Response:
     if request.method in ("GET", "HEAD"):
         if url.get("update"):
             raise HttpError(405, "SPARQL Update must be sent with POST", {"Allow": "POST"})
-        text = _one(url.get("query", []), "query")
+        text = one_value(url.get("query", []), "query")
         if text is None:
             return await service_description(request)
         return await _query(request, text, url)
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     body = await read_body(request, kz.settings.max_body)
     if content_type == _FORM:
-        form = _form(body)
-        query, update = _one(form.get("query", []), "query"), _one(form.get("update", []), "update")
+        form = form_fields(body)
+        query, update = one_value(form.get("query", []), "query"), one_value(form.get("update", []), "update")
         if query is not None and update is not None:
             raise HttpError(400, "give either 'query' or 'update', not both")
         if query is not None:
@@ -78,9 +58,9 @@ async def endpoint(request: Request) -> Response:
             return await _update(request, update, form)
         raise HttpError(400, "the form has neither a 'query' nor an 'update' field")
     if content_type == "application/sparql-query":
-        return await _query(request, _text(body), url)
+        return await _query(request, body_text(body), url)
     if content_type == "application/sparql-update":
-        return await _update(request, _text(body), url)
+        return await _update(request, body_text(body), url)
     raise HttpError(415, f"POST needs Content-Type {_FORM}, application/sparql-query or application/sparql-update, "
                          f"not {content_type or 'none'!r}", {"Accept-Post": f"{_FORM}, application/sparql-query, "
                                                              "application/sparql-update"})
