@@ -1,0 +1,131 @@
+"""What the sub-commands share: global options, the graph they describe, output and progress."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import formats
+from ..api import KnowledgeGraph
+from ..backends import Progress
+from ..backends.select import AUTH_SCHEMES, BACKENDS, DEFAULT_GRAPHS, METHODS
+from ..errors import UsageError
+
+__all__ = [
+    "PROGRESS_MINIMUM",
+    "RDF",
+    "TEXT_AND_RESULTS",
+    "Command",
+    "global_options",
+    "open_graph",
+    "parse_params",
+    "progress_bar",
+    "remote_options",
+    "write",
+]
+
+#: ``command(name, func, help, example)`` registers a sub-command and returns its parser.
+Command = Callable[[str, Callable[[argparse.Namespace], int], str, str], argparse.ArgumentParser]
+TEXT_AND_RESULTS = formats.names("text", "results")
+PROGRESS_MINIMUM = 1000  # triples: a push that small needs no progress bar
+RDF = formats.names("rdf")
+
+
+def parse_params(pairs: Sequence[str]) -> dict[str, str]:
+    """``--param NAME=VALUE`` pairs as a dict; UsageError for a malformed or repeated one."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--param expects NAME=VALUE, got {pair!r}")
+        if name in params:
+            raise UsageError(f"--param {name} given twice")
+        params[name] = value
+    return params
+
+
+def write(text: str) -> None:
+    """Data to stdout, flushed."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+REMOTE_OPTIONS = ("update_url", "store_url", "auth", "timeout", "method", "default_graph")
+
+
+def remote_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The remote backend's options given on the command line (credentials also from the environment)."""
+    options = {name: getattr(args, name, None) for name in REMOTE_OPTIONS}
+    user = getattr(args, "user", None)
+    if user is not None:
+        name, sep, password = user.partition(":")
+        options["user"], options["password"] = name, password if sep else os.environ.get("KZGRAPH_PASSWORD")
+    if options.get("auth") == "bearer":
+        options["token"] = os.environ.get("KZGRAPH_TOKEN")
+        if not options["token"]:
+            raise UsageError("--auth bearer needs the token in the environment variable KZGRAPH_TOKEN")
+        options.pop("auth")
+    return {k: v for k, v in options.items() if v is not None}
+
+
+def open_graph(args: argparse.Namespace, progress: Progress | None = None) -> KnowledgeGraph:
+    """The KnowledgeGraph the global options (--store, --backend, --home, remote options) describe."""
+    return KnowledgeGraph(args.store, backend=args.backend, root=args.home, progress=progress,
+                          **remote_options(args))
+
+
+def progress_bar(description: str = "parsing", *, minimum: int = 0) -> Progress | None:
+    """A rich progress bar on stderr when it is a terminal (and the work counts at least ``minimum``)."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console  # imported only for terminals
+    from rich.progress import Progress as Bar
+
+    bar = Bar(console=Console(stderr=True), transient=True)
+    task = bar.add_task(description, total=None)
+    started = False
+
+    def update(done: int, total: int, label: str) -> None:
+        nonlocal started
+        if total < minimum:
+            return
+        if not started:
+            bar.start()
+            started = True
+        bar.update(task, completed=done, total=total, description=Path(label).name)
+        if done == total:
+            bar.stop()
+    update.stop = bar.stop  # type: ignore[attr-defined]
+    return update
+
+
+def global_options() -> argparse.ArgumentParser:
+    """The options every command takes (a parent parser): the store, the data home, remote settings."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", metavar="PATH|URL", default=argparse.SUPPRESS,
+                        help="on-disk pyoxigraph store (built on first use), or a SPARQL endpoint's URL; "
+                             "default: in memory")
+    common.add_argument("--backend", choices=BACKENDS, default=argparse.SUPPRESS,
+                        help="engine, where --store does not tell (rdflib: in memory)")
+    common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
+                        help="directory with ontology/, data/ and queries/ (default: kzgraph's own)")
+    remote = common.add_argument_group("remote store (--store URL, load --into URL)")
+    remote.add_argument("--update-url", dest="update_url", metavar="URL", default=argparse.SUPPRESS,
+                        help="SPARQL Update endpoint (default: the query URL)")
+    remote.add_argument("--graph-store", dest="store_url", metavar="URL", default=argparse.SUPPRESS,
+                        help="Graph Store Protocol endpoint; used for writes when given")
+    remote.add_argument("--user", metavar="NAME[:PASSWORD]", default=argparse.SUPPRESS,
+                        help="credentials (password also from $KZGRAPH_PASSWORD)")
+    remote.add_argument("--auth", choices=AUTH_SCHEMES, default=argparse.SUPPRESS,
+                        help="HTTP auth scheme (default basic; bearer takes $KZGRAPH_TOKEN)")
+    remote.add_argument("--timeout", type=float, metavar="SECONDS", default=argparse.SUPPRESS,
+                        help="per request (default 30)")
+    remote.add_argument("--method", choices=METHODS, default=argparse.SUPPRESS,
+                        help="how queries are sent (default auto: GET, form POST when long)")
+    remote.add_argument("--default-graph", dest="default_graph", choices=DEFAULT_GRAPHS,
+                        default=argparse.SUPPRESS, help="how the server is asked for the union default graph")
+    return common

@@ -1,0 +1,184 @@
+"""Commands on the dataset: query, queries, load (and load --into), export, validate, stats, diagram."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..backends import Source
+from ..backends.select import open_backend
+from ..errors import UsageError
+from ..queries import NamedQuery, parse_file, parse_text
+from ..resources import find
+from ..results import SelectResult, format_result
+from .common import (
+    PROGRESS_MINIMUM,
+    RDF,
+    TEXT_AND_RESULTS,
+    Command,
+    open_graph,
+    parse_params,
+    progress_bar,
+    remote_options,
+    write,
+)
+
+__all__ = ["add_commands"]
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    params = parse_params(args.param)
+    query: str | NamedQuery
+    if args.query == "-":
+        query = parse_text(sys.stdin.read(), name="stdin")
+    elif args.query.endswith(".rq") or Path(args.query).is_file():
+        query = parse_file(args.query)
+    else:
+        query = args.query
+    if args.live:
+        if not isinstance(query, str):
+            raise UsageError("--live takes the name of a query that has a federated '-live' variant")
+        query, params["endpoint"] = f"{query}-live", args.live
+    with open_graph(args) as kg:
+        result = kg.query(query, **params)
+        fmt = args.format or ("ttl" if hasattr(result, "serialize") else "table")
+        write(format_result(result, fmt))
+    return 0
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    kg = open_graph(args)
+    rows = [(q.name, q.title, ", ".join(f"{p.name}:{p.type}{'' if p.required else '?'}" for p in q.params),
+             ", ".join(q.tags)) for q in kg.queries()]
+    write(format_result(SelectResult(["name", "title", "params", "tags"], rows), args.format))
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    if args.into is not None:
+        return _push(args)
+    if args.store is None or not args.files:
+        raise UsageError("load needs FILE... and --store PATH|URL (the store to add the files to), "
+                         "or --into PATH|URL to put the built dataset into a store")
+    if len(args.graph) > 1:
+        raise UsageError("with FILE..., give --graph once: the graph for triples that have none")
+    progress = progress_bar()
+    try:
+        with open_graph(args, progress) as kg:
+            before = len(kg.backend)
+            added = kg.load(*(Source(path=Path(f), graph=args.graph[0] if args.graph else None)
+                              for f in args.files))
+            after = len(kg.backend)
+    finally:
+        getattr(progress, "stop", lambda: None)()
+    print(f"loaded {added} quads from {len(args.files)} file(s) into {args.store} ({after - before} new)",
+          file=sys.stderr)
+    return 0
+
+
+def _push(args: argparse.Namespace) -> int:
+    from ..push import push
+
+    if args.files or args.store is not None:
+        raise UsageError("--into puts the built dataset into a store: give neither FILE... nor --store")
+    target = open_backend(args.into, backend=args.backend, options=remote_options(args)).backend
+    progress = progress_bar("pushing", minimum=PROGRESS_MINIMUM)
+    try:
+        report = push(target, find(args.home), graphs=args.graph, progress=progress)
+    finally:
+        getattr(progress, "stop", lambda: None)()
+        target.close()
+    print(f"pushed {report.triples} triples in {len(report.graphs)} graph(s) into {args.into} "
+          f"(each graph replaced)", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with open_graph(args) as kg:
+        data = kg.export(args.format)
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"wrote {len(data)} bytes to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    with open_graph(args) as kg:
+        report = kg.validate(shacl=not args.no_shacl, checks=not args.no_checks)
+    write(format_result(report.to_result(), args.format))
+    n = len(report.violations)
+    print("conforms" if report.conforms else f"does not conform: {n} result(s)", file=sys.stderr)
+    return 0 if report.conforms else 1
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with open_graph(args) as kg:
+        stats = kg.stats()
+    if args.format == "json":
+        write(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "xml":
+        raise UsageError("stats has no xml output; use table, csv, tsv, md or json")
+    else:
+        write(format_result(stats.kinds_result(), args.format) + "\n" +
+               format_result(stats.classes_result(), args.format))
+    return 0
+
+
+def cmd_diagram(args: argparse.Namespace) -> int:
+    from ..diagram import mermaid
+
+    with open_graph(args) as kg:
+        write(mermaid(kg))
+    return 0
+
+
+def add_commands(command: Command) -> None:
+    """Register the sub-commands of this module (``command`` adds one and returns its parser)."""
+    p = command("query", cmd_query, "Run a named query, a .rq file, or SPARQL from stdin.",
+                "kzgraph query athlete --param athlete='David Degtyarev' --format csv\n"
+                "echo 'SELECT * WHERE { ?s ?p ?o } LIMIT 3' | kzgraph query -")
+    p.add_argument("query", metavar="NAME|FILE.rq|-", help="query name (see `kzgraph queries`), file, or - for stdin")
+    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter value (repeatable)")
+    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS + RDF, default=None,
+                   help="output format (default: table; ttl for CONSTRUCT/DESCRIBE)")
+    p.add_argument("--live", nargs="?", const="https://query.wikidata.org/sparql", metavar="ENDPOINT",
+                   help="run NAME-live instead, federating with ENDPOINT (default: the public Wikidata endpoint)")
+
+    p = command("queries", cmd_queries, "List the named queries.", "kzgraph queries --format md")
+    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
+
+    p = command("load", cmd_load, "Add RDF files to a store, or put the built dataset into a store (--into).",
+                "kzgraph load extra.trig more.ttl --store ./kz.db\n"
+                "kzgraph load --into http://127.0.0.1:7878/query --update-url http://127.0.0.1:7878/update\n"
+                "kzgraph load --into http://127.0.0.1:8890/sparql --graph-store "
+                "http://127.0.0.1:8890/sparql-graph-crud-auth --user dba:dba --auth digest")
+    p.add_argument("files", nargs="*", metavar="FILE", help="RDF files (format from the extension)")
+    p.add_argument("--into", metavar="PATH|URL", help="store to put the built dataset (ontology, data, "
+                   "derived graphs) into; each graph is replaced, so running twice gives the same store")
+    p.add_argument("--graph", metavar="IRI", action="append", default=[],
+                   help="with FILE...: the named graph for triples that have none (default: the default "
+                   "graph); with --into: a graph to push (repeatable; default: all)")
+
+    p = command("export", cmd_export, "Write the whole dataset as RDF.",
+                "kzgraph export --format nq --out kzgraph.nq")
+    p.add_argument("--format", "-f", choices=RDF, default="trig",
+                   help="RDF format (default: trig); ttl, nt and rdfxml get the union of the graphs")
+    p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")
+
+    p = command("validate", cmd_validate, "Check the data against the SHACL shapes and the check queries.",
+                "kzgraph validate --format csv")
+    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="report format")
+    p.add_argument("--no-shacl", action="store_true", help="skip the SHACL shapes")
+    p.add_argument("--no-checks", action="store_true", help="skip the *-violation check queries")
+
+    p = command("stats", cmd_stats, "Count triples per kind of graph and instances per class.",
+                "kzgraph stats --format json")
+    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
+
+    command("diagram", cmd_diagram, "Print the data model as a Mermaid class diagram.", "kzgraph diagram > model.mmd")

@@ -1,0 +1,103 @@
+"""Commands that publish the graph: serve (SPARQL endpoint and linked data), publish (static site), search."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import BackendError, UsageError
+from ..results import format_result
+from .common import TEXT_AND_RESULTS, Command, open_graph, write
+
+__all__ = ["add_commands"]
+
+
+def _web(module: str) -> Any:
+    """Import ``kzgraph.web.<module>``; a missing web dependency names the extra to install."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"kzgraph.web.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("starlette", "uvicorn", "jinja2", "markupsafe"):
+            raise BackendError(f"this command needs {exc.name}: pip install 'kzgraph[web]'") from exc
+        raise
+
+
+def _token(args: argparse.Namespace) -> str | None:
+    if args.token_file:
+        try:
+            return Path(args.token_file).read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            raise UsageError(f"--token-file {args.token_file}: {exc.strerror or exc}") from exc
+    return os.environ.get("KZGRAPH_UPDATE_TOKEN") or None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    app = _web("app")
+    settings = app.Settings(
+        host=args.host, port=args.port, allow_update=args.allow_update,
+        update_token=_token(args) if args.allow_update else None, timeout=args.query_timeout, max_rows=args.max_rows,
+        max_body=args.max_body, cors=tuple(args.cors), service_allow=tuple(args.service_allow),
+        workers=args.workers, cache=not args.no_cache)
+    with open_graph(args) as kg:
+        print(f"kzgraph: building the dataset ({len(kg.backend)} quads)", file=sys.stderr)
+        mode = "read-write (bearer token)" if args.allow_update else "read-only"
+        print(f"kzgraph: serving http://{args.host}:{args.port}/ ({mode}); SPARQL at /sparql", file=sys.stderr)
+        app.serve(kg, settings, log_level=args.log_level)
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    publish = _web("publish")
+    with open_graph(args) as kg:
+        site = publish.publish(kg, args.out)
+    print(f"kzgraph: wrote {site.files} files ({site.resources} resources) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    with open_graph(args) as kg:
+        write(format_result(kg.search_index.result(args.text, limit=args.limit), args.format))
+    return 0
+
+
+def add_commands(command: Command) -> None:
+    """Register the sub-commands of this module (``command`` adds one and returns its parser)."""
+    p = command("search", cmd_search, "Find resources by name, other spelling or name in another script.",
+                "kzgraph search Shamey\nkzgraph search 'Даяна Федосова' --format csv")
+    p.add_argument("text", metavar="TEXT", help="a name or part of one (case, accents and transliteration ignored)")
+    p.add_argument("--limit", "-n", type=int, default=10, help="at most this many results (default: 10)")
+    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
+
+    p = command("serve", cmd_serve, "Serve the graph as linked data with a SPARQL endpoint and a query UI.",
+                "kzgraph serve --port 8000\n"
+                "KZGRAPH_UPDATE_TOKEN=secret kzgraph serve --store kz.store --allow-update")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--allow-update", action="store_true",
+                   help="accept SPARQL Update with 'Authorization: Bearer TOKEN' (token from $KZGRAPH_UPDATE_TOKEN "
+                        "or --token-file)")
+    p.add_argument("--token-file", metavar="FILE", help="file holding the update token")
+    p.add_argument("--query-timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="seconds a query may take before 504 (default: 10)")
+    p.add_argument("--max-rows", type=int, default=10_000, help="largest result, in rows or triples (default: 10000)")
+    p.add_argument("--max-body", type=int, default=1 << 20, help="largest request body in bytes (default: 1 MiB)")
+    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="allow cross-origin requests from ORIGIN (repeatable; '*' for any); default: none")
+    p.add_argument("--service-allow", action="append", default=[], metavar="URL",
+                   help="allow SERVICE calls (and LOAD) to this endpoint (repeatable); default: none")
+    p.add_argument("--workers", type=int, default=4, help="queries running at once (default: 4)")
+    p.add_argument("--no-cache", action="store_true", help="do not keep answers between requests")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
+                   help="uvicorn's log level (default: info)")
+
+    p = command("publish", cmd_publish, "Write the graph as a static linked-data site (no server needed).",
+                "kzgraph publish --out site/")
+    p.add_argument("--out", "-o", metavar="DIR", required=True,
+                   help="directory to write (created; must be empty or an earlier kzgraph site)")
