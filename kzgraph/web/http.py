@@ -85,15 +85,22 @@ def state(request: Request) -> State:
     return request.app.state.kzgraph  # type: ignore[no-any-return]
 
 
+#: ``?format=`` values other clients send (SPARQLWrapper sends ``format=turtle``, ``format=xml`` for RDF/XML…).
+_FORMAT_ALIASES = {"turtle": ("ttl",), "n3": ("ttl",), "ntriples": ("nt",), "n-triples": ("nt",),
+                   "json-ld": ("jsonld",), "rdf": ("rdfxml",), "rdf+xml": ("rdfxml",), "xml": ("xml", "rdfxml"),
+                   "json": ("json", "jsonld"), "text": ("table",), "tab-separated-values": ("tsv",)}
+
+
 def negotiate(request: Request, offer: Sequence[Format]) -> Format:
-    """``?format=NAME`` when given (it must be on offer), else the ``Accept`` header."""
-    name = request.query_params.get("format")
-    if name:
-        fmt = formats.by_name(name)
-        if fmt not in offer:
-            raise HttpError(406, f"format {name!r} is not available here; available: "
-                                 f"{', '.join(f.name for f in offer)}")
-        return fmt
+    """``?format=`` (a format name, a common alias or a media type) when it names a format on offer;
+    otherwise the ``Accept`` header decides."""
+    value = (request.query_params.get("format") or request.query_params.get("output") or "").strip().lower()
+    if value:
+        by_type = formats.by_media_type(value)
+        names = _FORMAT_ALIASES.get(value, (value,)) + ((by_type.name,) if by_type else ())
+        for fmt in offer:
+            if fmt.name in names:
+                return fmt
     return choose(offer, request.headers.get("accept"))
 
 

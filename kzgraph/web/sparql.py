@@ -111,7 +111,8 @@ def _with_format(request: Request, fmt: Format) -> str:
 async def _cached(request: Request, key: tuple[object, ...], work: Callable[[], tuple[bytes, str]],
                   *, pool: str = "queries") -> Response:
     kz = state(request)
-    full_key = (*key, request.headers.get("accept"), request.query_params.get("format"))
+    full_key = (*key, request.headers.get("accept"), request.query_params.get("format"),
+                request.query_params.get("output"))
     hit = kz.cache.get(full_key)
     if hit is None:
         executor = kz.queries if pool == "queries" else kz.pages
