@@ -196,7 +196,7 @@ async def named_query(request: Request) -> Response:
     query = kz.kg.catalogue.get(name)
     params: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
-        if key == "format":
+        if key in ("format", "output"):
             continue
         if key in params:
             raise HttpError(400, f"give the parameter '{key}' once")
