@@ -109,12 +109,15 @@ def _with_format(request: Request, fmt: Format) -> str:
 
 
 async def _cached(request: Request, key: tuple[object, ...], work: Callable[[], tuple[bytes, str]],
-                  *, pool: str = "queries") -> Response:
+                  *, pool: str = "queries", check: Callable[[], None] | None = None) -> Response:
+    """The cached answer for ``key`` (and the negotiation headers), else ``check()`` then ``work()`` on a pool."""
     kz = state(request)
     full_key = (*key, request.headers.get("accept"), request.query_params.get("format"),
                 request.query_params.get("output"))
     hit = kz.cache.get(full_key)
     if hit is None:
+        if check is not None:
+            check()
         executor = kz.queries if pool == "queries" else kz.pages
         hit = await executor.run(work)
         kz.cache.put(full_key, *hit)
@@ -126,7 +129,6 @@ async def _query(request: Request, text: str, params: Mapping[str, list[str]]) -
     kz = state(request)
     if not text.strip():
         raise HttpError(400, "the query is empty")
-    check_remote_calls(text, kz.settings.service_allow)
     defaults, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
     dataset = defaults or named
 
@@ -135,7 +137,8 @@ async def _query(request: Request, text: str, params: Mapping[str, list[str]]) -
                               named_graphs=named if dataset else None, max_rows=kz.settings.max_rows)
         return _answer(request, kz, result, title="Query results", sparql=text)
 
-    return await _cached(request, ("sparql", text, tuple(defaults), tuple(named)), work)
+    return await _cached(request, ("sparql", text, tuple(defaults), tuple(named)), work,
+                         check=lambda: check_remote_calls(text, kz.settings.service_allow))  # only allowed ones are kept
 
 
 async def _update(request: Request, text: str, params: Mapping[str, list[str]]) -> Response:
