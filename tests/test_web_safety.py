@@ -92,6 +92,14 @@ def test_request_body_limit_is_413(kzgraph_server):
     assert httpx.post(kzgraph_server.sparql, data={"query": "ASK {}"}).status_code == 200
 
 
+def test_long_query_string_is_414(start_kzgraph):
+    server = start_kzgraph("--max-body", "4096")
+    r = httpx.get(server.sparql, params={"query": "#" + "x" * 5000 + "\nASK {}"})
+    assert r.status_code == 414 and "POST the query" in r.text
+    r = httpx.post(server.sparql, data={"query": "#" + "x" * 5000 + "\nASK {}"})
+    assert r.status_code == 413
+
+
 def test_result_size_limit(kzgraph_server):
     r = httpx.get(kzgraph_server.sparql, params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"})
     assert r.status_code == 400 and "more than 2000 rows" in r.text

@@ -59,6 +59,8 @@ async def endpoint(request: Request) -> Response:
     kz = state(request)
     url = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
     if request.method in ("GET", "HEAD"):
+        if len(request.url.query) > kz.settings.max_body:
+            raise HttpError(414, f"the query string is longer than {kz.settings.max_body} bytes; POST the query")
         if url.get("update"):
             raise HttpError(405, "SPARQL Update must be sent with POST", {"Allow": "POST"})
         text = _one(url.get("query", []), "query")
