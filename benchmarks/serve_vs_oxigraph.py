@@ -143,6 +143,8 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=200_000, help="cap on requests per run")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[4, 16])
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table for RESULTS.md")
+    parser.add_argument("--kzgraph-option", action="append", default=[], metavar="OPTION",
+                        help="an extra option for both kzgraph servers, e.g. --kzgraph-option=--workers=2")
     args = parser.parse_args()
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not os.access(oxigraph, os.X_OK):
@@ -167,7 +169,8 @@ def main() -> int:
         for name, extra in (("kzgraph", []), ("kzgraph --no-cache", ["--no-cache"])):
             port = free_port()
             processes.append(subprocess.Popen(
-                [sys.executable, "-m", "kzgraph", "serve", "--port", str(port), "--log-level", "warning", *extra],
+                [sys.executable, "-m", "kzgraph", "serve", "--port", str(port), "--log-level", "warning", *extra,
+                 *args.kzgraph_option],
                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             servers[name] = (f"http://127.0.0.1:{port}", "/sparql")
         for (base, endpoint), process in zip(servers.values(), processes):

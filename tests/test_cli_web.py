@@ -47,3 +47,10 @@ def test_serve_help_shows_the_safe_defaults():
     assert r.returncode == 0
     for text in ("default: 127.0.0.1", "default: 8000", "--allow-update", "--service-allow", "--cors", "--max-body"):
         assert text in r.stdout
+
+
+def test_publish_needs_jinja_only():
+    code = "import sys, kzgraph.web.publish; print(sorted({'starlette', 'uvicorn'} & set(sys.modules)))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr
