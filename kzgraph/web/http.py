@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
@@ -40,7 +40,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     allow_update: bool = False
-    update_token: str | None = None
+    update_token: str | None = field(default=None, repr=False)
     timeout: float = 10.0
     max_rows: int = 10_000
     max_body: int = 1 << 20

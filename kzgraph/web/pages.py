@@ -40,8 +40,9 @@ async def _cached(request: Request, key: tuple[object, ...], work: object) -> tu
     kz = state(request)
     hit = kz.cache.get(key)
     if hit is None:
+        generation = kz.cache.generation
         hit = await kz.pages.run(work)  # type: ignore[arg-type]
-        kz.cache.put(key, *hit)
+        kz.cache.put(key, *hit, generation=generation)
     return hit
 
 

@@ -121,8 +121,9 @@ async def _cached(request: Request, key: tuple[object, ...], work: Callable[[], 
         if check is not None:
             check()
         executor = kz.queries if pool == "queries" else kz.pages
+        generation = kz.cache.generation
         hit = await executor.run(work)
-        kz.cache.put(full_key, *hit)
+        kz.cache.put(full_key, *hit, generation=generation)
     body, content_type = hit
     return Response(body, headers={"Content-Type": content_type, "Vary": "Accept"})
 
