@@ -103,7 +103,7 @@ def timeline(medals: Sequence[dict[str, Value | None]], start: datetime.date | N
 
 def chain(links: Sequence[tuple[str, str | None, str | None]], href: Href, *, ident: str = "chain") -> str:
     """Boxes joined by arrows: each link is ``(kind, label, iri)``; missing parts are drawn dashed."""
-    box_w, box_h, gap, top = 170, 54, 46, 10
+    box_w, box_h, gap, top = 196, 54, 40, 10
     width = len(links) * box_w + (len(links) - 1) * gap + 20
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chain" role="img" viewBox="0 0 {width} {box_h + 2 * top}" '
              f'width="{width}" height="{box_h + 2 * top}" {_FONT} font-size="12">',
@@ -115,7 +115,7 @@ def chain(links: Sequence[tuple[str, str | None, str | None]], href: Href, *, id
         dash = "" if iri else ' stroke-dasharray="4 3"'
         body = (f'<rect x="{x}" y="{top}" width="{box_w}" height="{box_h}" rx="8" fill="#f6f8fa" stroke="#333"{dash}/>'
                 f'<text x="{x + 10}" y="{top + 20}" font-size="10" fill="#555">{escape(kind)}</text>'
-                f'<text x="{x + 10}" y="{top + 40}">{escape(_cut(label or "not known", 24))}</text>')
+                f'<text x="{x + 10}" y="{top + 40}">{escape(_cut(label or "not known", 29))}</text>')
         parts.append(_link(href(iri) if iri else None, body, f"{kind}: {label or 'not known'}"))
         if i:
             parts.append(f'<line x1="{x - gap + 2}" y1="{top + box_h / 2}" x2="{x - 2}" y2="{top + box_h / 2}" '
