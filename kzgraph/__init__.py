@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from .api import KnowledgeGraph, open
 from .errors import (BackendError, DataError, DataSyntaxError, EndpointError, KzgraphError, QueryError,
-                     QueryParameterError, QuerySyntaxError, UnknownQueryError, UsageError)
+                     QueryParameterError, QuerySyntaxError, QueryTimeoutError, ResultTooLargeError, UnknownQueryError,
+                     UsageError)
 from .queries import NamedQuery, Param
 from .results import AskResult, GraphResult, SelectResult, format_result
 from .stats import Stats
@@ -29,6 +30,7 @@ __all__ = [
     "Stats", "ValidationReport", "Violation",
     "IRI", "BNode", "LangString", "TypedLiteral",
     "KzgraphError", "UsageError", "QueryError", "QuerySyntaxError", "UnknownQueryError",
-    "QueryParameterError", "DataError", "DataSyntaxError", "BackendError", "EndpointError",
+    "QueryParameterError", "ResultTooLargeError", "DataError", "DataSyntaxError", "BackendError", "EndpointError",
+    "QueryTimeoutError",
     "__version__",
 ]
