@@ -14,7 +14,8 @@ from __future__ import annotations
 from .api import KnowledgeGraph, open
 from .errors import (BackendError, DataError, DataSyntaxError, EndpointAuthError, EndpointError,
                      EndpointTimeoutError, EndpointUnreachableError, KzgraphError, QueryError,
-                     QueryParameterError, QuerySyntaxError, UnknownQueryError, UsageError)
+                     QueryParameterError, QuerySyntaxError, QueryTimeoutError, ResultTooLargeError,
+                     UnknownQueryError, UsageError)
 from .queries import NamedQuery, Param
 from .results import AskResult, GraphResult, SelectResult, format_result
 from .stats import Stats
@@ -30,7 +31,7 @@ __all__ = [
     "Stats", "ValidationReport", "Violation",
     "IRI", "BNode", "LangString", "TypedLiteral",
     "KzgraphError", "UsageError", "QueryError", "QuerySyntaxError", "UnknownQueryError",
-    "QueryParameterError", "DataError", "DataSyntaxError", "BackendError", "EndpointError",
-    "EndpointUnreachableError", "EndpointTimeoutError", "EndpointAuthError",
+    "QueryParameterError", "ResultTooLargeError", "DataError", "DataSyntaxError", "BackendError", "EndpointError",
+    "EndpointUnreachableError", "EndpointTimeoutError", "EndpointAuthError", "QueryTimeoutError",
     "__version__",
 ]

@@ -53,8 +53,16 @@ def tokens(sparql: str) -> list[tuple[str, str]]:
             if m.lastgroup not in ("ws", "comment")]
 
 
+def _may_contain(sparql: str, *words: str) -> bool:
+    """False when no keyword can be in the text (no escapes, no word as a substring): no need to lex."""
+    lowered = sparql.lower()
+    return "\\u" in lowered or any(word in lowered for word in words)
+
+
 def remote_calls(sparql: str) -> list[tuple[str, str | None]]:
     """``(keyword, target IRI or None)`` for each SERVICE or LOAD in the text, in order."""
+    if not _may_contain(sparql, "service", "load"):
+        return []
     toks = tokens(sparql)
     prefixes: dict[str, str] = dict(PREFIXES)
     base = ""
@@ -86,4 +94,6 @@ def remote_calls(sparql: str) -> list[tuple[str, str | None]]:
 
 def declares_dataset(sparql: str) -> bool:
     """Whether the text has FROM or FROM NAMED (then its own dataset applies, not the union of the graphs)."""
+    if not _may_contain(sparql, "from"):
+        return False
     return any(kind == "word" and text.upper() == "FROM" for kind, text in tokens(sparql))

@@ -16,8 +16,8 @@ def test_public_api():
         "open", "KnowledgeGraph", "NamedQuery", "Param", "SelectResult", "AskResult", "GraphResult",
         "format_result", "Stats", "ValidationReport", "Violation", "IRI", "BNode", "LangString", "TypedLiteral",
         "KzgraphError", "UsageError", "QueryError", "QuerySyntaxError", "UnknownQueryError",
-        "QueryParameterError", "DataError", "DataSyntaxError", "BackendError", "EndpointError",
-        "EndpointUnreachableError", "EndpointTimeoutError", "EndpointAuthError", "__version__"])
+        "QueryParameterError", "ResultTooLargeError", "DataError", "DataSyntaxError", "BackendError", "EndpointError",
+        "EndpointUnreachableError", "EndpointTimeoutError", "EndpointAuthError", "QueryTimeoutError", "__version__"])
     for name in kzgraph.__all__:
         assert hasattr(kzgraph, name), name
 
@@ -26,6 +26,8 @@ def test_error_tree_and_exit_codes():
     assert issubclass(kzgraph.QuerySyntaxError, kzgraph.QueryError)
     assert issubclass(kzgraph.DataSyntaxError, kzgraph.DataError)
     assert issubclass(kzgraph.EndpointError, kzgraph.BackendError)
+    assert issubclass(kzgraph.QueryTimeoutError, kzgraph.BackendError)
+    assert issubclass(kzgraph.ResultTooLargeError, kzgraph.QueryError)
     for cls in (kzgraph.UsageError, kzgraph.QueryError, kzgraph.DataError):
         assert issubclass(cls, kzgraph.KzgraphError) and cls.exit_code == 2
     assert kzgraph.BackendError.exit_code == kzgraph.EndpointError.exit_code == 3

@@ -154,7 +154,8 @@ def test_stats():
     assert json.loads(run("stats", "-f", "json").stdout)["kinds"]["derived"] == {"graphs": 2, "triples": 3}
 
 
-@pytest.mark.parametrize("command", ["query", "queries", "load", "export", "validate", "stats", "diagram"])
+@pytest.mark.parametrize("command", ["query", "queries", "load", "export", "validate", "stats", "diagram", "search",
+                                     "serve", "publish"])
 def test_every_command_has_help_with_an_example(command):
     r = run(command, "--help", home=None)
     assert r.returncode == 0 and r.stderr == ""

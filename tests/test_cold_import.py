@@ -10,7 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "fixtures" / "mini"
-HEAVY = ["rdflib", "SPARQLWrapper", "rich", "pandas", "pyshacl", "httpx"]
+HEAVY = ["rdflib", "SPARQLWrapper", "rich", "pandas", "pyshacl", "httpx", "starlette", "uvicorn", "jinja2", "markupsafe"]
 
 PROBE = """
 import io, json, sys, contextlib

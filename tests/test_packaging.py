@@ -28,6 +28,10 @@ def test_wheel_contents(wheel):
         for f in (f for f in files if f.is_file()):
             assert f"kzgraph/_data/{f.relative_to(REPO).as_posix()}" in names
     assert "kzgraph/sparql/graph-sizes.rq" in names
+    for packaged in ("web/templates/base.html", "web/static/kzgraph.css", "web/static/vendor/yasgui/yasgui.min.js",
+                     "web/static/vendor/yasgui/yasgui.min.css", "web/static/vendor/yasgui/LICENSE",
+                     "web/static/vendor/yasgui/THIRD-PARTY-NOTICES.txt"):
+        assert f"kzgraph/{packaged}" in names, packaged
     assert not any(n.startswith(("tests/", "ontology/")) for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "kzgraph = kzgraph.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -161,9 +161,19 @@ def test_construct_defaults_to_turtle_and_describe_works(client):
     assert len(rdflib.Graph().parse(data=r.text, format="turtle")) > 3
 
 
-def test_format_parameter_overrides_accept(client):
-    r = client.get("/sparql", params={"query": ATHLETES, "format": "csv"}, headers={"Accept": "application/json"})
-    assert r.headers["content-type"].startswith("text/csv")
+@pytest.mark.parametrize("value, media", [("csv", "text/csv"), ("text/csv", "text/csv"), ("xml", "application/sparql-results+xml"),
+                                          ("ttl", "application/sparql-results+json"),  # not for SELECT: Accept decides
+                                          ("bogus", "application/sparql-results+json")])
+def test_format_parameter_overrides_accept(client, value, media):
+    r = client.get("/sparql", params={"query": ATHLETES, "format": value}, headers={"Accept": "application/json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(media)
+
+
+@pytest.mark.parametrize("value, media", [("turtle", "text/turtle"), ("xml", "application/rdf+xml"),
+                                          ("json-ld", "application/ld+json"), ("nt", "application/n-triples")])
+def test_format_parameter_for_graphs_takes_the_names_other_clients_send(client, value, media):
+    r = client.get("/sparql", params={"query": "DESCRIBE <https://w3id.org/kzgraph/city/paris>", "format": value})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(media)
 
 
 # --- service description and named queries ------------------------------------------------------------
@@ -251,8 +261,8 @@ def test_errors_are_html_for_browsers(client):
     ({"method": "GET", "url": "/sparql", "params": {"query": "  "}}, 400, "empty"),
     ({"method": "GET", "url": "/sparql", "params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406,
      "application/sparql-results+json"),
-    ({"method": "GET", "url": "/sparql", "params": {"query": "ASK {}", "format": "ttl"}}, 406, "not available"),
-    ({"method": "GET", "url": "/sparql", "params": {"query": "ASK {}", "format": "bogus"}}, 400, "unknown format"),
+    ({"method": "GET", "url": "/sparql", "params": {"query": "ASK {}", "format": "bogus"},
+      "headers": {"Accept": "image/png"}}, 406, "none of the acceptable types"),
     ({"method": "GET", "url": "/queries/nope"}, 404, "known queries: athlete"),
     ({"method": "GET", "url": "/queries/athlete"}, 400, "parameter 'athlete'"),
     ({"method": "GET", "url": "/queries/medals", "params": {"colour": "gold"}}, 400, "parameter 'colour'"),

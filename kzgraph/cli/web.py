@@ -42,7 +42,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host, port=args.port, allow_update=args.allow_update,
         update_token=_token(args) if args.allow_update else None, timeout=args.query_timeout, max_rows=args.max_rows,
         max_body=args.max_body, cors=tuple(args.cors), service_allow=tuple(args.service_allow),
-        workers=args.workers, cache=not args.no_cache)
+        workers=args.workers, backlog=args.backlog, cache=not args.no_cache)
     with open_graph(args) as kg:
         print(f"kzgraph: building the dataset ({len(kg.backend)} quads)", file=sys.stderr)
         mode = "read-write (bearer token)" if args.allow_update else "read-only"
@@ -93,6 +93,8 @@ def add_commands(command: Command) -> None:
     p.add_argument("--service-allow", action="append", default=[], metavar="URL",
                    help="allow SERVICE calls (and LOAD) to this endpoint (repeatable); default: none")
     p.add_argument("--workers", type=int, default=4, help="queries running at once (default: 4)")
+    p.add_argument("--backlog", type=int, default=16,
+                   help="queries waiting for a worker before new ones get 503 (default: 16)")
     p.add_argument("--no-cache", action="store_true", help="do not keep answers between requests")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
                    help="uvicorn's log level (default: info)")

@@ -4,18 +4,19 @@
 
     links.py        canonical IRIs ↔ local paths, links for the server and for the static site
     negotiation.py  Accept header → a format of kzgraph.formats (406 when none fits)
-    guard.py        what a SPARQL text asks for: SERVICE calls (allowlist)
+    guard.py        the SERVICE/LOAD allowlist (targets found by kzgraph.lexer)
     executor.py     queries on a bounded pool of worker threads with a deadline (504), a backlog (503)
     cache.py        answers kept while the data does not change
     problems.py     kzgraph errors → HTTP status and a readable body
     model.py        what a resource page shows: facts in and out, their sources, chains of medals
     render.py       Jinja templates, shared by the server and the static site
     svg.py          the medal table, the timeline and the athlete → medal → event → venue chain
+    http.py         settings, shared state, negotiation with ?format=, body limits, errors as answers
     sparql.py       the SPARQL 1.1 Protocol at /sparql, named queries at /queries/NAME
     pages.py        home, resource pages, ontology, search, VoID/DCAT, dumps
     app.py          the Starlette app: routes, limits, CORS, headers; ``serve()``
     publish.py      the static site
 
-Only ``app``, ``sparql`` and ``pages`` import Starlette; ``publish`` needs Jinja2 only. The CLI imports this
+Only ``app``, ``http``, ``sparql`` and ``pages`` import Starlette; ``publish`` needs Jinja2 only. The CLI imports this
 package lazily, so ``kzgraph query`` never loads a web framework.
 """

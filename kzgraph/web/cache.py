@@ -1,7 +1,8 @@
 """Answers kept while the data does not change: an LRU of response bodies with a byte budget.
 
-The server is read-only unless started with ``--allow-update``; every successful update clears the cache,
-so a cached answer is always the answer the store would give now.
+The server is read-only unless started with ``--allow-update``; every update clears the cache and starts
+a new generation, and an answer computed in an older generation is not kept, so a cached answer is
+always the answer the store would give now.
 
 >>> cache = Cache(max_bytes=10)
 >>> cache.put(("q", "json"), b"12345", "application/json")
@@ -10,6 +11,11 @@ so a cached answer is always the answer the store would give now.
 >>> cache.put(("r", "json"), b"123456789", "application/json")  # evicts the older entry
 >>> cache.get(("q", "json")) is None
 True
+>>> before = cache.generation
+>>> cache.clear()                                       # an update happened meanwhile
+>>> cache.put(("r", "xml"), b"1", "application/xml", generation=before)
+>>> len(cache)
+0
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ class Cache:
         self._size = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+        self.generation = 0  # bumped by clear(): answers computed before it are stale
 
     def get(self, key: Hashable) -> tuple[bytes, str] | None:
         """The body and media type kept for ``key``, or None."""
@@ -44,11 +51,14 @@ class Cache:
             self.hits += 1
             return item
 
-    def put(self, key: Hashable, body: bytes, media_type: str) -> None:
-        """Keep ``body`` under ``key`` (if caching is on and it is small enough)."""
+    def put(self, key: Hashable, body: bytes, media_type: str, *, generation: int | None = None) -> None:
+        """Keep ``body`` under ``key`` if caching is on, it is small enough, and (when ``generation`` is
+        given) the data have not changed since the answer was computed."""
         if not self.enabled or len(body) > self.max_entry:
             return
         with self._lock:
+            if generation is not None and generation != self.generation:
+                return
             old = self._items.pop(key, None)
             if old is not None:
                 self._size -= len(old[0])
@@ -63,6 +73,7 @@ class Cache:
         with self._lock:
             self._items.clear()
             self._size = 0
+            self.generation += 1
 
     def __len__(self) -> int:
         return len(self._items)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -41,7 +41,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     allow_update: bool = False
-    update_token: str | None = None
+    update_token: str | None = field(default=None, repr=False)
     timeout: float = 10.0
     max_rows: int = 10_000
     max_body: int = 1 << 20
@@ -86,15 +86,22 @@ def state(request: Request) -> State:
     return request.app.state.kzgraph  # type: ignore[no-any-return]
 
 
+#: ``?format=`` values other clients send (SPARQLWrapper sends ``format=turtle``, ``format=xml`` for RDF/XML…).
+_FORMAT_ALIASES = {"turtle": ("ttl",), "n3": ("ttl",), "ntriples": ("nt",), "n-triples": ("nt",),
+                   "json-ld": ("jsonld",), "rdf": ("rdfxml",), "rdf+xml": ("rdfxml",), "xml": ("xml", "rdfxml"),
+                   "json": ("json", "jsonld"), "text": ("table",), "tab-separated-values": ("tsv",)}
+
+
 def negotiate(request: Request, offer: Sequence[Format]) -> Format:
-    """``?format=NAME`` when given (it must be on offer), else the ``Accept`` header."""
-    name = request.query_params.get("format")
-    if name:
-        fmt = formats.by_name(name)
-        if fmt not in offer:
-            raise HttpError(406, f"format {name!r} is not available here; available: "
-                                 f"{', '.join(f.name for f in offer)}")
-        return fmt
+    """``?format=`` (a format name, a common alias or a media type) when it names a format on offer;
+    otherwise the ``Accept`` header decides."""
+    value = (request.query_params.get("format") or request.query_params.get("output") or "").strip().lower()
+    if value:
+        by_type = formats.by_media_type(value)
+        names = _FORMAT_ALIASES.get(value, (value,)) + ((by_type.name,) if by_type else ())
+        for fmt in offer:
+            if fmt.name in names:
+                return fmt
     return choose(offer, request.headers.get("accept"))
 
 

@@ -179,7 +179,7 @@ class OntologyPage:
 
 
 _KINDS = {OWL["Class"]: "Classes", OWL["ObjectProperty"]: "Object properties",
-          OWL["DatatypeProperty"]: "Datatype properties"}
+          OWL["DatatypeProperty"]: "Datatype properties", OWL["AnnotationProperty"]: "Annotation properties"}
 
 
 def _read_list(node: Value, triples: dict[Value, dict[str, list[Value]]]) -> list[Value]:
@@ -209,6 +209,12 @@ def ontology_page(kg: KnowledgeGraph) -> OntologyPage:
             labels[str(prop)] = str(prop_label)
     ontology_iri = KZ.rstrip("#")
     sections: dict[str, list[Term]] = {name: [] for name in (*_KINDS.values(), "Individuals")}
+    used: dict[Value, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
+    for subject, props in triples.items():
+        for link, name in ((RDFS["domain"], "domain of"), (RDFS["range"], "range of")):
+            for value in props.get(link, []):
+                for cls in _resolve(value, triples):
+                    used[cls][name].append(subject)
     metadata: list[tuple[IRI, str | None, list[Value]]] = []
     for subject, props in triples.items():
         facts = [(IRI(p), labels.get(p), [x for v in values for x in _resolve(v, triples)])
@@ -222,7 +228,8 @@ def ontology_page(kg: KnowledgeGraph) -> OntologyPage:
         kind = next((_KINDS[t] for t in types if t in _KINDS), "Individuals")
         label = str(next(iter(props.get(RDFS["label"], [])), display(IRI(str(subject)))))
         comment = next(iter(props.get(RDFS["comment"], [])), None)
-        facts = [(IRI(RDF["type"]), "type", list(types))] + facts
+        facts = [(IRI(RDF["type"]), "type", list(types))] + facts + [
+            (IRI(RDFS[link.split()[0]]), link, sorted(props_, key=str)) for link, props_ in used[subject].items()]
         sections[kind].append(Term(str(subject), label, str(comment) if comment else None, kind, facts))
     for terms in sections.values():
         terms.sort(key=lambda t: t.anchor.casefold())

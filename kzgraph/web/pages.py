@@ -40,8 +40,9 @@ async def _cached(request: Request, key: tuple[object, ...], work: object) -> tu
     kz = state(request)
     hit = kz.cache.get(key)
     if hit is None:
+        generation = kz.cache.generation
         hit = await kz.pages.run(work)  # type: ignore[arg-type]
-        kz.cache.put(key, *hit)
+        kz.cache.put(key, *hit, generation=generation)
     return hit
 
 
@@ -145,13 +146,16 @@ def _document_work(kz: State, iri: str, fmt: Format) -> tuple[bytes, str]:
             page = kz.renderer.render("ontology.html", kz.links, page=model.ontology_page(kz.kg))
             return page.encode("utf-8"), media_type(fmt)
         return serialize(kz.kg.query("ontology"), fmt), media_type(fmt)
+    if fmt.name != "html":
+        description = kz.kg.query("resource-description", resource=IRI(iri))
+        if not len(description):  # type: ignore[arg-type]
+            raise UnknownResource(iri)
+        return serialize(description, fmt), media_type(fmt)
     page_model = model.resource_page(kz.kg, iri)
     if page_model is None:
         raise UnknownResource(iri)
-    if fmt.name == "html":
-        page = kz.renderer.render("resource.html", kz.links, page=page_model)
-        return page.encode("utf-8"), media_type(fmt)
-    return serialize(kz.kg.query("resource-description", resource=IRI(iri)), fmt), media_type(fmt)
+    page = kz.renderer.render("resource.html", kz.links, page=page_model)
+    return page.encode("utf-8"), media_type(fmt)
 
 
 async def resource(request: Request) -> Response:

@@ -25,7 +25,7 @@ from .negotiation import NotAcceptable
 __all__ = ["HttpError", "Problem", "problem", "TITLES"]
 
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-          405: "Method not allowed", 406: "Not acceptable", 413: "Request body too large",
+          405: "Method not allowed", 406: "Not acceptable", 413: "Request body too large", 414: "URI too long",
           415: "Unsupported media type", 502: "Bad gateway", 503: "Service unavailable", 504: "Gateway timeout"}
 
 

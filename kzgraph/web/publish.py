@@ -134,7 +134,8 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> Site:
     void = kg.query("void").serialize("ttl")  # type: ignore[union-attr]
     writer.write(".well-known/void", void)
     writer.write(".well-known/void.ttl", void)
-    writer.write("static/kzgraph.css", (STATIC / "kzgraph.css").read_bytes())
+    for asset in ("kzgraph.css", "favicon.svg"):
+        writer.write(f"static/{asset}", (STATIC / asset).read_bytes())
     writer.write(".nojekyll", b"")
     writer.write(MARKER, "kzgraph static site\n" + "\n".join(sorted(writer.written)) + "\n")
     return Site(root, len(writer.written), len(files))

@@ -66,7 +66,8 @@ class Renderer:
 
         def chain_svg(item: Chain, ident: str = "chain") -> Markup:
             return Markup(svg.chain([("athlete", item.athlete_name, item.athlete),
-                                     (f"{item.medal_type} medal", item.medal_name, item.medal),
+                                     ("medal", f"{item.medal_type}" + (f", {item.date.isoformat()}" if item.date
+                                                                       else ""), item.medal),
                                      ("event", item.event_name, item.event),
                                      ("venue", item.venue_name, item.venue)], links.resource, ident=ident))
 

@@ -39,6 +39,8 @@ async def endpoint(request: Request) -> Response:
     kz = state(request)
     url = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
     if request.method in ("GET", "HEAD"):
+        if len(request.url.query) > kz.settings.max_body:
+            raise HttpError(414, f"the query string is longer than {kz.settings.max_body} bytes; POST the query")
         if url.get("update"):
             raise HttpError(405, "SPARQL Update must be sent with POST", {"Allow": "POST"})
         text = one_value(url.get("query", []), "query")
@@ -89,14 +91,19 @@ def _with_format(request: Request, fmt: Format) -> str:
 
 
 async def _cached(request: Request, key: tuple[object, ...], work: Callable[[], tuple[bytes, str]],
-                  *, pool: str = "queries") -> Response:
+                  *, pool: str = "queries", check: Callable[[], None] | None = None) -> Response:
+    """The cached answer for ``key`` (and the negotiation headers), else ``check()`` then ``work()`` on a pool."""
     kz = state(request)
-    full_key = (*key, request.headers.get("accept"), request.query_params.get("format"))
+    full_key = (*key, request.headers.get("accept"), request.query_params.get("format"),
+                request.query_params.get("output"))
     hit = kz.cache.get(full_key)
     if hit is None:
+        if check is not None:
+            check()
         executor = kz.queries if pool == "queries" else kz.pages
+        generation = kz.cache.generation
         hit = await executor.run(work)
-        kz.cache.put(full_key, *hit)
+        kz.cache.put(full_key, *hit, generation=generation)
     body, content_type = hit
     return Response(body, headers={"Content-Type": content_type, "Vary": "Accept"})
 
@@ -105,7 +112,6 @@ async def _query(request: Request, text: str, params: Mapping[str, list[str]]) -
     kz = state(request)
     if not text.strip():
         raise HttpError(400, "the query is empty")
-    check_remote_calls(text, kz.settings.service_allow)
     defaults, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
     dataset = defaults or named
 
@@ -114,7 +120,8 @@ async def _query(request: Request, text: str, params: Mapping[str, list[str]]) -
                               named_graphs=named if dataset else None, max_rows=kz.settings.max_rows)
         return _answer(request, kz, result, title="Query results", sparql=text)
 
-    return await _cached(request, ("sparql", text, tuple(defaults), tuple(named)), work)
+    return await _cached(request, ("sparql", text, tuple(defaults), tuple(named)), work,
+                         check=lambda: check_remote_calls(text, kz.settings.service_allow))  # only allowed ones are kept
 
 
 async def _update(request: Request, text: str, params: Mapping[str, list[str]]) -> Response:
@@ -175,7 +182,7 @@ async def named_query(request: Request) -> Response:
     query = kz.kg.catalogue.get(name)
     params: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
-        if key == "format":
+        if key in ("format", "output"):
             continue
         if key in params:
             raise HttpError(400, f"give the parameter '{key}' once")

@@ -61,8 +61,11 @@ def medal_bars(rows: Sequence[dict[str, Value | None]]) -> str:
 
 def timeline(medals: Sequence[dict[str, Value | None]], start: datetime.date | None, end: datetime.date | None,
              href: Href) -> str:
-    """The dated medals of the ``medals`` query on a line from ``start`` to ``end`` (the Games' days)."""
-    dated = [m for m in medals if isinstance(m.get("date"), datetime.date)]
+    """The dated medals of the ``medals`` query on the days from ``start`` to ``end`` (the Games): one row
+    per medal in date order, a dot of the medal's colour on its day, the athlete's name beside it."""
+    dated = sorted((m for m in medals if isinstance(m.get("date"), datetime.date)),
+                   key=lambda m: (m["date"], ("Gold", "Silver", "Bronze").index(str(m.get("medal")))
+                                  if m.get("medal") in ("Gold", "Silver", "Bronze") else 3))
     if not dated:
         return ""
     days = [m["date"] for m in dated]
@@ -70,38 +73,37 @@ def timeline(medals: Sequence[dict[str, Value | None]], start: datetime.date | N
     if last <= first:  # type: ignore[operator]
         last = first + datetime.timedelta(days=1)  # type: ignore[operator]
     span = (last - first).days  # type: ignore[operator]
-    left, right, step, axis_y, radius = 40, 40, 60, 40, 9
-    width = left + right + span * step
-    stacks: dict[datetime.date, int] = {}
-    dots = []
-    for medal in dated:
-        day: datetime.date = medal["date"]  # type: ignore[assignment]
-        level = stacks[day] = stacks.get(day, -1) + 1
-        x = left + (day - first).days * step  # type: ignore[operator]
-        y = axis_y + 26 + level * (2 * radius + 6)
-        colour = COLOURS.get(str(medal.get("medal")), "#777")
-        title = f"{medal.get('athlete_name')}: {medal.get('medal')}, {medal.get('event')} ({day.isoformat()})"
-        body = (f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{colour}" stroke="#333" stroke-width="1"/>'
-                f'<text x="{x + radius + 4}" y="{y + 4}" font-size="11">{escape(_cut(str(medal.get("athlete_name") or ""), 14))}</text>')
-        dots.append(_link(href(str(medal.get("medal_iri") or "")), body, title))
-    height = axis_y + 26 + (max(stacks.values()) + 1) * (2 * radius + 6) + 10
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" role="img" viewBox="0 0 {width + 60} {height}" '
-             f'width="{width + 60}" height="{height}" {_FONT} font-size="11">',
-             "<title>Medals by date</title>",
-             f'<line x1="{left}" y1="{axis_y}" x2="{left + span * step}" y2="{axis_y}" stroke="#333"/>']
+    left, step, axis_y, row_h, radius = 30, 56, 30, 24, 8
+    width = 2 * left + span * step
+    height = axis_y + 20 + len(dated) * row_h
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" role="img" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" {_FONT} font-size="12">',
+             "<title>Medals by date</title>"]
     for d in range(span + 1):
         day = first + datetime.timedelta(days=d)  # type: ignore[operator]
         x = left + d * step
-        parts.append(f'<line x1="{x}" y1="{axis_y - 4}" x2="{x}" y2="{axis_y + 4}" stroke="#333"/>')
-        parts.append(f'<text x="{x}" y="{axis_y - 10}" text-anchor="middle">{day.strftime("%d %b")}</text>')
-    parts += dots
+        parts.append(f'<line x1="{x}" y1="{axis_y}" x2="{x}" y2="{height}" stroke="#e5e8eb"/>')
+        parts.append(f'<text x="{x}" y="{axis_y - 10}" text-anchor="middle" font-size="11">{day.strftime("%d %b")}</text>')
+    parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + span * step}" y2="{axis_y}" stroke="#333"/>')
+    for row, medal in enumerate(dated):
+        day: datetime.date = medal["date"]  # type: ignore[assignment]
+        x = left + (day - first).days * step  # type: ignore[operator]
+        y = axis_y + 20 + row * row_h
+        colour = COLOURS.get(str(medal.get("medal")), "#777")
+        name = escape(str(medal.get("athlete_name") or ""))
+        on_right = x < width / 2
+        anchor, text_x = ("start", x + radius + 5) if on_right else ("end", x - radius - 5)
+        title = f"{medal.get('athlete_name')}: {medal.get('medal')}, {medal.get('event')} ({day.isoformat()})"
+        body = (f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{colour}" stroke="#333" stroke-width="1"/>'
+                f'<text x="{text_x}" y="{y + 4}" text-anchor="{anchor}">{name}</text>')
+        parts.append(_link(href(str(medal.get("medal_iri") or "")), body, title))
     parts.append("</svg>")
     return "".join(parts)
 
 
 def chain(links: Sequence[tuple[str, str | None, str | None]], href: Href, *, ident: str = "chain") -> str:
     """Boxes joined by arrows: each link is ``(kind, label, iri)``; missing parts are drawn dashed."""
-    box_w, box_h, gap, top = 170, 54, 46, 10
+    box_w, box_h, gap, top = 196, 54, 40, 10
     width = len(links) * box_w + (len(links) - 1) * gap + 20
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chain" role="img" viewBox="0 0 {width} {box_h + 2 * top}" '
              f'width="{width}" height="{box_h + 2 * top}" {_FONT} font-size="12">',
@@ -113,7 +115,7 @@ def chain(links: Sequence[tuple[str, str | None, str | None]], href: Href, *, id
         dash = "" if iri else ' stroke-dasharray="4 3"'
         body = (f'<rect x="{x}" y="{top}" width="{box_w}" height="{box_h}" rx="8" fill="#f6f8fa" stroke="#333"{dash}/>'
                 f'<text x="{x + 10}" y="{top + 20}" font-size="10" fill="#555">{escape(kind)}</text>'
-                f'<text x="{x + 10}" y="{top + 40}">{escape(_cut(label or "not known", 24))}</text>')
+                f'<text x="{x + 10}" y="{top + 40}">{escape(_cut(label or "not known", 29))}</text>')
         parts.append(_link(href(iri) if iri else None, body, f"{kind}: {label or 'not known'}"))
         if i:
             parts.append(f'<line x1="{x - gap + 2}" y1="{top + box_h / 2}" x2="{x - 2}" y2="{top + box_h / 2}" '

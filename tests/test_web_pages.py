@@ -1,0 +1,229 @@
+"""Linked data from a running ``kzgraph serve``: every IRI of the namespace resolves (303 to the document
+the client asks for, with Vary: Accept), pages show facts with their sources, unknown IRIs are 404,
+and the dataset is described (VoID/DCAT) with dumps that load."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import httpx
+import pytest
+import rdflib
+
+KZ = "https://w3id.org/kzgraph/"
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+RDFLIB = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml", "trig": "trig", "nq": "nquads"}
+
+
+@pytest.fixture(scope="module")
+def client(kzgraph_server):
+    with httpx.Client(base_url=kzgraph_server.base_url, timeout=30) as c:
+        yield c
+
+
+class Links(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if attributes.get("href"):
+            self.hrefs.append(attributes["href"])
+        if attributes.get("id"):
+            self.ids.add(attributes["id"])
+
+
+# --- dereferencing ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("accept, extension", [
+    (BROWSER, ".html"), ("text/turtle", ".ttl"), ("application/ld+json", ".jsonld"),
+    ("application/n-triples", ".nt"), ("text/turtle;q=0.5, application/ld+json", ".jsonld"), (None, ".html")])
+def test_resource_iri_answers_303_to_the_document_the_client_wants(client, accept, extension):
+    headers = {"Accept": accept} if accept else {}
+    r = client.get("/athlete/david-degtyarev", headers=headers)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/athlete/david-degtyarev" + extension
+    assert "Accept" in [v.strip() for v in r.headers["vary"].split(",")]
+
+
+@pytest.mark.parametrize("extension", ["ttl", "jsonld", "nt"])
+def test_resource_data_in_each_format(client, extension):
+    r = client.get(f"/medal/paris-2024-david-degtyarev-gold.{extension}")
+    assert r.status_code == 200
+    graph = rdflib.Graph().parse(data=r.content, format=RDFLIB[extension])
+    medal = rdflib.URIRef(KZ + "medal/paris-2024-david-degtyarev-gold")
+    assert (medal, rdflib.URIRef(KZ + "ontology#inEvent"), rdflib.URIRef(KZ + "event/powerlifting-men-54kg")) in graph
+    assert (rdflib.URIRef(KZ + "athlete/david-degtyarev"), rdflib.URIRef(KZ + "ontology#won"), medal) in graph
+    assert (rdflib.URIRef(KZ + "event/powerlifting-men-54kg"), rdflib.RDFS.label, None) in graph
+
+
+def test_a_linked_data_client_follows_the_redirect(client):
+    r = client.get("/venue/stade-de-france", headers={"Accept": "text/turtle"}, follow_redirects=True)
+    assert str(r.url).endswith("/venue/stade-de-france.ttl") and r.headers["content-type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=r.text, format="turtle")
+    assert graph.value(rdflib.URIRef(KZ + "venue/stade-de-france"), rdflib.RDFS.label) == rdflib.Literal(
+        "Stade de France", lang="en")
+
+
+def test_page_shows_facts_with_the_sentences_that_state_them(client):
+    page = client.get("/athlete/yergali-shamei.html").text
+    assert "<h1>Yergali Shamei</h1>" in page
+    assert f"<code>{KZ}athlete/yergali-shamei</code>" in page  # the canonical IRI, wherever it is served
+    won = re.search(r'<tr><td><a href="/ontology#won"[^<]*>won</a></td>(.*?)</tr>', page, re.S)
+    assert won and 'href="/medal/paris-2024-yergali-shamei-silver"' in won[1]
+    assert '<a class="source article" href="/graph/article/s12"' in won[1] and "sentence 12" in won[1]
+    assert 'class="source external" href="/graph/external/e5"' in page  # the other spellings: fact e5
+    assert "Ерғали Шәмей" in page and '<span class="lang">@kk</span>' in page
+
+
+def test_medal_page_shows_the_chain_as_a_diagram_with_links(client):
+    page = client.get("/medal/paris-2024-zarina-raifova-bronze.html").text
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    for path in ("/athlete/zarina-raifova", "/medal/paris-2024-zarina-raifova-bronze",
+                 "/event/judo-women-over-70kg", "/venue/champ-de-mars-arena"):
+        assert f'href="{path}"' in svg
+    assert "<script" not in svg and "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def test_wikidata_link_where_there_is_one(client):
+    page = client.get("/country/kazakhstan.html").text
+    assert '<a class="wikidata" href="http://www.wikidata.org/entity/Q232">Q232</a>' in page
+    assert 'class="wikidata"' not in client.get("/athlete/david-degtyarev.html").text
+
+
+def test_graph_page_lists_the_facts_of_the_sentence(client):
+    page = client.get("/graph/article/s07.html").text
+    assert "<h1>Sentence 7 of the article</h1>" in page
+    assert "Facts in this graph" in page and 'href="/athlete/akmaral-nauatbek"' in page
+
+
+def test_every_resource_of_the_namespace_has_a_page(client, kg):
+    resources = [str(r[0]) for r in kg.query("resources")]
+    assert len(resources) > 100
+    for iri in resources:
+        path = iri[len(KZ) - 1:]
+        document = path.split("#")[0]
+        r = client.get(document, headers={"Accept": "text/html"}, follow_redirects=True)
+        assert r.status_code == 200, iri
+        if "#" in path:
+            assert path.split("#")[1] in Links(r.text).ids, iri
+
+
+def test_unknown_iri_is_a_404_page(client):
+    r = client.get("/athlete/nobody-at-all", headers={"Accept": BROWSER})
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert f"<code>{KZ}athlete/nobody-at-all</code>" in r.text
+    r = client.get("/athlete/nobody-at-all.ttl")
+    assert r.status_code == 404 and "nothing about" in r.text
+    assert client.get("/static/nothing.css").status_code == 404
+
+
+def test_pages_link_only_to_pages_that_exist(client):
+    seen: set[str] = set()
+    for start in ("/", "/athlete/dayana-fedosova.html", "/event/judo-90kg.html", "/about", "/resources"):
+        for href in Links(client.get(start).text).hrefs:
+            target = href.split("#")[0]
+            if href.startswith("/") and target not in seen:
+                seen.add(target)
+                assert client.get(target, follow_redirects=True).status_code == 200, (start, href)
+
+
+# --- ontology, dataset description, dumps ------------------------------------------------------------
+
+
+def test_ontology_documentation_and_data(client, kg):
+    r = client.get("/ontology", headers={"Accept": BROWSER})
+    assert r.status_code == 303 and r.headers["location"] == "/ontology.html"
+    page = Links(client.get("/ontology.html").text)
+    classes = [str(r[0]).split("#")[1] for r in kg.query("SELECT ?c WHERE { GRAPH kzg:ontology { ?c a owl:Class } "
+                                                          "FILTER (isIRI(?c)) }")]
+    assert classes and set(classes) <= page.ids
+    graph = rdflib.Graph().parse(data=client.get("/ontology.ttl").text, format="turtle")
+    assert (rdflib.URIRef(KZ + "ontology#Medal"), rdflib.RDF.type, rdflib.OWL.Class) in graph
+    assert (rdflib.URIRef(KZ + "ontology"), rdflib.RDF.type, rdflib.OWL.Ontology) in graph
+
+
+def test_void_and_dcat(client, kzgraph_server, kg):
+    r = client.get("/.well-known/void")
+    assert r.headers["content-type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=r.text, format="turtle")
+    dataset = rdflib.URIRef(KZ + ".well-known/void#dataset")
+    assert (dataset, rdflib.RDF.type, VOID.Dataset) in graph and (dataset, rdflib.RDF.type, DCAT.Dataset) in graph
+    assert graph.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef(kzgraph_server.sparql)
+    assert graph.value(dataset, rdflib.URIRef("http://purl.org/dc/terms/license")) == rdflib.URIRef(
+        "https://creativecommons.org/licenses/by/4.0/")
+    distinct = kg.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }").rows[0][0]
+    assert int(graph.value(dataset, VOID.triples)) == distinct
+    dumps = sorted(str(d) for d in graph.objects(dataset, VOID.dataDump))
+    assert len(dumps) == 6
+    for distribution in graph.objects(dataset, DCAT.distribution):
+        url = str(graph.value(distribution, DCAT.downloadURL))
+        media = str(graph.value(distribution, DCAT.mediaType)).split("media-types/")[1]
+        answer = client.get(url[len(KZ) - 1:])  # the canonical IRI's path on this server
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith(media), url
+        extension = url.rsplit(".", 1)[1]
+        loaded = rdflib.Dataset().parse(data=answer.content, format=RDFLIB[extension])
+        assert len(loaded) >= distinct if extension in ("ttl", "nt", "rdf") else len(list(loaded.quads())) >= distinct
+
+
+def test_void_in_a_browser_goes_to_the_about_page(client):
+    r = client.get("/.well-known/void", headers={"Accept": BROWSER})
+    assert r.status_code == 303 and r.headers["location"] == "/about"
+    about = client.get("/about").text
+    assert "creativecommons.org/licenses/by/4.0/" in about and 'href="/dumps/kzgraph.trig"' in about
+
+
+def test_namespace_iri_gives_void_to_rdf_clients(client):
+    r = client.get("/", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-location"] == "/.well-known/void"
+    assert "void:Dataset" in r.text
+
+
+def test_unknown_dump_is_404(client):
+    r = client.get("/dumps/other.ttl")
+    assert r.status_code == 404 and "kzgraph.trig" in r.text
+
+
+# --- home page and search --------------------------------------------------------------------------
+
+
+def test_home_page_shows_the_medal_table_and_the_timeline(client):
+    page = client.get("/", headers={"Accept": BROWSER}).text
+    assert re.search(r"<td>39</td><td>Kazakhstan \(Paris 2024 Summer Paralympics\)</td>\s*<td>2</td><td>3</td>"
+                     r"<td>4</td><td>9</td>", page)
+    timeline = page[page.index('class="chart timeline"'):]
+    timeline = timeline[:timeline.index("</svg>")]
+    assert timeline.count("<circle") == 9
+    assert 'href="/medal/paris-2024-yerkin-gabbasov-silver"' in timeline
+    assert "31 Aug" in timeline and "28 Aug" in timeline and "08 Sep" in timeline
+    assert page.count('class="chart"') == 1  # the medal bars
+
+
+@pytest.mark.parametrize("text, first", [
+    ("Shamey", "athlete/yergali-shamei"), ("shamei", "athlete/yergali-shamei"), ("Ергали Шамей", "athlete/yergali-shamei"),
+    ("Fedossova", "athlete/dayana-fedosova"), ("FEDOSOVA", "athlete/dayana-fedosova"),
+    ("chateau de versailles", "venue/chateau-de-versailles"), ("Дегтярев", "athlete/david-degtyarev"),
+    ("grand palais ephemere", "venue/champ-de-mars-arena")])
+def test_search_finds_names_and_other_spellings_first(client, text, first):
+    r = client.get("/search", params={"q": text}, headers={"Accept": "application/sparql-results+json"})
+    bindings = r.json()["results"]["bindings"]
+    assert bindings and bindings[0]["resource"]["value"] == KZ + first
+    scores = [float(b["score"]["value"]) for b in bindings]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_search_page_links_to_the_resources(client):
+    page = client.get("/search", params={"q": "Shamey"}, headers={"Accept": BROWSER}).text
+    hits = page[page.index('<ol class="hits">'):]
+    assert hits.index('href="/athlete/yergali-shamei"') < hits.index('href="/medal/paris-2024-yergali-shamei-silver"')
+    assert "matched “Shamey”" in hits
+    assert "Nothing matches" in client.get("/search", params={"q": "qqqxxx"}, headers={"Accept": BROWSER}).text
+    assert client.get("/search", params={"q": "x", "limit": "0"}).status_code == 400
+    assert 'name="q"' in client.get("/athlete/david-degtyarev.html").text  # every page offers search
