@@ -110,7 +110,7 @@ def test_result_size_limit(kzgraph_server):
 
 
 def test_timeout_is_504_and_a_full_pool_is_503_while_pages_still_answer(start_kzgraph):
-    server = start_kzgraph("--timeout", "1", "--workers", "1", "--backlog", "0")
+    server = start_kzgraph("--query-timeout", "1", "--workers", "1", "--backlog", "0")
     started = time.monotonic()
     r = httpx.get(server.sparql, params={"query": SLOW}, timeout=30)
     assert r.status_code == 504 and "within 1 s" in r.text
