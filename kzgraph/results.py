@@ -202,6 +202,10 @@ class SelectResult:
             raise ImportError("to_dataframe() needs pandas: pip install 'kzgraph[pandas]'") from exc
         return pandas.DataFrame(self.rows, columns=self.columns)
 
+    def to_html(self) -> str:
+        """An HTML table of every row (no page around it)."""
+        return self._repr_html_(limit=len(self.rows)) + "\n"
+
     def _repr_html_(self, limit: int = 200) -> str:
         head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(display(v))}</td>" for v in row) + "</tr>"
@@ -247,6 +251,10 @@ class AskResult:
     def _repr_html_(self) -> str:
         return f"<code>{'true' if self.value else 'false'}</code>"
 
+    def to_html(self) -> str:
+        """The answer as HTML."""
+        return self._repr_html_() + "\n"
+
 
 class GraphResult:
     """Triples of a CONSTRUCT/DESCRIBE query as neutral terms; ``serialize`` asks the engine that made them."""
@@ -283,7 +291,7 @@ class GraphResult:
 Result = Union[SelectResult, AskResult, GraphResult]
 
 _METHODS = {"csv": "to_csv", "tsv": "to_tsv", "json": "to_json", "xml": "to_xml",
-            "md": "to_markdown", "table": "to_table", "html": "_repr_html_"}
+            "md": "to_markdown", "table": "to_table", "html": "to_html"}
 
 
 def format_result(result: Result, fmt: str) -> str:

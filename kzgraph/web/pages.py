@@ -132,11 +132,11 @@ async def search(request: Request) -> Response:
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= 200:
         raise HttpError(400, "limit must be a whole number from 1 to 200")
     fmt = negotiate(request, SELECT_OFFER)
-    index = await kz.pages.run(lambda: kz.kg.search_index)
+    limit = int(limit_text)
     if fmt.name == "html":
-        hits = index.search(text, limit=int(limit_text)) if text else []
+        hits = await kz.pages.run(lambda: kz.kg.search_index.search(text, limit=limit)) if text else []
         return html(request, "search.html", title="Search", q=text, hits=hits, headers={"Vary": "Accept"})
-    result: SelectResult = index.result(text, limit=int(limit_text))
+    result: SelectResult = await kz.pages.run(lambda: kz.kg.search_index.result(text, limit=limit))
     return Response(serialize(result, fmt), headers={"Content-Type": media_type(fmt), "Vary": "Accept"})
 
 
