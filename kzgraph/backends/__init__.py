@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Union
 
-from ..results import Result
+from ..errors import ResultTooLargeError
+from ..results import AskResult, Result
 from ..terms import Value
 
-__all__ = ["Backend", "Source", "Progress", "SourceLike"]
+__all__ = ["Backend", "Source", "Progress", "SourceLike", "limit_rows"]
 
 #: ``progress(done, total, label)``: called after each source is parsed.
 Progress = Callable[[int, int, str], None]
@@ -47,6 +48,13 @@ class Source:
 
 
 SourceLike = Union[Source, str, "os.PathLike[str]"]
+
+
+def limit_rows(result: Result, max_rows: int | None) -> Result:
+    """``result``, or ResultTooLargeError when it has more than ``max_rows`` rows (or triples)."""
+    if max_rows is not None and not isinstance(result, AskResult) and len(result) > max_rows:
+        raise ResultTooLargeError(max_rows)
+    return result
 
 
 class Backend(Protocol):

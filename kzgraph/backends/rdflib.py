@@ -8,7 +8,7 @@ terms; RDF is written out through pyoxigraph's serialisers too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pyparsing
 import rdflib
@@ -18,7 +18,7 @@ from ..errors import BackendError, QueryParameterError, QuerySyntaxError, UsageE
 from ..namespaces import PREFIXES, XSD
 from ..results import AskResult, GraphResult, Result, SelectResult
 from ..terms import IRI, BNode, Value, to_literal, to_python
-from . import Progress, Source, SourceLike
+from . import Progress, Source, SourceLike, limit_rows
 from .oxigraph import parse_source, serialize_quads
 
 __all__ = ["RdflibBackend", "from_rdflib", "to_rdflib"]
@@ -87,8 +87,18 @@ class RdflibBackend:
         return isinstance(self.graph, rdflib.ConjunctiveGraph)  # Dataset derives from it
 
     def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
-              default_graph_as_union: bool = True) -> Result:
-        """Run a query; ``bindings`` are passed as ``initBindings`` (terms, never text)."""
+              default_graph_as_union: bool = True, default_graphs: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Result:
+        """Run a query; ``bindings`` are passed as ``initBindings`` (terms, never text).
+
+        rdflib cannot take the dataset from outside the query text: ``default_graphs``/``named_graphs``
+        are refused with a UsageError (use FROM / FROM NAMED in the query).
+        """
+        if default_graphs is not None or named_graphs is not None:
+            raise UsageError("the rdflib backend takes the dataset from the query's FROM / FROM NAMED only")
+        return limit_rows(self._query(sparql, bindings, default_graph_as_union), max_rows)
+
+    def _query(self, sparql: str, bindings: Mapping[str, Value] | None, default_graph_as_union: bool) -> Result:
         init = {}
         for name, value in (bindings or {}).items():
             try:

@@ -31,7 +31,7 @@ from ..errors import EndpointError, UsageError
 from ..namespaces import BASE, PREFIXES, XSD
 from ..results import AskResult, GraphResult, Result, SelectResult, parse_xml
 from ..terms import IRI, BNode, LangString, Value, to_ntriples, to_python
-from . import Progress, SourceLike, Source
+from . import Progress, Source, SourceLike, limit_rows
 from .http import Http, endpoint_name
 from .oxigraph import from_ox, parse_source, serialize_quads
 from .select import DEFAULT_GRAPHS, METHODS
@@ -165,11 +165,20 @@ class RemoteBackend:
         return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
 
     def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
-              default_graph_as_union: bool = True) -> Result:
-        """Run a query; ``bindings`` become a VALUES block, never text pasted into the query."""
+              default_graph_as_union: bool = True, default_graphs: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Result:
+        """Run a query; ``bindings`` become a VALUES block, never text pasted into the query.
+
+        ``default_graphs``/``named_graphs`` are sent as the protocol's ``default-graph-uri``/``named-graph-uri``.
+        """
         found = shape(sparql)  # cached per text: the VALUES block does not change it
         text = with_prefixes(insert_values(sparql, bindings or {}), PREFIXES, used=found.prefixes)
-        return self._send_query(text, self._dataset_params(sparql, default_graph_as_union), form=found.form)
+        if default_graphs is None and named_graphs is None:
+            dataset = self._dataset_params(sparql, default_graph_as_union)
+        else:
+            dataset = [("default-graph-uri", g) for g in default_graphs or ()] + \
+                [("named-graph-uri", g) for g in named_graphs or ()]
+        return limit_rows(self._send_query(text, dataset, form=found.form), max_rows)
 
     def _send_query(self, text: str, dataset: list[tuple[str, str]], *, form: str | None = None) -> Result:
         graph = (query_form(text) if form is None else form) in ("CONSTRUCT", "DESCRIBE")

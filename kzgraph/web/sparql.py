@@ -11,7 +11,7 @@ default), N-Triples, JSON-LD, RDF/XML or HTML for CONSTRUCT/DESCRIBE.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from urllib.parse import urlencode
 
 from starlette.requests import Request
