@@ -9,8 +9,8 @@ for exact-label lookups where only exact matches are cheap (Wikidata's label ind
 True
 >>> key("Dayana Fedosova") == key("Dayana Fedossova") == key("Даяна Федосова")
 True
->>> fold("Château de Versailles")
-'chateau de versailles'
+>>> fold("Château de Versailles"), fold("Ерғали Шәмей")
+('chateau de versailles', 'yergali shamey')
 >>> sorted(variants("Yergali Shamei"))
 ['Ergali Shamei', 'Ergali Shamey', 'Yergali Shamei', 'Yergali Shamey']
 >>> round(similarity("Degtyarev", "Degtiarev"), 2)
@@ -24,16 +24,19 @@ import unicodedata
 from difflib import SequenceMatcher
 from itertools import product
 
-__all__ = ["fold", "key", "variants", "similarity"]
+__all__ = ["fold", "key", "key_word", "variants", "similarity"]
 
-# Kazakh and Russian Cyrillic to Latin, as names are commonly transliterated in English texts.
-_CYRILLIC = dict(zip(
-    "абвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя",
-    ["a", "b", "v", "g", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "k", "l", "m", "n", "n", "o", "o",
-     "p", "r", "s", "t", "u", "u", "u", "f", "kh", "h", "ts", "ch", "sh", "shch", "", "y", "i", "", "e",
-     "yu", "ya"]))
-_CYRILLIC["ә"] = "a"
-
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
+    "э": "e", "ю": "yu", "я": "ya",
+    # Kazakh letters beyond the Russian alphabet
+    "ә": "a", "ғ": "g", "қ": "k", "ң": "ng", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i",
+}
+_VOWELS = set("аеёиоуыэюяәөұүі")
+_KEY_RULES = (("kh", "h"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("w", "v"), ("j", "i"), ("y", "i"))
+_WORD = re.compile(r"[a-z0-9]+")
 # Spelling alternatives a transliterated name is often written with: (pattern, replacement), both ways.
 _ALTERNATIVES = [
     (r"ei$", "ey"), (r"ey$", "ei"),                              # Shamei / Shamey
@@ -43,22 +46,39 @@ _ALTERNATIVES = [
 ]
 
 
+def _transliterate(text: str) -> str:
+    out = []
+    previous = ""
+    for char in text:
+        lower = char.lower()
+        if lower == "е" and (not previous.isalpha() or previous in _VOWELS):
+            out.append("ye")  # word-initial or after a vowel, as BGN/PCGN romanises it
+        else:
+            out.append(_CYRILLIC.get(lower, lower))
+        previous = lower
+    return "".join(out)
+
+
 def fold(text: str) -> str:
-    """Lower case, accents removed, Cyrillic transliterated, punctuation turned to single spaces."""
-    text = "".join(_CYRILLIC.get(ch, ch) for ch in text.casefold())
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    """Lower case, Latin letters, no accents, words separated by one space."""
+    latin = _transliterate(unicodedata.normalize("NFC", text))
+    bare = "".join(c for c in unicodedata.normalize("NFKD", latin) if not unicodedata.combining(c))
+    return " ".join(_WORD.findall(bare.casefold()))
+
+
+def key_word(word: str) -> str:
+    """The spelling key of one folded word."""
+    for old, new in _KEY_RULES:
+        word = word.replace(old, new)
+    word = re.sub(r"(.)\1+", r"\1", word)  # doubled letters: Fedossova → Fedosova
+    if len(word) > 2 and word[0] == "i" and word[1] in "aeou":
+        word = word[1:]  # Yergali / Ergali, Yerkin / Erkin
+    return word
 
 
 def key(text: str) -> str:
-    """A key shared by the usual spellings of one name: y→i, ye/ie at a word's start → e, kh→h, no double letters."""
-    words = []
-    for word in fold(text).split():
-        word = word.replace("kh", "h").replace("y", "i")
-        word = re.sub(r"^ie", "e", word)
-        word = re.sub(r"(.)\1+", r"\1", word)
-        words.append(word)
-    return " ".join(words)
+    """A spelling key: the folded text with transliteration variants merged."""
+    return " ".join(key_word(w) for w in fold(text).split())
 
 
 def variants(name: str) -> set[str]:

@@ -1,81 +1,28 @@
 """Find resources by name: labels, alternative and hidden labels, tolerant of case, accents and transliteration.
 
-Names come from the ``labels`` named query. Each name is folded (case, accents, Cyrillic and Kazakh letters
-transliterated to Latin) and keyed (spelling variants that transliteration produces merged: y/i/j, doubled
-letters, kh/h…), so that *Shamey*, *Shamei*, *Шамей* and *Шәмей* meet, and so do *Fedossova* and
-*Fedosova*. Results are ranked: an exact name first, then a transliteration variant, then every word
-matched (whole, by key, as a prefix, or nearly), a main label before an alternative or hidden one.
-
->>> fold("Ерғали Шәмей")
-'yergali shamey'
->>> key("Yergali Shamey") == key("Yergali Shamei") == key("Ерғали Шәмей")
-True
->>> key("Fedossova") == key("Fedosova")
-True
+Names come from the ``labels`` named query. Each name is folded and keyed by ``kzgraph.names`` (case,
+accents and scripts ignored, transliteration variants merged), so that *Shamey*, *Shamei*, *Шамей* and
+*Шәмей* meet, and so do *Fedossova* and *Fedosova*. Results are ranked: an exact name first, then a
+transliteration variant, then every word matched (whole, by key, as a prefix, or nearly), a main label
+before an alternative or hidden one.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 
+from .names import fold, key_word
 from .results import SelectResult
 from .terms import IRI
 
-__all__ = ["fold", "key", "Name", "Hit", "SearchIndex", "COLUMNS"]
+__all__ = ["Name", "Hit", "SearchIndex", "COLUMNS"]
 
 COLUMNS = ["resource", "label", "type", "matched", "score"]
-_CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i",
-    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
-    "э": "e", "ю": "yu", "я": "ya",
-    # Kazakh letters beyond the Russian alphabet
-    "ә": "a", "ғ": "g", "қ": "k", "ң": "ng", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i",
-}
-_VOWELS = set("аеёиоуыэюяәөұүі")
-_KEY_RULES = (("kh", "h"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("w", "v"), ("j", "i"), ("y", "i"))
-_WORD = re.compile(r"[a-z0-9]+")
 _KIND_WEIGHT = {"label": 1.0, "altLabel": 0.92, "hiddenLabel": 0.9}
 _MIN_SCORE = 0.5
-
-
-def _transliterate(text: str) -> str:
-    out = []
-    previous = ""
-    for char in text:
-        lower = char.lower()
-        if lower == "е" and (not previous.isalpha() or previous in _VOWELS):
-            out.append("ye")  # word-initial or after a vowel, as BGN/PCGN romanises it
-        else:
-            out.append(_CYRILLIC.get(lower, lower))
-        previous = lower
-    return "".join(out)
-
-
-def fold(text: str) -> str:
-    """Lower case, Latin letters, no accents, words separated by one space."""
-    latin = _transliterate(unicodedata.normalize("NFC", text))
-    bare = "".join(c for c in unicodedata.normalize("NFKD", latin) if not unicodedata.combining(c))
-    return " ".join(_WORD.findall(bare.casefold()))
-
-
-def _key_word(word: str) -> str:
-    for old, new in _KEY_RULES:
-        word = word.replace(old, new)
-    word = re.sub(r"(.)\1+", r"\1", word)  # doubled letters: Fedossova → Fedosova
-    if len(word) > 2 and word[0] == "i" and word[1] in "aeou":
-        word = word[1:]  # Yergali / Ergali, Yerkin / Erkin
-    return word
-
-
-def key(text: str) -> str:
-    """A spelling key: the folded text with transliteration variants merged."""
-    return " ".join(_key_word(w) for w in fold(text).split())
 
 
 @dataclass(frozen=True)
@@ -107,7 +54,7 @@ class _Entry:
         self.name = name
         self.folded = fold(name.name)
         self.words = self.folded.split()
-        self.keys = [_key_word(w) for w in self.words]
+        self.keys = [key_word(w) for w in self.words]
         self.weight = _KIND_WEIGHT.get(name.kind, 0.85)
 
 
@@ -178,7 +125,7 @@ class SearchIndex:
         words = folded.split()
         if not words:
             return []
-        keys = [_key_word(w) for w in words]
+        keys = [key_word(w) for w in words]
         best: dict[str, tuple[float, str]] = {}
         for entry in self._entries:
             score = _score(words, keys, folded, entry)

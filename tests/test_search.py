@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kzgraph.search import Name, SearchIndex, fold, key
+from kzgraph.names import fold, key
+from kzgraph.search import Name, SearchIndex
 
 REPO = Path(__file__).resolve().parent.parent
 KZ = "https://w3id.org/kzgraph/"
