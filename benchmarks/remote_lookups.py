@@ -35,7 +35,7 @@ import SPARQLWrapper  # noqa: E402
 import kzgraph  # noqa: E402
 from kzgraph import IRI  # noqa: E402
 from kzgraph.backends.remote import RemoteBackend  # noqa: E402
-from kzgraph.backends.sparqltext import insert_values, with_prefixes  # noqa: E402
+from kzgraph.sparqltext import insert_values, with_prefixes  # noqa: E402
 from kzgraph.namespaces import PREFIXES  # noqa: E402
 from kzgraph.push import push  # noqa: E402
 from kzgraph.queries import bind  # noqa: E402

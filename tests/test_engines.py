@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 
 import kzgraph
 from kzgraph import IRI, GraphResult, LangString, SelectResult
-from kzgraph.backends.sparqltext import tokens
+from kzgraph.sparqltext import tokens
 from kzgraph.queries import load_catalogue
 from tests.conftest import ENGINES
 

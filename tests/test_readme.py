@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-import kzgraph
 from kzgraph.cli import build_parser
 from kzgraph.diagram import mermaid
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kzgraph
-from kzgraph.lexer import declares_dataset, remote_calls
+from kzgraph.sparqltext import names_dataset, remote_calls
 
 KZ = "https://w3id.org/kzgraph/"
 ATHLETES = "SELECT ?a WHERE { ?a a kz:Athlete } ORDER BY ?a"
@@ -29,7 +29,7 @@ def test_from_sets_the_dataset_everywhere(kg):
     query = f"SELECT ?a FROM <{KZ}graph/article/s13> WHERE {{ ?a a kz:Athlete }}"
     assert names(kg.query(query)) == names(kg.sparql(query)) == ["zarina-raifova"]
     assert len(kg.query(ATHLETES)) == 11  # without FROM: the union of the graphs
-    assert declares_dataset("select * from named <g> { }") and not declares_dataset("SELECT * { ?from ?p 'FROM' }")
+    assert names_dataset("select * from named <g> { }") and not names_dataset("SELECT * { ?from ?p 'FROM' }")
 
 
 def test_row_limit(kg):

@@ -3,7 +3,7 @@
 import pytest
 
 from kzgraph import IRI, LangString, QueryParameterError
-from kzgraph.backends.sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
+from kzgraph.sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
 
 
 @pytest.mark.parametrize("sparql, where", [

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from .. import formats
 from ..errors import (BackendError, DataError, DataSyntaxError, QueryError, QueryParameterError, QuerySyntaxError,
                       ResultTooLargeError, UsageError)
-from ..lexer import declares_dataset
+from ..sparqltext import names_dataset
 from ..namespaces import PREFIXES
 from ..results import AskResult, GraphResult, Result, SelectResult
 from ..terms import IRI, BNode, Value, to_literal, to_python
@@ -90,7 +90,7 @@ class OxigraphBackend:
                 raise QueryParameterError(name, str(exc)) from exc
         dataset = _dataset(default_graphs, named_graphs)
         try:
-            union = default_graph_as_union and not dataset and not declares_dataset(sparql)  # FROM wins
+            union = default_graph_as_union and not dataset and not names_dataset(sparql)  # FROM wins
             raw = self._store.query(sparql, use_default_graph_as_union=union,
                                     substitutions=substitutions or None, prefixes=PREFIXES, **dataset)
             if isinstance(raw, ox.QuerySolutions):

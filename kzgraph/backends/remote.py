@@ -35,7 +35,7 @@ from . import Progress, Source, SourceLike, limit_rows
 from .http import Http, endpoint_name
 from .oxigraph import from_ox, parse_source, serialize_quads
 from .select import DEFAULT_GRAPHS, METHODS
-from .sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
+from ..sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
 
 __all__ = ["RemoteBackend", "parse_json_results"]
 

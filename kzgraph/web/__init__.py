@@ -4,7 +4,7 @@
 
     links.py        canonical IRIs ↔ local paths, links for the server and for the static site
     negotiation.py  Accept header → a format of kzgraph.formats (406 when none fits)
-    guard.py        the SERVICE/LOAD allowlist (targets found by kzgraph.lexer)
+    guard.py        the SERVICE/LOAD allowlist (targets found by kzgraph.sparqltext)
     executor.py     queries on a bounded pool of worker threads with a deadline (504), a backlog (503)
     cache.py        answers kept while the data does not change
     problems.py     kzgraph errors → HTTP status and a readable body

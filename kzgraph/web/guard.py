@@ -1,7 +1,7 @@
 """The SERVICE allowlist: what a SPARQL text makes the server fetch, and whether it may.
 
 pyoxigraph follows ``SERVICE <url>`` (and an update's ``LOAD <url>``) over HTTP, so an open endpoint lets
-anyone make the server fetch any URL. Every such target (found by ``kzgraph.lexer.remote_calls``) must be
+anyone make the server fetch any URL. Every such target (found by ``kzgraph.sparqltext.remote_calls``) must be
 on the allowlist (``--service-allow``); a target that is a variable or cannot be resolved never is.
 
 >>> check_remote_calls('SELECT * { SERVICE <https://query.wikidata.org/sparql> { } }',
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..errors import KzgraphError
-from ..lexer import remote_calls
+from ..sparqltext import remote_calls
 
 __all__ = ["check_remote_calls", "RemoteCallRefused"]
 

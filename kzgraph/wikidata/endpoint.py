@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..backends import Backend
-from ..backends.sparqltext import insert_rows
+from ..sparqltext import insert_rows
 from ..queries import NamedQuery, parse_file
 from ..resources import find
 from ..results import GraphResult, SelectResult

@@ -9,6 +9,22 @@ uses without declaring, and to see whether a query names its own dataset (``FROM
 'SELECT ?a WHERE { VALUES (?a) { ("1"^^<http://www.w3.org/2001/XMLSchema#integer>) } ?s ?p ?a }  # "{"'
 >>> with_prefixes("SELECT * { ?s a kz:Medal }", {"kz": "https://w3id.org/kzgraph/ontology#"})
 'PREFIX kz: <https://w3id.org/kzgraph/ontology#> SELECT * { ?s a kz:Medal }'
+
+The same lexer tells which remote endpoints a text calls (SERVICE, LOAD: codepoint escapes such as
+``\\u0053`` decoded first, as engines do) and whether it names its own dataset (FROM).
+
+>>> remote_calls('SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }')
+[('SERVICE', 'https://query.wikidata.org/sparql')]
+>>> remote_calls('PREFIX e: <http://example.org/> SELECT * { SERVICE SILENT e:sparql { } }')
+[('SERVICE', 'http://example.org/sparql')]
+>>> remote_calls('SELECT * { SERVICE ?endpoint { } }')
+[('SERVICE', None)]
+>>> remote_calls('SELECT * { ?s ?p "SERVICE <http://x/>" } # SERVICE <http://y/>')
+[]
+>>> remote_calls(r'SELECT * { \\u0053ERVICE <http://x/> { } }')
+[('SERVICE', 'http://x/')]
+>>> names_dataset('SELECT * FROM <http://g> WHERE { ?s ?p ?o }'), names_dataset('SELECT * { ?s ?p "FROM" }')
+(True, False)
 """
 
 from __future__ import annotations
@@ -17,12 +33,14 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import NamedTuple
+from urllib.parse import urljoin
 
-from ..errors import QueryParameterError, QuerySyntaxError
-from ..terms import IRI, BNode, LangString, TypedLiteral, Value, to_ntriples
+from .errors import QueryParameterError, QuerySyntaxError
+from .namespaces import PREFIXES
+from .terms import IRI, BNode, LangString, TypedLiteral, Value, to_ntriples
 
 __all__ = ["Token", "tokens", "query_form", "insert_values", "insert_rows", "with_prefixes", "names_dataset",
-           "Shape", "shape"]
+           "remote_calls", "Shape", "shape"]
 
 _TOKEN = re.compile(r'''
    (?P<comment>\#[^\r\n]*)
@@ -36,6 +54,8 @@ _TOKEN = re.compile(r'''
   |(?P<punct>[{}()\[\];,.])
   |(?P<other>\S)
 ''', re.X | re.S)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_REMOTE = {"SERVICE", "LOAD"}
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
@@ -140,8 +160,45 @@ def with_prefixes(sparql: str, prefixes: Mapping[str, str], *, used: frozenset[s
 
 
 def names_dataset(sparql: str) -> bool:
-    """True when the query has its own ``FROM``/``FROM NAMED`` clauses."""
-    return shape(sparql).names_dataset
+    """Whether the text has FROM or FROM NAMED (then its own dataset applies, not the union of the graphs)."""
+    lowered = sparql.lower()
+    if "\\u" not in lowered and "from" not in lowered:
+        return False
+    return any(t.kind == "word" and t.text.upper() == "FROM" for t in _decoded_code(sparql))
+
+
+def _decoded_code(sparql: str) -> list[Token]:
+    """The code tokens after decoding codepoint escapes, as engines do before they parse."""
+    return _code(_ESCAPE.sub(lambda m: chr(int(m[1] or m[2], 16)), sparql))
+
+
+def remote_calls(sparql: str) -> list[tuple[str, str | None]]:
+    """``(keyword, target IRI or None)`` for each SERVICE or LOAD in the text, in order."""
+    lowered = sparql.lower()
+    if "\\u" not in lowered and "service" not in lowered and "load" not in lowered:
+        return []
+    code = _decoded_code(sparql)
+    prefixes: dict[str, str] = dict(PREFIXES)
+    base = ""
+    for i, token in enumerate(code[:-1]):
+        keyword = token.text.upper() if token.kind == "word" else ""
+        if keyword == "PREFIX" and i + 2 < len(code) and code[i + 1].text.endswith(":") and code[i + 2].kind == "iri":
+            prefixes[code[i + 1].text[:-1]] = urljoin(base, code[i + 2].text[1:-1])
+        elif keyword == "BASE" and code[i + 1].kind == "iri":
+            base = urljoin(base, code[i + 1].text[1:-1])
+    calls: list[tuple[str, str | None]] = []
+    for i, token in enumerate(code):
+        if token.kind != "word" or token.text.upper() not in _REMOTE:
+            continue
+        j = i + 2 if i + 1 < len(code) and code[i + 1].text.upper() == "SILENT" else i + 1
+        target: str | None = None
+        if j < len(code) and code[j].kind == "iri":
+            target = urljoin(base, code[j].text[1:-1]) if base else code[j].text[1:-1]
+        elif j < len(code) and code[j].kind == "word" and ":" in code[j].text:
+            prefix, _, local = code[j].text.partition(":")
+            target = prefixes[prefix] + local if prefix in prefixes else None
+        calls.append((token.text.upper(), target))
+    return calls
 
 
 def insert_rows(sparql: str, variables: list[str], rows: list[tuple[Value, ...]]) -> str:
