@@ -149,6 +149,35 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from . import synth  # only for this command
+
+    target = synth.parse_count(args.triples) if args.triples else None
+    options = {"games": args.games, "triples": target, "scale": args.scale, "seed": args.seed}
+    progress = _progress() if args.out else None
+    summary = synth.Summary()
+    total = target or args.games
+    try:
+        if args.out:
+            out = Path(args.out)
+            partial = out.with_name(f".{out.name}.partial")
+            with partial.open("w", encoding="utf-8", newline="\n") as stream:
+                for chunk in synth.generate(summary=summary, **options):
+                    stream.write(chunk)
+                    if progress is not None and summary.games:
+                        progress(min(total, summary.triples if target else summary.games), total, out.name)
+            partial.replace(out)  # a reader never sees half a file
+        else:
+            for chunk in synth.generate(summary=summary, **options):
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
+    finally:
+        getattr(progress, "stop", lambda: None)()
+    print(f"synth: {summary.triples} triples: {summary.games} Games, {summary.athletes} athletes, "
+          f"{summary.events} medal events, {summary.medals} medals (seed {args.seed})", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kzgraph`` command."""
     common = argparse.ArgumentParser(add_help=False)
@@ -206,6 +235,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("stats", cmd_stats, "Count triples per kind of graph and instances per class.",
                 "kzgraph stats --format json")
     p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
+
+    p = command("synth", cmd_synth, "Generate synthetic data in the ontology's shape (TriG), for benchmarks.",
+                "kzgraph synth --games 1 --out games.trig\nkzgraph synth --triples 1M --seed 7 > 1m.trig")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--games", type=int, default=1, metavar="N",
+                      help="number of Games (default 1: about 4,400 athletes, 549 events, 1,650 medals)")
+    size.add_argument("--triples", metavar="N", help="as many Games as it takes to reach N triples: 100k, 1M, 10M")
+    p.add_argument("--scale", type=float, default=1.0, metavar="F", help="size of each Games (default 1.0)")
+    p.add_argument("--seed", type=int, default=2024, help="random seed; the same seed gives the same bytes")
+    p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")
 
     command("diagram", cmd_diagram, "Print the data model as a Mermaid class diagram.", "kzgraph diagram > model.mmd")
     return parser

@@ -19,7 +19,7 @@ from .terms import IRI, Value, to_ntriples
 
 __all__ = ["build", "rules", "apply_rule", "derived_graph", "rule_iri", "sources", "graph_kind"]
 
-GRAPH_KINDS = ("ontology", "provenance", "article", "external", "derived")
+GRAPH_KINDS = ("ontology", "provenance", "article", "external", "derived", "synthetic")
 
 
 def derived_graph(rule_name: str) -> str:
