@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from types import TracebackType
 
-from . import dataset, stats as stats_module, validate as validate_module
+from . import cache
 from .backends import Backend, Progress, Source, SourceLike
 from .backends.oxigraph import OxigraphBackend
 from .errors import UnknownQueryError, UsageError
@@ -21,6 +21,11 @@ from .queries import Catalogue, NamedQuery, bind, execute, load_catalogue
 from .resources import Resources, find
 from .results import Result
 from .terms import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .stats import Stats
+    from .validate import ValidationReport
 
 __all__ = ["KnowledgeGraph", "open"]
 
@@ -69,13 +74,13 @@ class KnowledgeGraph:
         if self._backend is None:
             if self.path is None:
                 backend = OxigraphBackend()
-                dataset.build(backend, self.resources, progress=self._progress)
+                cache.build(backend, self.resources, progress=self._progress)
             else:
                 backend = OxigraphBackend(self.path)
                 if len(backend) == 0:
                     # build in memory, then copy in one transaction: a failed build leaves the store empty
                     scratch = OxigraphBackend()
-                    dataset.build(scratch, self.resources, progress=self._progress)
+                    cache.build(scratch, self.resources, progress=self._progress)
                     backend.load([Source(data=scratch.dump("nq"), format="nq", name="built dataset")])
             self._backend = backend
         return self._backend
@@ -110,14 +115,18 @@ class KnowledgeGraph:
         """The whole dataset; triples formats (ttl, nt, rdfxml) get the union of the graphs."""
         return self.backend.dump(fmt)
 
-    def stats(self) -> stats_module.Stats:
+    def stats(self) -> Stats:
         """Triples per graph and kind of graph; instances per class."""
-        return stats_module.compute(self.backend)
+        from . import stats  # imported where used, like validate: off the query path
 
-    def validate(self, *, shacl: bool = True, checks: bool = True) -> validate_module.ValidationReport:
+        return stats.compute(self.backend)
+
+    def validate(self, *, shacl: bool = True, checks: bool = True) -> ValidationReport:
         """SHACL shapes (``ontology/shapes.ttl``) and the ``*-violation`` check queries."""
+        from . import validate
+
         shapes = self.resources.shapes if shacl and self.resources.shapes.exists() else None
-        return validate_module.validate(self.backend, shapes, self.catalogue.checks if checks else ())
+        return validate.validate(self.backend, shapes, self.catalogue.checks if checks else ())
 
     def close(self) -> None:
         """Release the store."""

@@ -7,11 +7,10 @@ Exit codes: 0 ok, 1 a check failed (validate), 2 usage or bad input (query, para
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from . import __version__, formats
 from .api import KnowledgeGraph
@@ -22,6 +21,7 @@ from .results import SelectResult, format_result
 
 __all__ = ["main", "build_parser"]
 
+COMMANDS = ("query", "queries", "load", "export", "validate", "stats", "synth", "diagram")
 TEXT_AND_RESULTS = formats.names("text", "results")
 RDF = formats.names("rdf")
 
@@ -132,6 +132,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with _graph(args) as kg:
         stats = kg.stats()
     if args.format == "json":
+        import json
+
         _write(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) + "\n")
     elif args.format == "xml":
         raise UsageError("stats has no xml output; use table, csv, tsv, md or json")
@@ -178,16 +180,51 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``kzgraph`` command."""
-    common = argparse.ArgumentParser(add_help=False)
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, told the terminal width so that it does not import shutil at every start."""
+
+    def __init__(self, prog: str, **options: object) -> None:
+        if options.get("width") is None:
+            options["width"] = _columns()
+        super().__init__(prog, **options)  # type: ignore[arg-type]
+
+
+def _columns() -> int:
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The sub-command named in ``argv`` (skipping --store PATH and --home DIR), or None."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--store", "--home"):
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the ``kzgraph`` command.
+
+    With ``only`` (one of ``COMMANDS``), the parser knows that sub-command alone: argparse is slow to
+    build, and one run uses one sub-command.
+    """
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
     common.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS,
                         help="on-disk pyoxigraph store (built on first use); default: in memory")
     common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
                         help="directory with ontology/, data/ and queries/ (default: kzgraph's own)")
 
     parser = argparse.ArgumentParser(
-        prog="kzgraph", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="kzgraph", parents=[common], formatter_class=_Formatter,
         description="A knowledge graph of Kazakhstan at the Paris 2024 Games, queried with SPARQL.",
         epilog="exit codes: 0 ok, 1 check failed, 2 usage or bad input, 3 runtime error\n\n"
                "example:\n  kzgraph query medals --format csv")
@@ -195,56 +232,61 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, func: Callable[[argparse.Namespace], int], help_: str,
-                example: str) -> argparse.ArgumentParser:
+                example: str) -> argparse.ArgumentParser | None:
+        if only in COMMANDS and name != only:
+            return None
         p = sub.add_parser(name, parents=[common], help=help_, description=help_,
-                           formatter_class=argparse.RawDescriptionHelpFormatter,
+                           formatter_class=_Formatter,
                            epilog="example:\n  " + example.replace("\n", "\n  ") + "\n")
         p.set_defaults(func=func)
         return p
 
-    p = command("query", cmd_query, "Run a named query, a .rq file, or SPARQL from stdin.",
-                "kzgraph query athlete --param athlete='David Degtyarev' --format csv\n"
-                "echo 'SELECT * WHERE { ?s ?p ?o } LIMIT 3' | kzgraph query -")
-    p.add_argument("query", metavar="NAME|FILE.rq|-", help="query name (see `kzgraph queries`), file, or - for stdin")
-    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
-                   help="a parameter value (repeatable)")
-    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS + RDF, default=None,
-                   help="output format (default: table; ttl for CONSTRUCT/DESCRIBE)")
+    if p := command("query", cmd_query, "Run a named query, a .rq file, or SPARQL from stdin.",
+                    "kzgraph query athlete --param athlete='David Degtyarev' --format csv\n"
+                    "echo 'SELECT * WHERE { ?s ?p ?o } LIMIT 3' | kzgraph query -"):
+        p.add_argument("query", metavar="NAME|FILE.rq|-",
+                       help="query name (see `kzgraph queries`), file, or - for stdin")
+        p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+                       help="a parameter value (repeatable)")
+        p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS + RDF, default=None,
+                       help="output format (default: table; ttl for CONSTRUCT/DESCRIBE)")
 
-    p = command("queries", cmd_queries, "List the named queries.", "kzgraph queries --format md")
-    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
+    if p := command("queries", cmd_queries, "List the named queries.", "kzgraph queries --format md"):
+        p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
 
-    p = command("load", cmd_load, "Add RDF files to an on-disk store, all or none.",
-                "kzgraph load extra.trig more.ttl --store ./kz.db")
-    p.add_argument("files", nargs="+", metavar="FILE", help="RDF files (format from the extension)")
-    p.add_argument("--graph", metavar="IRI", help="named graph for triples that have none (default: the "
-                   "default graph, which queries see as part of the union)")
+    if p := command("load", cmd_load, "Add RDF files to an on-disk store, all or none.",
+                    "kzgraph load extra.trig more.ttl --store ./kz.db"):
+        p.add_argument("files", nargs="+", metavar="FILE", help="RDF files (format from the extension)")
+        p.add_argument("--graph", metavar="IRI", help="named graph for triples that have none (default: the "
+                       "default graph, which queries see as part of the union)")
 
-    p = command("export", cmd_export, "Write the whole dataset as RDF.",
-                "kzgraph export --format nq --out kzgraph.nq")
-    p.add_argument("--format", "-f", choices=RDF, default="trig",
-                   help="RDF format (default: trig); ttl, nt and rdfxml get the union of the graphs")
-    p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    if p := command("export", cmd_export, "Write the whole dataset as RDF.",
+                    "kzgraph export --format nq --out kzgraph.nq"):
+        p.add_argument("--format", "-f", choices=RDF, default="trig",
+                       help="RDF format (default: trig); ttl, nt and rdfxml get the union of the graphs")
+        p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")
 
-    p = command("validate", cmd_validate, "Check the data against the SHACL shapes and the check queries.",
-                "kzgraph validate --format csv")
-    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="report format")
-    p.add_argument("--no-shacl", action="store_true", help="skip the SHACL shapes")
-    p.add_argument("--no-checks", action="store_true", help="skip the *-violation check queries")
+    if p := command("validate", cmd_validate, "Check the data against the SHACL shapes and the check queries.",
+                    "kzgraph validate --format csv"):
+        p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="report format")
+        p.add_argument("--no-shacl", action="store_true", help="skip the SHACL shapes")
+        p.add_argument("--no-checks", action="store_true", help="skip the *-violation check queries")
 
-    p = command("stats", cmd_stats, "Count triples per kind of graph and instances per class.",
-                "kzgraph stats --format json")
-    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
+    if p := command("stats", cmd_stats, "Count triples per kind of graph and instances per class.",
+                    "kzgraph stats --format json"):
+        p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
 
-    p = command("synth", cmd_synth, "Generate synthetic data in the ontology's shape (TriG), for benchmarks.",
-                "kzgraph synth --games 1 --out games.trig\nkzgraph synth --triples 1M --seed 7 > 1m.trig")
-    size = p.add_mutually_exclusive_group()
-    size.add_argument("--games", type=int, default=1, metavar="N",
-                      help="number of Games (default 1: about 4,400 athletes, 549 events, 1,650 medals)")
-    size.add_argument("--triples", metavar="N", help="as many Games as it takes to reach N triples: 100k, 1M, 10M")
-    p.add_argument("--scale", type=float, default=1.0, metavar="F", help="size of each Games (default 1.0)")
-    p.add_argument("--seed", type=int, default=2024, help="random seed; the same seed gives the same bytes")
-    p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    if p := command("synth", cmd_synth,
+                    "Generate synthetic data in the ontology's shape (TriG), for benchmarks.",
+                    "kzgraph synth --games 1 --out games.trig\nkzgraph synth --triples 1M --seed 7 > 1m.trig"):
+        size = p.add_mutually_exclusive_group()
+        size.add_argument("--games", type=int, default=1, metavar="N",
+                          help="number of Games (default 1: about 4,400 athletes, 549 events, 1,650 medals)")
+        size.add_argument("--triples", metavar="N",
+                          help="as many Games as it takes to reach N triples: 100k, 1M, 10M")
+        p.add_argument("--scale", type=float, default=1.0, metavar="F", help="size of each Games (default 1.0)")
+        p.add_argument("--seed", type=int, default=2024, help="random seed; the same seed gives the same bytes")
+        p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")
 
     command("diagram", cmd_diagram, "Print the data model as a Mermaid class diagram.", "kzgraph diagram > model.mmd")
     return parser
@@ -252,7 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args: Any = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_word(argv)).parse_args(argv)
     args.store = getattr(args, "store", None)
     args.home = getattr(args, "home", None)
     try:

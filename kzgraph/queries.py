@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import namedtuple
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import QueryError, QueryParameterError, QuerySyntaxError, UnknownQueryError
 from .namespaces import BASE, PREFIXES
@@ -28,6 +27,7 @@ from .resources import find
 from .results import Result
 from .terms import IRI, LangString, Value
 
+TYPE_CHECKING = False  # typing and dataclasses stay off the start-up path (see kzgraph.cache)
 if TYPE_CHECKING:
     from .backends import Backend
 
@@ -45,28 +45,22 @@ _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-@dataclass(frozen=True)
-class Param:
-    """A declared parameter: ``?name`` gets a value of ``type``."""
+class Param(namedtuple("Param", "name type required description", defaults=("",))):
+    """A declared parameter: ``?name`` gets a value of ``type`` (``required``, ``description``)."""
 
-    name: str
-    type: str
-    required: bool
-    description: str = ""
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class NamedQuery:
-    """One ``.rq`` file: its header and its SPARQL (the whole file, so error lines match the file)."""
+class NamedQuery(namedtuple("NamedQuery", "name path title description params returns tags sparql")):
+    """One ``.rq`` file: its header and its SPARQL (the whole file, so error lines match the file).
 
-    name: str
-    path: Path | None
-    title: str
-    description: str
-    params: tuple[Param, ...]
-    returns: tuple[str, ...]
-    tags: tuple[str, ...]
-    sparql: str = field(repr=False)
+    Fields: name, path (or None), title, description, params (Params), returns and tags (names), sparql.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"NamedQuery(name={self.name!r}, path={self.path!r}, title={self.title!r})"
 
     @property
     def is_check(self) -> bool:
@@ -135,16 +129,25 @@ def parse_file(path: str | Path, *, name: str | None = None) -> NamedQuery:
 
 
 class Catalogue(Mapping[str, NamedQuery]):
-    """Named queries by name: ``queries/*.rq`` and ``queries/checks/*.rq`` (not ``rules/``)."""
+    """Named queries by name: ``queries/*.rq`` and ``queries/checks/*.rq`` (not ``rules/``).
 
-    def __init__(self, queries: Mapping[str, NamedQuery]) -> None:
+    Built from queries or from paths; a file is read and parsed when its query is first asked for.
+    """
+
+    def __init__(self, queries: Mapping[str, NamedQuery | Path]) -> None:
         self._queries = dict(sorted(queries.items()))
 
     def __getitem__(self, name: str) -> NamedQuery:
-        return self._queries[name]
+        query = self._queries[name]
+        if not isinstance(query, NamedQuery):
+            query = self._queries[name] = parse_file(query)
+        return query
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._queries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._queries
 
     def __len__(self) -> int:
         return len(self._queries)
@@ -152,25 +155,24 @@ class Catalogue(Mapping[str, NamedQuery]):
     def get(self, name: str, default: object = None) -> NamedQuery:  # type: ignore[override]
         """The query called ``name``; UnknownQueryError listing the known names otherwise."""
         try:
-            return self._queries[name]
+            return self[name]
         except KeyError:
             raise UnknownQueryError(name, self._queries) from None
 
     @property
     def checks(self) -> list[NamedQuery]:
         """The ``*-violation`` quality checks."""
-        return [q for q in self._queries.values() if q.is_check]
+        return [self[name] for name in self._queries if name.endswith("-violation")]
 
 
 def load_catalogue(queries_dir: str | Path | None = None) -> Catalogue:
     """All named queries under ``queries_dir`` (default: the package's ``queries/``)."""
     directory = Path(queries_dir) if queries_dir is not None else find().queries_dir
-    found: dict[str, NamedQuery] = {}
+    found: dict[str, NamedQuery | Path] = {}
     for path in sorted(directory.glob("*.rq")) + sorted((directory / "checks").glob("*.rq")):
-        query = parse_file(path)
-        if query.name in found:
-            raise QueryError(f"{path}: query name {query.name!r} is also used by {found[query.name].path}")
-        found[query.name] = query
+        if path.stem in found:
+            raise QueryError(f"{path}: query name {path.stem!r} is also used by {found[path.stem]}")
+        found[path.stem] = path  # parsed when first asked for: `kzgraph query NAME` reads one file
     return Catalogue(found)
 
 

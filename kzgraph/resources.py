@@ -7,7 +7,7 @@ inside the package as ``kzgraph/_data/``. Any other directory with the same layo
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 from .errors import DataError
@@ -17,11 +17,10 @@ __all__ = ["Resources", "find"]
 _PACKAGE = Path(__file__).resolve().parent
 
 
-@dataclass(frozen=True)
-class Resources:
-    """The files of one kzgraph dataset under ``root``."""
+class Resources(namedtuple("Resources", "root")):
+    """The files of one kzgraph dataset under ``root`` (a Path)."""
 
-    root: Path
+    __slots__ = ()
 
     @property
     def ontology(self) -> Path:

@@ -360,7 +360,7 @@ def generate(*, games: int = 1, triples: int | None = None, scale: float = 1.0, 
     summary.triples += len(head.lines) + len(common.lines) + 3
     yield "".join(chunks)
     previous: dict[str, list[tuple[str, str, str, str]]] = {}
-    number, size = 0, scale
+    number, size, last = 0, scale, 1
     while number < games if triples is None else summary.triples < triples:
         number += 1
         if triples is not None and number > 1:  # the last Games shrinks to land near the target

@@ -21,7 +21,6 @@ import datetime
 import math
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Union
 
 from .namespaces import RDF, XSD
 
@@ -98,8 +97,8 @@ class TypedLiteral(str):
 
 
 #: A value in a result row or a query binding.
-Value = Union[IRI, BNode, LangString, TypedLiteral, str, bool, int, Decimal, float,
-              datetime.date, datetime.datetime]
+Value = (IRI | BNode | LangString | TypedLiteral | str | bool | int | Decimal | float
+         | datetime.date | datetime.datetime)
 
 _INTEGER_TYPES = frozenset(XSD[t] for t in (
     "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
