@@ -77,7 +77,7 @@ class KnowledgeGraph:
                 cache.build(backend, self.resources, progress=self._progress)
             else:
                 backend = OxigraphBackend(self.path)
-                if len(backend) == 0:
+                if backend.is_empty():
                     # build in memory, then copy in one transaction: a failed build leaves the store empty
                     scratch = OxigraphBackend()
                     cache.build(scratch, self.resources, progress=self._progress)

@@ -56,12 +56,15 @@ def _progress() -> Progress | None:
 
     bar = Bar(console=Console(stderr=True), transient=True)
     task = bar.add_task("parsing", total=None)
+    started = False
 
-    def update(done: int, total: int, label: str) -> None:
-        if done == 1:
+    def update(done: int, total: int, label: str) -> None:  # files, or bytes of an on-disk load
+        nonlocal started
+        if not started:
             bar.start()
+            started = True
         bar.update(task, completed=done, total=total, description=Path(label).name)
-        if done == total:
+        if done >= total:
             bar.stop()
     update.stop = bar.stop  # type: ignore[attr-defined]
     return update

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +16,7 @@ from ..namespaces import PREFIXES
 from ..results import AskResult, GraphResult, Result, SelectResult
 from ..terms import IRI, BNode, Value, to_literal, to_python
 from . import Progress, Source, SourceLike
+from .generations import Generations, is_legacy
 
 __all__ = ["OxigraphBackend"]
 
@@ -56,12 +58,23 @@ def _rdf_format(name: str) -> ox.RdfFormat:
 
 
 class OxigraphBackend:
-    """A pyoxigraph store: in memory when ``path`` is None, else on disk at ``path``."""
+    """A pyoxigraph store: in memory when ``path`` is None, else on disk at ``path``.
+
+    On disk, every write makes a new generation of the store (see ``generations``): a crash leaves the
+    old data whole, and readers in other processes see the data as it was when they opened it.
+    """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else None
+        self._disk: Generations | None = None
         try:
-            self._open: ox.Store | None = ox.Store(str(self.path)) if self.path is not None else ox.Store()
+            if self.path is None:
+                self._open: ox.Store | None = ox.Store()
+            elif is_legacy(str(self.path)):
+                self._open = ox.Store(str(self.path))
+            else:
+                self._disk = Generations(str(self.path))
+                self._open = self._disk.reader()
         except OSError as exc:
             raise BackendError(f"cannot open the store at {self.path}: {exc}") from exc
 
@@ -105,8 +118,11 @@ class OxigraphBackend:
                            lambda fmt: ox.serialize(triples, format=_RDF_FORMATS[fmt.name], prefixes=PREFIXES))
 
     def load(self, sources: Iterable[SourceLike], *, progress: Progress | None = None) -> int:
-        """Parse every source, then add all quads in one transaction: all or nothing."""
+        """Add every source or none: in memory, parsed first and added in one transaction; on disk,
+        bulk-loaded into a new generation that becomes current once every source is in."""
         items = [Source.of(s) for s in sources]
+        if self._disk is not None:
+            return self._load_generation(self._disk, items, progress)
         quads: list[ox.Quad] = []
         for done, source in enumerate(items, 1):
             quads.extend(_parse(source))
@@ -128,8 +144,59 @@ class OxigraphBackend:
         except OSError as exc:
             raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
+    def _load_generation(self, disk: Generations, items: list[Source], progress: Progress | None) -> int:
+        plans = [(source, _rdf_format_of(source), _graph_of(source)) for source in items]
+        sizes = [len(s.data) if s.data is not None else _size(s) for s in items]
+        before, done = len(self._store), 0
+
+        def report(n: int, label: str) -> None:
+            nonlocal done
+            done += n
+            if progress is not None:
+                progress(done, sum(sizes), label)
+
+        def change(store: ox.Store) -> None:
+            for source, rdf_format, graph in plans:
+                try:
+                    if source.data is not None:
+                        store.bulk_load(source.data, format=rdf_format, to_graph=graph)
+                        report(len(source.data), source.label)
+                    elif source.path is not None:
+                        with open(source.path, "rb") as raw:
+                            store.bulk_load(input=io.BufferedReader(_Counting(raw, source.label, report), 1 << 20),
+                                            format=rdf_format, to_graph=graph)
+                except SyntaxError as exc:
+                    raise _data_syntax_error(source, exc) from exc
+                except OSError as exc:
+                    raise DataError(f"{source.label}: cannot read: {exc.strerror or exc}") from exc
+
+        self._write(disk, change)
+        return len(self._store) - before
+
+    def _write(self, disk: Generations, change: Callable[[ox.Store], None]) -> None:
+        """A new generation; this backend's own reader lets go of the old one first, so that the write
+        can clean it up, and reads the current one afterwards (the new one, or the old if ``change`` failed)."""
+        self._open = None
+        disk.release()
+        try:
+            disk.write(change)
+        finally:
+            self._open = disk.reader()
+
+    def is_empty(self) -> bool:
+        """True when the store holds no quad (without counting them all, as ``len`` does)."""
+        return next(iter(self._store.quads_for_pattern(None, None, None)), None) is None
+
     def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update (transactional)."""
+        """Run a SPARQL 1.1 Update (transactional; on disk, as a new generation)."""
+        if self._disk is not None:
+            def change(store: ox.Store) -> None:
+                try:
+                    store.update(sparql, prefixes=PREFIXES)
+                except SyntaxError as exc:
+                    raise _query_syntax_error(exc) from exc
+            self._write(self._disk, change)
+            return
         try:
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -158,6 +225,9 @@ class OxigraphBackend:
     def close(self) -> None:
         """Flush an on-disk store and release it (and its lock); the backend is not to be used afterwards."""
         store, self._open = self._open, None
+        if self._disk is not None:
+            self._disk.release()
+            return
         if store is not None and self.path is not None:
             try:
                 store.flush()
@@ -173,15 +243,57 @@ def _query_syntax_error(exc: SyntaxError) -> QuerySyntaxError:
     return QuerySyntaxError(message)
 
 
-def _parse(source: Source) -> list[ox.Quad]:
+class _Counting(io.RawIOBase):
+    """A file that reports how many bytes were read from it (the progress of a bulk load)."""
+
+    def __init__(self, raw: io.BufferedReader, label: str, report: Callable[[int, str], None]) -> None:
+        self._raw, self._label, self._report = raw, label, report
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        n = self._raw.readinto(buffer) or 0
+        self._report(n, self._label)
+        return n
+
+
+def _size(source: Source) -> int:
+    try:
+        return os.path.getsize(source.path) if source.path is not None else 0
+    except OSError as exc:
+        raise DataError(f"{source.label}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _rdf_format_of(source: Source) -> ox.RdfFormat:
     name = source.format
     if name is None and source.path is not None:
-        guessed = formats.by_extension(source.path.suffix)
+        guessed = formats.by_extension(Path(source.path).suffix)
         name = guessed.name if guessed is not None else None
     if name is None or formats.by_name(name).kind != "rdf":
         raise DataError(f"{source.label}: cannot tell the RDF format (use a known extension: "
                         f"{', '.join(f.extension for f in formats.FORMATS if f.kind == 'rdf')})")
-    rdf_format = _RDF_FORMATS[formats.by_name(name).name]
+    return _RDF_FORMATS[formats.by_name(name).name]
+
+
+def _graph_of(source: Source) -> ox.NamedNode | None:
+    if source.graph is None:
+        return None
+    try:
+        return ox.NamedNode(source.graph)
+    except ValueError as exc:
+        raise DataError(f"{source.label}: graph {source.graph!r} is not an IRI: {exc}") from exc
+
+
+def _data_syntax_error(source: Source, exc: SyntaxError) -> DataSyntaxError:
+    line = exc.lineno if isinstance(exc.lineno, int) else None
+    column = exc.offset if isinstance(exc.offset, int) else None
+    return DataSyntaxError(source.label, _PARSE_LOCATION.sub("", str(exc.msg)), line=line, column=column)
+
+
+def _parse(source: Source) -> list[ox.Quad]:
+    rdf_format = _rdf_format_of(source)
+    graph = _graph_of(source)
     try:
         if source.data is not None:
             quads = list(ox.parse(source.data, format=rdf_format, rename_blank_nodes=True))
@@ -190,17 +302,10 @@ def _parse(source: Source) -> list[ox.Quad]:
         else:
             raise DataError(f"{source.label}: nothing to load")
     except SyntaxError as exc:
-        line = exc.lineno if isinstance(exc.lineno, int) else None
-        column = exc.offset if isinstance(exc.offset, int) else None
-        raise DataSyntaxError(source.label, _PARSE_LOCATION.sub("", str(exc.msg)),
-                              line=line, column=column) from exc
+        raise _data_syntax_error(source, exc) from exc
     except OSError as exc:
         raise DataError(f"{source.label}: cannot read: {exc.strerror or exc}") from exc
-    if source.graph is not None:
-        try:
-            graph = ox.NamedNode(source.graph)
-        except ValueError as exc:
-            raise DataError(f"{source.label}: graph {source.graph!r} is not an IRI: {exc}") from exc
+    if graph is not None:
         quads = [ox.Quad(q.subject, q.predicate, q.object, graph) if isinstance(q.graph_name, ox.DefaultGraph)
                  else q for q in quads]
     return quads
