@@ -70,12 +70,20 @@ def _progress() -> Progress | None:
     return update
 
 
+def _is_file(name: str) -> bool:
+    """Whether ``name`` is an existing file; False for what cannot be a path (too long, NUL bytes)."""
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     params = _params(args.param)
     query: str | NamedQuery
     if args.query == "-":
         query = parse_text(sys.stdin.read(), name="stdin")
-    elif args.query.endswith(".rq") or Path(args.query).is_file():
+    elif args.query.endswith(".rq") or _is_file(args.query):
         query = parse_file(args.query)
     else:
         query = args.query
