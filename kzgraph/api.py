@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["KnowledgeGraph", "open"]
 
-_SPARQL_START = re.compile(r"(?is)^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
+# regular expressions are compiled on first use (re caches them): compiling all at import costs start-up time
+_SPARQL_START = r"(?is)^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b"
 
 
 class KnowledgeGraph:
@@ -100,7 +101,7 @@ class KnowledgeGraph:
         if query in self.catalogue:
             named = self.catalogue.get(query)
             return execute(self.backend, named, bind(named, params))
-        if _SPARQL_START.match(query):
+        if re.match(_SPARQL_START, query):
             bindings: dict[str, Value] = {k: v for k, v in params.items() if v is not None}  # type: ignore[misc]
             return self.backend.query(query, bindings=bindings)
         raise UnknownQueryError(query, self.catalogue)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .errors import QueryError, QueryParameterError, QuerySyntaxError, UnknownQueryError
 from .namespaces import BASE, PREFIXES
-from .resources import find
+from .resources import files, find
 from .results import Result
 from .terms import IRI, LangString, Value
 
@@ -35,14 +35,15 @@ __all__ = ["Param", "NamedQuery", "Catalogue", "PARAM_TYPES", "parse_file", "par
            "load_catalogue", "bind", "execute"]
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_HEADER = re.compile(r"#\+\s*([A-Za-z]+)\s*:\s*(.*)")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_RELATIVE = re.compile(r"[a-z0-9-]+/\S+")
-_INTEGER = re.compile(r"[+-]?\d+")
-_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# compiled on first use (re caches them): compiling all at import costs start-up time
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_HEADER = r"#\+\s*([A-Za-z]+)\s*:\s*(.*)"
+_SCHEME = r"[A-Za-z][A-Za-z0-9+.-]*:"
+_BAD_IRI_CHARS = r'[\x00-\x20<>"{}|^`\\]'
+_RELATIVE = r"[a-z0-9-]+/\S+"
+_INTEGER = r"[+-]?\d+"
+_DECIMAL = r"[+-]?(\d+(\.\d*)?|\.\d+)"
+_DATE = r"\d{4}-\d{2}-\d{2}"
 
 
 class Param(namedtuple("Param", "name type required description", defaults=("",))):
@@ -80,7 +81,7 @@ def parse_text(text: str, *, name: str, path: Path | None = None) -> NamedQuery:
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.startswith("#+"):
             break
-        match = _HEADER.fullmatch(line.strip())
+        match = re.fullmatch(_HEADER, line.strip())
         if not match or match[1] not in fields:
             raise QueryError(f"{where}:{lineno}: malformed header line (expected '#+ key: value' with key "
                              f"one of {', '.join(fields)}): {line!r}")
@@ -107,7 +108,7 @@ def _parse_param(value: str, where: str, seen: list[Param]) -> Param:
         raise QueryError(f"{where}: malformed param (expected 'NAME TYPE required|optional DESCRIPTION'): "
                          f"{value!r}")
     name, type_, flag = parts[0].lstrip("?"), parts[1], parts[2]
-    if not _NAME.fullmatch(name):
+    if not re.fullmatch(_NAME, name):
         raise QueryError(f"{where}: param name {name!r} is not a SPARQL variable name")
     if type_ not in PARAM_TYPES:
         raise QueryError(f"{where}: param {name!r} has unknown type {type_!r} (one of {', '.join(PARAM_TYPES)})")
@@ -169,7 +170,7 @@ def load_catalogue(queries_dir: str | Path | None = None) -> Catalogue:
     """All named queries under ``queries_dir`` (default: the package's ``queries/``)."""
     directory = Path(queries_dir) if queries_dir is not None else find().queries_dir
     found: dict[str, NamedQuery | Path] = {}
-    for path in sorted(directory.glob("*.rq")) + sorted((directory / "checks").glob("*.rq")):
+    for path in files(directory, ".rq") + files(directory / "checks", ".rq"):
         if path.stem in found:
             raise QueryError(f"{path}: query name {path.stem!r} is also used by {found[path.stem]}")
         found[path.stem] = path  # parsed when first asked for: `kzgraph query NAME` reads one file
@@ -210,9 +211,9 @@ def _to_iri(raw: object) -> IRI:
     prefix, _, local = text.partition(":")
     if prefix in PREFIXES and not local.startswith("//"):
         text = PREFIXES[prefix] + local
-    elif _RELATIVE.fullmatch(text) and not _SCHEME.match(text):
+    elif re.fullmatch(_RELATIVE, text) and not re.match(_SCHEME, text):
         text = BASE + text
-    if not _SCHEME.match(text) or _BAD_IRI_CHARS.search(text):
+    if not re.match(_SCHEME, text) or re.search(_BAD_IRI_CHARS, text):
         raise ValueError("expected an absolute IRI, a prefixed name (kz:Medal) or a path like athlete/slug")
     return IRI(text)
 
@@ -228,7 +229,7 @@ def _to_string(raw: object) -> str:
 def _to_integer(raw: object) -> int:
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
-    if isinstance(raw, str) and _INTEGER.fullmatch(raw.strip()):
+    if isinstance(raw, str) and re.fullmatch(_INTEGER, raw.strip()):
         return int(raw)
     raise ValueError("expected an integer such as 3")
 
@@ -236,7 +237,7 @@ def _to_integer(raw: object) -> int:
 def _to_decimal(raw: object) -> Decimal:
     if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
         value = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
-    elif isinstance(raw, str) and _DECIMAL.fullmatch(raw.strip()):
+    elif isinstance(raw, str) and re.fullmatch(_DECIMAL, raw.strip()):
         value = Decimal(raw.strip())
     else:
         raise ValueError("expected a decimal number such as 247.7")
@@ -248,7 +249,7 @@ def _to_decimal(raw: object) -> Decimal:
 def _to_date(raw: object) -> datetime.date:
     if isinstance(raw, datetime.date) and not isinstance(raw, datetime.datetime):
         return raw
-    if isinstance(raw, str) and _DATE.fullmatch(raw.strip()):
+    if isinstance(raw, str) and re.fullmatch(_DATE, raw.strip()):
         return datetime.date.fromisoformat(raw.strip())
     raise ValueError("expected a date such as 2024-08-01")
 

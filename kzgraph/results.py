@@ -89,6 +89,8 @@ def _xml_term(value: Value) -> str:
 
 
 def _width(text: str) -> int:
+    if text.isascii():  # no wide or combining characters: the common case, fast
+        return len(text)
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
                for c in text)
 

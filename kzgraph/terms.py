@@ -105,10 +105,10 @@ _INTEGER_TYPES = frozenset(XSD[t] for t in (
     "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
     "unsignedByte"))
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
+_DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?"  # compiled on first use
 _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_DOUBLE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN")
+_DOUBLE = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN"  # compiled on first use
 
 
 def to_python(lexical: str, datatype: str | None = None, lang: str | None = None) -> Value:
@@ -135,9 +135,11 @@ def _boolean(lex: str) -> bool:
     raise ValueError(lex)
 
 
-def _checked(pattern: re.Pattern[str], convert):  # type: ignore[no-untyped-def]
+def _checked(pattern: re.Pattern[str] | str, convert):  # type: ignore[no-untyped-def]
+    match = (lambda text: re.fullmatch(pattern, text)) if isinstance(pattern, str) else pattern.fullmatch
+
     def parse(lex: str):  # type: ignore[no-untyped-def]
-        if not pattern.fullmatch(lex.strip()):
+        if not match(lex.strip()):
             raise ValueError(lex)
         return convert(lex.strip())
     return parse
@@ -198,7 +200,7 @@ def lexical_form(value: Value) -> str:
 
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_TO_ESCAPE = re.compile(r'[\\"\n\r\t\b\f]')
+_TO_ESCAPE = r'[\\"\n\r\t\b\f]'  # compiled on first use
 
 
 def to_ntriples(value: Value) -> str:
@@ -208,7 +210,7 @@ def to_ntriples(value: Value) -> str:
     if isinstance(value, BNode):
         return f"_:{value}"
     lex, datatype, lang = to_literal(value)
-    quoted = '"' + _TO_ESCAPE.sub(lambda m: _ESCAPES[m.group()], lex) + '"'
+    quoted = '"' + re.sub(_TO_ESCAPE, lambda m: _ESCAPES[m.group()], lex) + '"'
     if lang:
         return f"{quoted}@{lang}"
     if datatype == XSD["string"]:

@@ -24,9 +24,10 @@ _RDF_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
 }
-_QUERY_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
-_NOT_PROJECTED = re.compile(r"does not contains? variable \?(\w+) in its SELECT projection")
-_PARSE_LOCATION = re.compile(r"^Parser error [^:]*: ")
+# compiled on first use (re caches them): only error messages need them
+_QUERY_ERROR = r"(?s)error at (\d+):(\d+): (.*)"
+_NOT_PROJECTED = r"does not contains? variable \?(\w+) in its SELECT projection"
+_PARSE_LOCATION = r"^Parser error [^:]*: "
 
 
 def from_ox(term: object) -> Value:
@@ -109,7 +110,7 @@ class OxigraphBackend:
         except SyntaxError as exc:
             raise _query_syntax_error(exc) from exc
         except (OSError, RuntimeError) as exc:
-            unprojected = _NOT_PROJECTED.search(str(exc))
+            unprojected = re.search(_NOT_PROJECTED, str(exc))
             if unprojected:
                 raise QueryParameterError(unprojected[1], "a bound variable must be in the SELECT projection "
                                           "(SEP-0007 substitution)") from exc
@@ -237,7 +238,7 @@ class OxigraphBackend:
 
 def _query_syntax_error(exc: SyntaxError) -> QuerySyntaxError:
     message = str(exc.msg if exc.msg else exc)
-    match = _QUERY_ERROR.match(message)
+    match = re.match(_QUERY_ERROR, message)
     if match:
         return QuerySyntaxError(match[3], line=int(match[1]), column=int(match[2]))
     return QuerySyntaxError(message)
@@ -288,7 +289,7 @@ def _graph_of(source: Source) -> ox.NamedNode | None:
 def _data_syntax_error(source: Source, exc: SyntaxError) -> DataSyntaxError:
     line = exc.lineno if isinstance(exc.lineno, int) else None
     column = exc.offset if isinstance(exc.offset, int) else None
-    return DataSyntaxError(source.label, _PARSE_LOCATION.sub("", str(exc.msg)), line=line, column=column)
+    return DataSyntaxError(source.label, re.sub(_PARSE_LOCATION, "", str(exc.msg)), line=line, column=column)
 
 
 def _parse(source: Source) -> list[ox.Quad]:

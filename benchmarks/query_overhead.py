@@ -1,0 +1,111 @@
+"""Query layer overhead: each named query through kzgraph vs the same SPARQL on raw pyoxigraph.
+
+Both read the same on-disk store (kzgraph's current generation, opened read-only by pyoxigraph) in this
+process. kzgraph's side is ``kg.query(name, **params)``: catalogue lookup, parameter binding, the query,
+and conversion of every term to a Python value. The raw side is ``store.query(sparql, substitutions=…)``
+with every solution materialised as a tuple of pyoxigraph terms. Time is CPU time of this process.
+"""
+
+from __future__ import annotations
+
+import time
+
+from common import Context, Ratio, Section, human, interleaved, median
+
+TITLE = "Query layer overhead: kzgraph vs raw pyoxigraph"
+TARGET = 1.10
+SIZES = [100_000, 1_000_000]
+# named queries that mean something on synthetic data (the others are pinned to the article's Games)
+QUICK = ["cq-s16-games-scale", "cq-s13-judo-over", "provenance", "medals", "graphs", "delegation", "cq-s09-records"]
+FULL = QUICK + ["athlete", "cq-s04-sports-entered", "event-venues", "cq-s10-earlier-medals"]
+
+
+def _params(kg: object, name: str) -> dict[str, str]:
+    """Parameters that hit one synthetic athlete."""
+    if name not in ("athlete", "provenance"):
+        return {}
+    rows = kg.query("SELECT ?a ?l WHERE { ?a a kz:Athlete ; rdfs:label ?l } ORDER BY ?a LIMIT 1 OFFSET 500").rows
+    athlete, label = rows[0]
+    return {"athlete": str(label)} if name == "athlete" else {"resource": str(athlete)}
+
+
+def run(ctx: Context) -> Section:
+    import pyoxigraph as ox
+
+    import kzgraph
+    from kzgraph.backends.oxigraph import to_ox
+    from kzgraph.namespaces import PREFIXES
+    from kzgraph.queries import bind
+
+    section = Section(TITLE, __doc__.split("\n\n", 1)[1].strip(),
+                      ["query", "triples", "rows", "kzgraph ms", "raw ms", "ratio", "runs"])
+    budget = 4.0 if ctx.quick else 15.0  # seconds per query and side
+    series: dict[str, dict[int, tuple[float, float]]] = {}
+    worst: list[float] = []
+    for size in SIZES:
+        path = ctx.store(size)
+        generation = (path / "GENERATION").read_text(encoding="ascii").strip()
+        raw = ox.Store.read_only(str(path / generation))
+        with kzgraph.open(path) as kg:
+            for name in QUICK if ctx.quick else FULL:
+                query = kg.catalogue[name]
+                params = _params(kg, name)
+                substitutions = {ox.Variable(k): to_ox(v) for k, v in bind(query, params).items()} or None
+
+                def through_kzgraph() -> int:
+                    return len(kg.query(name, **params).rows)
+
+                def through_pyoxigraph() -> int:
+                    return len([tuple(solution) for solution in raw.query(
+                        query.sparql, use_default_graph_as_union=True, substitutions=substitutions,
+                        prefixes=PREFIXES)])
+
+                start = time.perf_counter()
+                rows = through_pyoxigraph()
+                once = max(time.perf_counter() - start, 1e-4)
+                repeats = max(3, min(31, int(budget / once)))
+                ctx.log(f"  {name} at {human(size)}: {rows} rows, {repeats} runs each")
+                times = interleaved({"kzgraph": through_kzgraph, "raw": through_pyoxigraph}, repeats)
+                kz, rw = median(times["kzgraph"]), median(times["raw"])
+                ratio = kz / rw if rw > 0 else float("nan")
+                worst.append(ratio)
+                series.setdefault(name, {})[size] = (kz, rw)
+                section.rows.append([name, human(size), rows, f"{kz * 1000:.2f}", f"{rw * 1000:.2f}",
+                                     f"{ratio:.2f}", repeats])
+                section.ratios.append(Ratio(f"{name} at {human(size)}", ratio, f"≤ {TARGET}", ratio <= TARGET))
+    geomean = _geomean(worst)
+    section.ratios.insert(0, Ratio("geometric mean of all queries", geomean, f"≤ {TARGET}", geomean <= TARGET))
+    section.plots.append(_plot(ctx, series))
+    return section
+
+
+def _geomean(values: list[float]) -> float:
+    import math
+
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def _plot(ctx: Context, series: dict[str, dict[int, tuple[float, float]]]) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for i, (name, points) in enumerate(sorted(series.items())):
+        sizes = sorted(points)
+        color = f"C{i % 10}"
+        ax.plot(sizes, [points[s][0] * 1000 for s in sizes], "o-", color=color, label=name)
+        ax.plot(sizes, [points[s][1] * 1000 for s in sizes], "x--", color=color)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("triples in the store")
+    ax.set_ylabel("CPU ms per query (median)")
+    ax.set_title("Named queries: kzgraph (solid) vs raw pyoxigraph (dashed)")
+    ax.legend(fontsize=7, ncol=2)
+    ax.grid(True, which="both", alpha=0.3)
+    path = ctx.out / "query-overhead.png"
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path.name
