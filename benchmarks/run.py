@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # the families, and kzgraph from this checkout
 
 from common import Context, Section, machine  # noqa: E402  (after the path is set)
 

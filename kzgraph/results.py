@@ -116,6 +116,13 @@ class SelectResult:
         self.columns: list[str] = list(columns)
         self.rows: list[Row] = [tuple(row) for row in rows]
 
+    @classmethod
+    def of_tuples(cls, columns: list[str], rows: list[Row]) -> SelectResult:
+        """A result from rows that are tuples already (a backend's fast path: no copy)."""
+        result = cls.__new__(cls)
+        result.columns, result.rows = columns, rows
+        return result
+
     def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)
 

@@ -115,15 +115,14 @@ def to_python(lexical: str, datatype: str | None = None, lang: str | None = None
     """The Python value of a literal; a ``TypedLiteral`` when there is no faithful mapping."""
     if lang:
         return LangString(lexical, lang)
-    if datatype is None or datatype == XSD["string"]:
+    if datatype is None or datatype == _XSD_STRING:
         return lexical
-    try:
-        return _CONVERT[datatype](lexical)
-    except KeyError:
-        if datatype in _INTEGER_TYPES and _INTEGER.fullmatch(lexical.strip()):
-            return int(lexical)
-    except (ValueError, InvalidOperation):
-        pass
+    convert = _CONVERT.get(datatype)
+    if convert is not None:
+        try:
+            return convert(lexical)
+        except (ValueError, InvalidOperation):
+            pass
     return TypedLiteral(lexical, datatype)
 
 
@@ -145,6 +144,12 @@ def _checked(pattern: re.Pattern[str] | str, convert):  # type: ignore[no-untype
     return parse
 
 
+def _integer(lex: str) -> int:
+    if not _INTEGER.fullmatch(lex.strip()):  # int() would also take "1_000" and "١"
+        raise ValueError(lex)
+    return int(lex)
+
+
 def _datetime(lex: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(lex[:-1] + "+00:00" if lex.endswith("Z") else lex)
 
@@ -156,7 +161,9 @@ _CONVERT = {
     XSD["float"]: _checked(_DOUBLE, float),
     XSD["date"]: _checked(_DATE, datetime.date.fromisoformat),
     XSD["dateTime"]: _checked(_DATETIME, _datetime),
+    **{integer_type: _integer for integer_type in _INTEGER_TYPES},
 }
+_XSD_STRING = XSD["string"]
 
 
 def to_literal(value: Value) -> tuple[str, str, str | None]:

@@ -12,9 +12,9 @@ import pyoxigraph as ox
 
 from .. import formats
 from ..errors import BackendError, DataError, DataSyntaxError, QueryParameterError, QuerySyntaxError, UsageError
-from ..namespaces import PREFIXES
+from ..namespaces import PREFIXES, XSD
 from ..results import AskResult, GraphResult, Result, SelectResult
-from ..terms import IRI, BNode, Value, to_literal, to_python
+from ..terms import IRI, BNode, LangString, Value, to_literal, to_python
 from . import Progress, Source, SourceLike
 from .generations import Generations, is_legacy
 
@@ -30,14 +30,26 @@ _NOT_PROJECTED = r"does not contains? variable \?(\w+) in its SELECT projection"
 _PARSE_LOCATION = r"^Parser error [^:]*: "
 
 
-def from_ox(term: object) -> Value:
-    """A pyoxigraph term as a neutral term."""
-    if isinstance(term, ox.NamedNode):
-        return IRI(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        return to_python(term.value, term.datatype.value, term.language)
+_NAMED_NODE, _BLANK_NODE, _LITERAL = ox.NamedNode, ox.BlankNode, ox.Literal
+_XSD_STRING = XSD["string"]
+
+
+def from_ox(term: object) -> Value | None:
+    """A pyoxigraph term as a neutral term (None stays None). Called for every term of every result:
+    dispatch on the exact type, plain strings without a second look."""
+    kind = type(term)
+    if kind is _NAMED_NODE:
+        return IRI(term.value)  # type: ignore[attr-defined]
+    if kind is _LITERAL:
+        language = term.language  # type: ignore[attr-defined]
+        if language:
+            return LangString(term.value, language)  # type: ignore[attr-defined]
+        datatype = term.datatype.value  # type: ignore[attr-defined]
+        return term.value if datatype == _XSD_STRING else to_python(term.value, datatype)  # type: ignore[attr-defined]
+    if kind is _BLANK_NODE:
+        return BNode(term.value)  # type: ignore[attr-defined]
+    if term is None:
+        return None
     return str(term)  # RDF 1.2 triple terms: shown in N-Triples syntax
 
 
@@ -102,8 +114,7 @@ class OxigraphBackend:
                                     substitutions=substitutions or None, prefixes=PREFIXES)
             if isinstance(raw, ox.QuerySolutions):
                 columns = [v.value for v in raw.variables]
-                return SelectResult(columns, [tuple(from_ox(t) if t is not None else None for t in sol)
-                                              for sol in raw])
+                return SelectResult.of_tuples(columns, [tuple(map(from_ox, solution)) for solution in raw])
             if isinstance(raw, ox.QueryBoolean):
                 return AskResult(bool(raw))
             triples = list(raw)
