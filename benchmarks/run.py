@@ -67,7 +67,11 @@ def main(argv: list[str] | None = None) -> int:
             missing.append(f"- **{name}**: not measured yet; needs {needs}.")
             continue
         context.log(f"{module.TITLE}")
-        sections.append(module.run(context))
+        section = module.run(context)
+        if section is None:  # the family's module is there, what it measures is not yet
+            missing.append(f"- **{name}**: not measured yet; needs {needs or getattr(module, 'NEEDS', '?')}.")
+        else:
+            sections.append(section)
     facts["duration"] = f"{time.perf_counter() - started:.0f} s"
     print(render_table(sections))
     (args.out / "RESULTS.md").write_text(render_markdown(command, facts, sections, missing), encoding="utf-8")
