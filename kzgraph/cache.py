@@ -7,7 +7,8 @@ change to them gives another name, so a stale snapshot is never read. Snapshots 
 ``$KZGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/kzgraph``, else ``~/.cache/kzgraph``; ``KZGRAPH_NO_CACHE=1``
 turns the cache off. A snapshot is written to a temporary file and renamed into place (a reader never
 sees half of one); one without its first and last lines, or that does not parse, is deleted and the
-dataset built again. At most ``KEEP`` snapshots are kept.
+dataset built again. At most ``KEEP`` snapshots are kept. A snapshot is loaded without checking every term again, so the
+directory is created private (mode 0700): whoever can write there can change what kzgraph answers.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def _write(backend: Backend, path: str) -> None:
     directory = os.path.dirname(path)
     partial = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.partial"
     try:
-        os.makedirs(directory, exist_ok=True)
+        os.makedirs(directory, mode=0o700, exist_ok=True)  # snapshots are trusted: others may not write here
         with open(partial, "wb") as stream:
             stream.write(b"# %s\n" % _FORMAT)
             stream.write(data)
