@@ -30,7 +30,8 @@ FAMILIES = {  # module: what it needs, when it cannot run yet
     "bulk_load": None,
     "cold_start": None,
     "backends": "the rdflib backend (engines branch): rdflib vs oxigraph backend at 100k triples",
-    "http": "`kzgraph serve` (web branch): vs `oxigraph serve-read-only`, requests/s and p50/p99 at 4 and 16 clients",
+    "http_serve": "`kzgraph serve` (web branch): vs `oxigraph serve-read-only`, requests/s and p50/p99 "
+                  "at 4 and 16 clients",
     "soak": "`kzgraph serve` (web branch): benchmarks/soak.py against it, figures in this file",
 }
 
@@ -56,6 +57,18 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     sections: list[Section] = []
     missing: list[str] = []
+    try:
+        run_families(args, context, sections, missing)
+    finally:  # what was measured is written even when a later family fails
+        facts["duration"] = f"{time.perf_counter() - started:.0f} s"
+        print(render_table(sections))
+        (args.out / "RESULTS.md").write_text(render_markdown(command, facts, sections, missing), encoding="utf-8")
+        context.log(f"wrote {args.out / 'RESULTS.md'}")
+    return 0
+
+
+def run_families(args: argparse.Namespace, context: Context, sections: list[Section], missing: list[str]) -> None:
+    """Run the chosen families in order, adding their sections (or why they were not measured)."""
     for name, needs in FAMILIES.items():
         if args.only and name not in args.only:
             continue
@@ -64,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         except ModuleNotFoundError as exc:
             if exc.name != name:
                 raise
+            module = None
+        if module is None or not hasattr(module, "run"):
             missing.append(f"- **{name}**: not measured yet; needs {needs}.")
             continue
         context.log(f"{module.TITLE}")
@@ -72,11 +87,6 @@ def main(argv: list[str] | None = None) -> int:
             missing.append(f"- **{name}**: not measured yet; needs {needs or getattr(module, 'NEEDS', '?')}.")
         else:
             sections.append(section)
-    facts["duration"] = f"{time.perf_counter() - started:.0f} s"
-    print(render_table(sections))
-    (args.out / "RESULTS.md").write_text(render_markdown(command, facts, sections, missing), encoding="utf-8")
-    context.log(f"wrote {args.out / 'RESULTS.md'}")
-    return 0
 
 
 def render_table(sections: list[Section]) -> str:
