@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from types import TracebackType
 
 from . import cache
@@ -24,6 +23,8 @@ from .terms import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .stats import Stats
     from .validate import ValidationReport
 
@@ -38,7 +39,7 @@ class KnowledgeGraph:
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *,
                  root: str | os.PathLike[str] | None = None, progress: Progress | None = None) -> None:
-        self.path = Path(path) if path is not None else None
+        self.path = _path(path) if path is not None else None
         self._root = root
         self._progress = progress
         self._resources: Resources | None = None
@@ -66,7 +67,7 @@ class KnowledgeGraph:
     def catalogue(self) -> Catalogue:
         """The named queries."""
         if self._catalogue is None:
-            self._catalogue = load_catalogue(self.resources.queries_dir)
+            self._catalogue = load_catalogue(self.resources.queries_location)
         return self._catalogue
 
     @property
@@ -134,6 +135,12 @@ class KnowledgeGraph:
         if self._backend is not None:
             self._backend.close()
             self._backend = None
+
+
+def _path(path: str | os.PathLike[str]) -> Path:
+    from pathlib import Path  # on-disk stores only: pathlib stays off the start-up path of in-memory use
+
+    return Path(path)
 
 
 def open(path: str | os.PathLike[str] | None = None, *, root: str | os.PathLike[str] | None = None,

@@ -48,8 +48,7 @@ def cache_dir() -> str | None:
 def key(resources: Resources) -> str:
     """The SHA-256 of everything the built dataset depends on, in hex."""
     digest = sha256(_FORMAT)
-    inputs = [resources.ontology, *resources.data_files, *resources.rules]
-    for path in [*inputs, dataset.__file__, __file__]:  # the builder's code and this module's
+    for path in [*resources.inputs(), dataset.__file__, __file__]:  # the builder's code and this module's
         with open(path, "rb") as stream:
             content = stream.read()
         digest.update(b"\0%s\0%d\0" % (os.path.basename(path).encode(), len(content)))

@@ -10,7 +10,6 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from . import __version__, formats
 from .api import KnowledgeGraph
@@ -51,6 +50,8 @@ def _progress() -> Progress | None:
     """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
     if not sys.stderr.isatty():
         return None
+    from pathlib import Path
+
     from rich.console import Console  # imported only for terminals
     from rich.progress import Progress as Bar
 
@@ -72,10 +73,7 @@ def _progress() -> Progress | None:
 
 def _is_file(name: str) -> bool:
     """Whether ``name`` is an existing file; False for what cannot be a path (too long, NUL bytes)."""
-    try:
-        return Path(name).is_file()
-    except (OSError, ValueError):
-        return False
+    return os.path.isfile(name)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -109,7 +107,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     try:
         with _graph(args, progress) as kg:
             before = len(kg.backend)
-            added = kg.load(*(Source(path=Path(f), graph=args.graph) for f in args.files))
+            added = kg.load(*(Source(path=f, graph=args.graph) for f in args.files))
             after = len(kg.backend)
     finally:
         getattr(progress, "stop", lambda: None)()
@@ -122,7 +120,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _graph(args) as kg:
         data = kg.export(args.format)
     if args.out:
-        Path(args.out).write_bytes(data)
+        with open(args.out, "wb") as stream:
+            stream.write(data)
         print(f"wrote {len(data)} bytes to {args.out}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
@@ -163,6 +162,8 @@ def cmd_diagram(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from . import synth  # only for this command
 
     target = synth.parse_count(args.triples) if args.triples else None

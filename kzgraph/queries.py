@@ -15,11 +15,11 @@ into terms, which the backend substitutes: values are never pasted into the quer
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections import namedtuple
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from .errors import QueryError, QueryParameterError, QuerySyntaxError, UnknownQueryError
 from .namespaces import BASE, PREFIXES
@@ -27,8 +27,10 @@ from .resources import files, find
 from .results import Result
 from .terms import IRI, LangString, Value
 
-TYPE_CHECKING = False  # typing and dataclasses stay off the start-up path (see kzgraph.cache)
+TYPE_CHECKING = False  # typing, dataclasses and pathlib stay off the start-up path (see kzgraph.cache)
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .backends import Backend
 
 __all__ = ["Param", "NamedQuery", "Catalogue", "PARAM_TYPES", "parse_file", "parse_text",
@@ -52,16 +54,26 @@ class Param(namedtuple("Param", "name type required description", defaults=("",)
     __slots__ = ()
 
 
-class NamedQuery(namedtuple("NamedQuery", "name path title description params returns tags sparql")):
+class NamedQuery(namedtuple("NamedQuery", "name file title description params returns tags sparql")):
     """One ``.rq`` file: its header and its SPARQL (the whole file, so error lines match the file).
 
-    Fields: name, path (or None), title, description, params (Params), returns and tags (names), sparql.
+    Fields: name, file (a str, or None for text), title, description, params (Params), returns and tags
+    (names), sparql; ``path`` is the file as a Path.
     """
 
     __slots__ = ()
 
     def __repr__(self) -> str:
-        return f"NamedQuery(name={self.name!r}, path={self.path!r}, title={self.title!r})"
+        return f"NamedQuery(name={self.name!r}, file={self.file!r}, title={self.title!r})"
+
+    @property
+    def path(self) -> Path | None:
+        """The ``.rq`` file, or None when the query came as text."""
+        if self.file is None:
+            return None
+        from pathlib import Path  # imported when asked for: not at start-up
+
+        return Path(self.file)
 
     @property
     def is_check(self) -> bool:
@@ -73,9 +85,9 @@ class NamedQuery(namedtuple("NamedQuery", "name path title description params re
         return next((p for p in self.params if p.name == name), None)
 
 
-def parse_text(text: str, *, name: str, path: Path | None = None) -> NamedQuery:
+def parse_text(text: str, *, name: str, path: str | os.PathLike[str] | None = None) -> NamedQuery:
     """A NamedQuery from the text of a ``.rq`` file; QueryError naming file:line for a bad header."""
-    where = str(path) if path is not None else name
+    where = os.fspath(path) if path is not None else name
     fields: dict[str, list[str]] = {"title": [], "description": [], "param": [], "returns": [], "tags": []}
     params: list[Param] = []
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -93,7 +105,8 @@ def parse_text(text: str, *, name: str, path: Path | None = None) -> NamedQuery:
         else:
             fields[key].append(value)
     return NamedQuery(
-        name=name, path=path, title=" ".join(fields["title"]), description=" ".join(fields["description"]),
+        name=name, file=os.fspath(path) if path is not None else None, title=" ".join(fields["title"]),
+        description=" ".join(fields["description"]),
         params=tuple(params), returns=tuple(_split(",".join(fields["returns"]))),
         tags=tuple(_split(",".join(fields["tags"]))), sparql=text)
 
@@ -119,14 +132,15 @@ def _parse_param(value: str, where: str, seen: list[Param]) -> Param:
     return Param(name, type_, flag == "required", parts[3] if len(parts) > 3 else "")
 
 
-def parse_file(path: str | Path, *, name: str | None = None) -> NamedQuery:
+def parse_file(path: str | os.PathLike[str], *, name: str | None = None) -> NamedQuery:
     """A NamedQuery from a ``.rq`` file; its name is the file stem unless given."""
-    path = Path(path)
+    path = os.fspath(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise QueryError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    return parse_text(text, name=name or path.stem, path=path)
+        with open(path, encoding="utf-8") as stream:
+            text = stream.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
+    return parse_text(text, name=name or os.path.splitext(os.path.basename(path))[0], path=path)
 
 
 class Catalogue(Mapping[str, NamedQuery]):
@@ -135,7 +149,7 @@ class Catalogue(Mapping[str, NamedQuery]):
     Built from queries or from paths; a file is read and parsed when its query is first asked for.
     """
 
-    def __init__(self, queries: Mapping[str, NamedQuery | Path]) -> None:
+    def __init__(self, queries: Mapping[str, NamedQuery | str]) -> None:
         self._queries = dict(sorted(queries.items()))
 
     def __getitem__(self, name: str) -> NamedQuery:
@@ -166,14 +180,15 @@ class Catalogue(Mapping[str, NamedQuery]):
         return [self[name] for name in self._queries if name.endswith("-violation")]
 
 
-def load_catalogue(queries_dir: str | Path | None = None) -> Catalogue:
+def load_catalogue(queries_dir: str | os.PathLike[str] | None = None) -> Catalogue:
     """All named queries under ``queries_dir`` (default: the package's ``queries/``)."""
-    directory = Path(queries_dir) if queries_dir is not None else find().queries_dir
-    found: dict[str, NamedQuery | Path] = {}
-    for path in files(directory, ".rq") + files(directory / "checks", ".rq"):
-        if path.stem in found:
-            raise QueryError(f"{path}: query name {path.stem!r} is also used by {found[path.stem]}")
-        found[path.stem] = path  # parsed when first asked for: `kzgraph query NAME` reads one file
+    directory = os.fspath(queries_dir) if queries_dir is not None else find().queries_location
+    found: dict[str, NamedQuery | str] = {}
+    for path in files(directory, ".rq") + files(os.path.join(directory, "checks"), ".rq"):
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if stem in found:
+            raise QueryError(f"{path}: query name {stem!r} is also used by {found[stem]}")
+        found[stem] = path  # parsed when first asked for: `kzgraph query NAME` reads one file
     return Catalogue(found)
 
 
@@ -271,5 +286,5 @@ def execute(backend: Backend, query: NamedQuery, bindings: Mapping[str, Value] |
     try:
         return backend.query(query.sparql, bindings=bindings)
     except QuerySyntaxError as exc:
-        exc.source = str(query.path) if query.path is not None else query.name
+        exc.source = query.file if query.file is not None else query.name
         raise

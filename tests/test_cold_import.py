@@ -6,13 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "fixtures" / "mini"
 HEAVY = ["rdflib", "SPARQLWrapper", "rich", "pandas", "pyshacl", "httpx",
          # standard modules the query path does without (see kzgraph.cache): each costs milliseconds
-         "typing", "dataclasses", "inspect", "json", "csv", "shutil", "hashlib", "tempfile"]
+         "typing", "dataclasses", "inspect", "json", "csv", "shutil", "hashlib", "tempfile",
+         "pathlib", "urllib", "ipaddress"]
 
 PROBE = """
 import io, sys, contextlib

@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 
 from ..results import Result
 from ..terms import Value
 
-TYPE_CHECKING = False  # typing and dataclasses stay off the start-up path (see kzgraph.cache)
+TYPE_CHECKING = False  # typing, dataclasses and pathlib stay off the start-up path (see kzgraph.cache)
 if TYPE_CHECKING:
     from typing import Protocol
 else:
@@ -43,7 +42,11 @@ class Source(namedtuple("Source", "path data format graph name", defaults=(None,
     @classmethod
     def of(cls, item: SourceLike) -> Source:
         """A Source from a path or a Source."""
-        return item if isinstance(item, Source) else cls(path=Path(item))
+        if isinstance(item, Source):
+            return item
+        from pathlib import Path
+
+        return cls(path=Path(item))
 
 
 SourceLike = Source | str | os.PathLike

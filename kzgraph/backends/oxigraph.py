@@ -6,7 +6,6 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -95,7 +94,12 @@ class OxigraphBackend:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self.path = Path(path) if path is not None else None
+        if path is not None:
+            from pathlib import Path  # on-disk stores only
+
+            self.path: Path | None = Path(path)
+        else:
+            self.path = None
         self._disk: Generations | None = None
         try:
             if self.path is None:
@@ -298,7 +302,7 @@ def _size(source: Source) -> int:
 def _rdf_format_of(source: Source) -> ox.RdfFormat:
     name = source.format
     if name is None and source.path is not None:
-        guessed = formats.by_extension(Path(source.path).suffix)
+        guessed = formats.by_extension(os.path.splitext(os.fspath(source.path))[1])
         name = guessed.name if guessed is not None else None
     if name is None or formats.by_name(name).kind != "rdf":
         raise DataError(f"{source.label}: cannot tell the RDF format (use a known extension: "
