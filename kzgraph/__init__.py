@@ -18,9 +18,7 @@ from .errors import (BackendError, DataError, DataSyntaxError, EndpointAuthError
                      UnknownQueryError, UsageError)
 from .queries import NamedQuery, Param
 from .results import AskResult, GraphResult, SelectResult, format_result
-from .stats import Stats
 from .terms import IRI, BNode, LangString, TypedLiteral
-from .validate import ValidationReport, Violation
 
 __version__ = "0.1.0"
 
@@ -35,3 +33,14 @@ __all__ = [
     "EndpointUnreachableError", "EndpointTimeoutError", "EndpointAuthError", "QueryTimeoutError",
     "__version__",
 ]
+
+_LAZY = {"Stats": "stats", "ValidationReport": "validate", "Violation": "validate"}
+
+
+def __getattr__(name: str) -> object:
+    """``Stats``, ``ValidationReport`` and ``Violation``, imported when first used (not at every start)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,11 +14,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from types import TracebackType
-from typing import Any
 
-from . import dataset, stats as stats_module, validate as validate_module
+from . import cache
 from .backends import Backend, Progress, Source, SourceLike
 from .backends.oxigraph import OxigraphBackend
 from .backends.select import is_url, kind_of, open_backend
@@ -30,9 +28,18 @@ from .results import Result, SelectResult
 from .search import Hit, SearchIndex
 from .terms import Value
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+    from pathlib import Path
+
+    from .stats import Stats
+    from .validate import ValidationReport
+
 __all__ = ["KnowledgeGraph", "open"]
 
-_SPARQL_START = re.compile(r"(?is)^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
+# regular expressions are compiled on first use (re caches them): compiling all at import costs start-up time
+_SPARQL_START = r"(?is)^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b"
 
 
 class KnowledgeGraph:
@@ -42,7 +49,7 @@ class KnowledgeGraph:
                  root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
                  **options: Any) -> None:
         self.store = store
-        self.path = Path(store) if isinstance(store, (str, os.PathLike)) and not is_url(store) else None
+        self.path = _path(store) if isinstance(store, (str, os.PathLike)) and not is_url(store) else None
         self._kind = kind_of(store, backend=backend, graph=graph)
         self._graph = graph
         self._options = options
@@ -75,7 +82,7 @@ class KnowledgeGraph:
     def catalogue(self) -> Catalogue:
         """The named queries."""
         if self._catalogue is None:
-            self._catalogue = load_catalogue(self.resources.queries_dir)
+            self._catalogue = load_catalogue(self.resources.queries_location)
         return self._catalogue
 
     @property
@@ -86,11 +93,11 @@ class KnowledgeGraph:
                                   graph=self._graph, options=self._options)
             backend = opened.backend
             if opened.build == "always":
-                dataset.build(backend, self.resources, progress=self._progress)
-            elif opened.build == "if-empty" and len(backend) == 0:
+                cache.build(backend, self.resources, progress=self._progress)
+            elif opened.build == "if-empty" and _is_empty(backend):
                 # build in memory, then copy in one transaction: a failed build leaves the store empty
                 scratch = OxigraphBackend()
-                dataset.build(scratch, self.resources, progress=self._progress)
+                cache.build(scratch, self.resources, progress=self._progress)
                 backend.load([Source(data=scratch.dump("nq"), format="nq", name="built dataset")])
             self._backend = backend
         return self._backend
@@ -110,7 +117,7 @@ class KnowledgeGraph:
         if query in self.catalogue:
             named = self.catalogue.get(query)
             return execute(self.backend, named, bind(named, params))
-        if _SPARQL_START.match(query):
+        if re.match(_SPARQL_START, query):
             bindings: dict[str, Value] = {k: v for k, v in params.items() if v is not None}  # type: ignore[misc]
             return self.backend.query(query, bindings=bindings)
         raise UnknownQueryError(query, self.catalogue)
@@ -163,20 +170,36 @@ class KnowledgeGraph:
         """The whole dataset; triples formats (ttl, nt, rdfxml) get the union of the graphs."""
         return self.backend.dump(fmt)
 
-    def stats(self) -> stats_module.Stats:
+    def stats(self) -> Stats:
         """Triples per graph and kind of graph; instances per class."""
-        return stats_module.compute(self.backend)
+        from . import stats  # imported where used, like validate: off the query path
 
-    def validate(self, *, shacl: bool = True, checks: bool = True) -> validate_module.ValidationReport:
+        return stats.compute(self.backend)
+
+    def validate(self, *, shacl: bool = True, checks: bool = True) -> ValidationReport:
         """SHACL shapes (``ontology/shapes.ttl``) and the ``*-violation`` check queries."""
+        from . import validate
+
         shapes = self.resources.shapes if shacl and self.resources.shapes.exists() else None
-        return validate_module.validate(self.backend, shapes, self.catalogue.checks if checks else ())
+        return validate.validate(self.backend, shapes, self.catalogue.checks if checks else ())
 
     def close(self) -> None:
         """Release the store."""
         if self._backend is not None:
             self._backend.close()
             self._backend = None
+
+
+def _is_empty(backend: Backend) -> bool:
+    """Whether a store holds nothing yet (asked cheaply where the backend can)."""
+    is_empty = getattr(backend, "is_empty", None)
+    return bool(is_empty()) if is_empty is not None else len(backend) == 0
+
+
+def _path(path: str | os.PathLike[str]) -> Path:
+    from pathlib import Path  # on-disk stores only: pathlib stays off the start-up path of in-memory use
+
+    return Path(path)
 
 
 def open(store: Any = None, *, backend: str | None = None, graph: Any = None,

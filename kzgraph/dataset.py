@@ -7,6 +7,7 @@ file-name order, each seeing the output of earlier ones); its triples go into gr
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from .backends import Backend, Progress, Source
@@ -19,7 +20,7 @@ from .terms import IRI, Value, to_ntriples
 
 __all__ = ["build", "rules", "apply_rule", "derived_graph", "rule_iri", "sources", "graph_kind"]
 
-GRAPH_KINDS = ("ontology", "provenance", "article", "external", "derived", "reconciled", "wikidata")
+GRAPH_KINDS = ("ontology", "provenance", "article", "external", "derived", "reconciled", "wikidata", "synthetic")
 
 
 def derived_graph(rule_name: str) -> str:
@@ -42,15 +43,16 @@ def graph_kind(graph: str) -> str:
 
 def sources(resources: Resources) -> list[Source]:
     """What to load before the rules: the ontology (into kzg:ontology) and ``data/*.trig``."""
-    if not resources.ontology.is_file():
-        raise DataError(f"{resources.ontology}: missing ontology file")
-    return [Source(path=resources.ontology, format="ttl", graph=ONTOLOGY_GRAPH)] + \
-        [Source(path=p, format="trig") for p in resources.data_files]
+    ontology = resources.ontology_location  # strings, not Paths: pathlib stays off the start-up path
+    if not os.path.isfile(ontology):
+        raise DataError(f"{ontology}: missing ontology file")
+    return [Source(path=ontology, format="ttl", graph=ONTOLOGY_GRAPH)] + \
+        [Source(path=p, format="trig") for p in resources.data_locations()]
 
 
 def rules(resources: Resources) -> list[NamedQuery]:
     """The rules, in the order they run."""
-    return [parse_file(p) for p in resources.rules]
+    return [parse_file(p) for p in resources.rule_locations()]
 
 
 def apply_rule(backend: Backend, rule: NamedQuery) -> int:

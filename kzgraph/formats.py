@@ -12,31 +12,28 @@ Used by the CLI's ``--format`` and by HTTP content negotiation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from collections import namedtuple
 
 from .errors import UsageError
 
+TYPE_CHECKING = False  # typing and dataclasses stay off the start-up path (see kzgraph.cache)
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Kind = Literal["results", "rdf", "text"]
+
 __all__ = ["Format", "FORMATS", "by_name", "by_media_type", "by_extension", "names"]
 
-Kind = Literal["results", "rdf", "text"]
 
-
-@dataclass(frozen=True)
-class Format:
-    """An output format; ``kind`` says what it can carry.
+class Format(namedtuple("Format", "name media_type extension kind quads aliases", defaults=(False, ()))):
+    """An output format (name, media_type, extension, kind, quads, aliases); ``kind`` says what it can carry.
 
     ``results``: SELECT/ASK results; ``rdf``: triples or quads (``quads`` tells which);
     ``text``: human-readable renderings of SELECT/ASK results.
     ``aliases``: media types that clients also send in ``Accept`` for this format.
     """
 
-    name: str
-    media_type: str
-    extension: str
-    kind: Kind
-    quads: bool = False
-    aliases: tuple[str, ...] = ()  # other media types HTTP clients use for it
+    __slots__ = ()
 
 
 FORMATS: tuple[Format, ...] = (

@@ -7,7 +7,7 @@ leaves the same store. ``graphs`` limits the push to some of the dataset's graph
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import namedtuple
 
 from . import dataset
 from .backends import Backend, Progress
@@ -19,11 +19,10 @@ from .resources import Resources
 __all__ = ["PushReport", "push", "built_graphs"]
 
 
-@dataclass(frozen=True)
-class PushReport:
-    """What was pushed: graph IRI → triples."""
+class PushReport(namedtuple("PushReport", "graphs")):
+    """What was pushed: ``graphs`` maps graph IRI → triples."""
 
-    graphs: dict[str, int]
+    __slots__ = ()
 
     @property
     def triples(self) -> int:

@@ -15,58 +15,65 @@ into terms, which the backend substitutes: values are never pasted into the quer
 from __future__ import annotations
 
 import datetime
+import os
 import re
+from collections import namedtuple
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import QueryError, QueryParameterError, QuerySyntaxError, UnknownQueryError
 from .namespaces import BASE, PREFIXES
-from .resources import find
+from .resources import files, find
 from .results import Result
 from .terms import IRI, LangString, Value
 
+TYPE_CHECKING = False  # typing, dataclasses and pathlib stay off the start-up path (see kzgraph.cache)
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .backends import Backend
 
 __all__ = ["Param", "NamedQuery", "Catalogue", "PARAM_TYPES", "parse_file", "parse_text",
            "load_catalogue", "bind", "execute"]
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_HEADER = re.compile(r"#\+\s*([A-Za-z]+)\s*:\s*(.*)")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_RELATIVE = re.compile(r"[a-z0-9-]+/\S+")
-_INTEGER = re.compile(r"[+-]?\d+")
-_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# compiled on first use (re caches them): compiling all at import costs start-up time
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_HEADER = r"#\+\s*([A-Za-z]+)\s*:\s*(.*)"
+_SCHEME = r"[A-Za-z][A-Za-z0-9+.-]*:"
+_BAD_IRI_CHARS = r'[\x00-\x20<>"{}|^`\\]'
+_RELATIVE = r"[a-z0-9-]+/\S+"
+_INTEGER = r"[+-]?\d+"
+_DECIMAL = r"[+-]?(\d+(\.\d*)?|\.\d+)"
+_DATE = r"\d{4}-\d{2}-\d{2}"
 
 
-@dataclass(frozen=True)
-class Param:
-    """A declared parameter: ``?name`` gets a value of ``type``."""
+class Param(namedtuple("Param", "name type required description", defaults=("",))):
+    """A declared parameter: ``?name`` gets a value of ``type`` (``required``, ``description``)."""
 
-    name: str
-    type: str
-    required: bool
-    description: str = ""
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class NamedQuery:
-    """One ``.rq`` file: its header and its SPARQL (the whole file, so error lines match the file)."""
+class NamedQuery(namedtuple("NamedQuery", "name file title description params returns tags sparql")):
+    """One ``.rq`` file: its header and its SPARQL (the whole file, so error lines match the file).
 
-    name: str
-    path: Path | None
-    title: str
-    description: str
-    params: tuple[Param, ...]
-    returns: tuple[str, ...]
-    tags: tuple[str, ...]
-    sparql: str = field(repr=False)
+    Fields: name, file (a str, or None for text), title, description, params (Params), returns and tags
+    (names), sparql; ``path`` is the file as a Path.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"NamedQuery(name={self.name!r}, file={self.file!r}, title={self.title!r})"
+
+    @property
+    def path(self) -> Path | None:
+        """The ``.rq`` file, or None when the query came as text."""
+        if self.file is None:
+            return None
+        from pathlib import Path  # imported when asked for: not at start-up
+
+        return Path(self.file)
 
     @property
     def is_check(self) -> bool:
@@ -78,15 +85,15 @@ class NamedQuery:
         return next((p for p in self.params if p.name == name), None)
 
 
-def parse_text(text: str, *, name: str, path: Path | None = None) -> NamedQuery:
+def parse_text(text: str, *, name: str, path: str | os.PathLike[str] | None = None) -> NamedQuery:
     """A NamedQuery from the text of a ``.rq`` file; QueryError naming file:line for a bad header."""
-    where = str(path) if path is not None else name
+    where = os.fspath(path) if path is not None else name
     fields: dict[str, list[str]] = {"title": [], "description": [], "param": [], "returns": [], "tags": []}
     params: list[Param] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.startswith("#+"):
             break
-        match = _HEADER.fullmatch(line.strip())
+        match = re.fullmatch(_HEADER, line.strip())
         if not match or match[1] not in fields:
             raise QueryError(f"{where}:{lineno}: malformed header line (expected '#+ key: value' with key "
                              f"one of {', '.join(fields)}): {line!r}")
@@ -98,7 +105,8 @@ def parse_text(text: str, *, name: str, path: Path | None = None) -> NamedQuery:
         else:
             fields[key].append(value)
     return NamedQuery(
-        name=name, path=path, title=" ".join(fields["title"]), description=" ".join(fields["description"]),
+        name=name, file=os.fspath(path) if path is not None else None, title=" ".join(fields["title"]),
+        description=" ".join(fields["description"]),
         params=tuple(params), returns=tuple(_split(",".join(fields["returns"]))),
         tags=tuple(_split(",".join(fields["tags"]))), sparql=text)
 
@@ -113,7 +121,7 @@ def _parse_param(value: str, where: str, seen: list[Param]) -> Param:
         raise QueryError(f"{where}: malformed param (expected 'NAME TYPE required|optional DESCRIPTION'): "
                          f"{value!r}")
     name, type_, flag = parts[0].lstrip("?"), parts[1], parts[2]
-    if not _NAME.fullmatch(name):
+    if not re.fullmatch(_NAME, name):
         raise QueryError(f"{where}: param name {name!r} is not a SPARQL variable name")
     if type_ not in PARAM_TYPES:
         raise QueryError(f"{where}: param {name!r} has unknown type {type_!r} (one of {', '.join(PARAM_TYPES)})")
@@ -124,27 +132,37 @@ def _parse_param(value: str, where: str, seen: list[Param]) -> Param:
     return Param(name, type_, flag == "required", parts[3] if len(parts) > 3 else "")
 
 
-def parse_file(path: str | Path, *, name: str | None = None) -> NamedQuery:
+def parse_file(path: str | os.PathLike[str], *, name: str | None = None) -> NamedQuery:
     """A NamedQuery from a ``.rq`` file; its name is the file stem unless given."""
-    path = Path(path)
+    path = os.fspath(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise QueryError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    return parse_text(text, name=name or path.stem, path=path)
+        with open(path, encoding="utf-8") as stream:
+            text = stream.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
+    return parse_text(text, name=name or os.path.splitext(os.path.basename(path))[0], path=path)
 
 
 class Catalogue(Mapping[str, NamedQuery]):
-    """Named queries by name: ``queries/*.rq`` and ``queries/checks/*.rq`` (not ``rules/``)."""
+    """Named queries by name: ``queries/*.rq`` and ``queries/checks/*.rq`` (not ``rules/``).
 
-    def __init__(self, queries: Mapping[str, NamedQuery]) -> None:
+    Built from queries or from paths; a file is read and parsed when its query is first asked for.
+    """
+
+    def __init__(self, queries: Mapping[str, NamedQuery | str]) -> None:
         self._queries = dict(sorted(queries.items()))
 
     def __getitem__(self, name: str) -> NamedQuery:
-        return self._queries[name]
+        query = self._queries[name]
+        if not isinstance(query, NamedQuery):
+            query = self._queries[name] = parse_file(query)
+        return query
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._queries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._queries
 
     def __len__(self) -> int:
         return len(self._queries)
@@ -152,25 +170,25 @@ class Catalogue(Mapping[str, NamedQuery]):
     def get(self, name: str, default: object = None) -> NamedQuery:  # type: ignore[override]
         """The query called ``name``; UnknownQueryError listing the known names otherwise."""
         try:
-            return self._queries[name]
+            return self[name]
         except KeyError:
             raise UnknownQueryError(name, self._queries) from None
 
     @property
     def checks(self) -> list[NamedQuery]:
         """The ``*-violation`` quality checks."""
-        return [q for q in self._queries.values() if q.is_check]
+        return [self[name] for name in self._queries if name.endswith("-violation")]
 
 
-def load_catalogue(queries_dir: str | Path | None = None) -> Catalogue:
+def load_catalogue(queries_dir: str | os.PathLike[str] | None = None) -> Catalogue:
     """All named queries under ``queries_dir`` (default: the package's ``queries/``)."""
-    directory = Path(queries_dir) if queries_dir is not None else find().queries_dir
-    found: dict[str, NamedQuery] = {}
-    for path in sorted(directory.glob("*.rq")) + sorted((directory / "checks").glob("*.rq")):
-        query = parse_file(path)
-        if query.name in found:
-            raise QueryError(f"{path}: query name {query.name!r} is also used by {found[query.name].path}")
-        found[query.name] = query
+    directory = os.fspath(queries_dir) if queries_dir is not None else find().queries_location
+    found: dict[str, NamedQuery | str] = {}
+    for path in files(directory, ".rq") + files(os.path.join(directory, "checks"), ".rq"):
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if stem in found:
+            raise QueryError(f"{path}: query name {stem!r} is also used by {found[stem]}")
+        found[stem] = path  # parsed when first asked for: `kzgraph query NAME` reads one file
     return Catalogue(found)
 
 
@@ -208,9 +226,9 @@ def _to_iri(raw: object) -> IRI:
     prefix, _, local = text.partition(":")
     if prefix in PREFIXES and not local.startswith("//"):
         text = PREFIXES[prefix] + local
-    elif _RELATIVE.fullmatch(text) and not _SCHEME.match(text):
+    elif re.fullmatch(_RELATIVE, text) and not re.match(_SCHEME, text):
         text = BASE + text
-    if not _SCHEME.match(text) or _BAD_IRI_CHARS.search(text):
+    if not re.match(_SCHEME, text) or re.search(_BAD_IRI_CHARS, text):
         raise ValueError("expected an absolute IRI, a prefixed name (kz:Medal) or a path like athlete/slug")
     return IRI(text)
 
@@ -226,7 +244,7 @@ def _to_string(raw: object) -> str:
 def _to_integer(raw: object) -> int:
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
-    if isinstance(raw, str) and _INTEGER.fullmatch(raw.strip()):
+    if isinstance(raw, str) and re.fullmatch(_INTEGER, raw.strip()):
         return int(raw)
     raise ValueError("expected an integer such as 3")
 
@@ -234,7 +252,7 @@ def _to_integer(raw: object) -> int:
 def _to_decimal(raw: object) -> Decimal:
     if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
         value = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
-    elif isinstance(raw, str) and _DECIMAL.fullmatch(raw.strip()):
+    elif isinstance(raw, str) and re.fullmatch(_DECIMAL, raw.strip()):
         value = Decimal(raw.strip())
     else:
         raise ValueError("expected a decimal number such as 247.7")
@@ -246,7 +264,7 @@ def _to_decimal(raw: object) -> Decimal:
 def _to_date(raw: object) -> datetime.date:
     if isinstance(raw, datetime.date) and not isinstance(raw, datetime.datetime):
         return raw
-    if isinstance(raw, str) and _DATE.fullmatch(raw.strip()):
+    if isinstance(raw, str) and re.fullmatch(_DATE, raw.strip()):
         return datetime.date.fromisoformat(raw.strip())
     raise ValueError("expected a date such as 2024-08-01")
 
@@ -268,5 +286,5 @@ def execute(backend: Backend, query: NamedQuery, bindings: Mapping[str, Value] |
     try:
         return backend.query(query.sparql, bindings=bindings)
     except QuerySyntaxError as exc:
-        exc.source = str(query.path) if query.path is not None else query.name
+        exc.source = query.file if query.file is not None else query.name
         raise

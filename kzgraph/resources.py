@@ -2,61 +2,112 @@
 
 In a checkout they sit beside the package (repository root = parent of ``kzgraph/``); a wheel carries them
 inside the package as ``kzgraph/_data/``. Any other directory with the same layout can be passed as ``root``.
+
+The properties of ``Resources`` give ``Path`` objects. The start-up path of ``kzgraph query`` uses the
+string forms (``*_location``, ``inputs()``, ``files()``) and so does without pathlib, which with
+what it imports (urllib.parse, ipaddress, fnmatch) costs about 3 ms of every command.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from pathlib import Path
+from collections import namedtuple
 
 from .errors import DataError
 
-__all__ = ["Resources", "find"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+__all__ = ["Resources", "find", "files"]
+
+_PACKAGE = os.path.dirname(os.path.realpath(__file__))
 
 
-@dataclass(frozen=True)
-class Resources:
-    """The files of one kzgraph dataset under ``root``."""
+def _path(location: str) -> Path:
+    from pathlib import Path  # imported when a Path is asked for, not at start-up
 
-    root: Path
+    return Path(location)
+
+
+class Resources(namedtuple("Resources", "location")):
+    """The files of one kzgraph dataset under a directory: ``Resources(root)``, root a str or a Path."""
+
+    __slots__ = ()
+
+    def __new__(cls, root: str | os.PathLike[str]) -> Resources:
+        return super().__new__(cls, os.fspath(root))
+
+    @property
+    def root(self) -> Path:
+        """The directory."""
+        return _path(self.location)
 
     @property
     def ontology(self) -> Path:
         """``ontology/kzgraph.ttl``: loaded into graph kzg:ontology."""
-        return self.root / "ontology" / "kzgraph.ttl"
+        return _path(self.ontology_location)
 
     @property
     def shapes(self) -> Path:
         """``ontology/shapes.ttl``: SHACL shapes, used by validate only."""
-        return self.root / "ontology" / "shapes.ttl"
+        return _path(os.path.join(self.location, "ontology", "shapes.ttl"))
 
     @property
     def data_files(self) -> list[Path]:
         """``data/*.trig`` in file-name order."""
-        return sorted((self.root / "data").glob("*.trig"))
+        return [_path(p) for p in self.data_locations()]
 
     @property
     def queries_dir(self) -> Path:
         """``queries/``: named queries, ``checks/`` and ``rules/``."""
-        return self.root / "queries"
+        return _path(self.queries_location)
 
     @property
     def rules(self) -> list[Path]:
         """``queries/rules/*.rq`` in file-name order."""
-        return sorted((self.queries_dir / "rules").glob("*.rq"))
+        return [_path(p) for p in self.rule_locations()]
+
+    @property
+    def queries_location(self) -> str:
+        """``queries/`` as a string."""
+        return os.path.join(self.location, "queries")
+
+    @property
+    def ontology_location(self) -> str:
+        """``ontology`` as a string."""
+        return os.path.join(self.location, "ontology", "kzgraph.ttl")
+
+    def data_locations(self) -> list[str]:
+        """``data_files`` as strings."""
+        return files(os.path.join(self.location, "data"), ".trig")
+
+    def rule_locations(self) -> list[str]:
+        """``rules`` as strings."""
+        return files(os.path.join(self.queries_location, "rules"), ".rq")
+
+    def inputs(self) -> list[str]:
+        """What the built dataset is made of, as strings: the ontology, the data files, the rules."""
+        return [self.ontology_location, *self.data_locations(), *self.rule_locations()]
+
+
+def files(directory: str | os.PathLike[str], suffix: str) -> list[str]:
+    """The files in ``directory`` whose names end in ``suffix``, as sorted strings; none when it does not
+    exist. (``Path.glob`` does the same several times slower, at every start.)"""
+    try:
+        names = os.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(os.path.join(directory, name) for name in names if name.endswith(suffix))
 
 
 def find(root: str | os.PathLike[str] | None = None) -> Resources:
     """The resources under ``root``, else those of the installed package or the source checkout."""
     if root is not None:
-        path = Path(root)
-        if not path.is_dir():
-            raise DataError(f"{path}: not a directory")
-        return Resources(path)
-    for candidate in (_PACKAGE / "_data", _PACKAGE.parent):
-        if any((candidate / part).is_dir() for part in ("ontology", "data", "queries")):
+        if not os.path.isdir(root):
+            raise DataError(f"{os.fspath(root)}: not a directory")
+        return Resources(root)
+    for candidate in (os.path.join(_PACKAGE, "_data"), os.path.dirname(_PACKAGE)):
+        if any(os.path.isdir(os.path.join(candidate, part)) for part in ("ontology", "data", "queries")):
             return Resources(candidate)
     raise DataError(f"cannot find ontology/, data/ or queries/ beside or inside {_PACKAGE}")

@@ -17,24 +17,23 @@ the web layer use; ``parse_json``/``parse_xml`` read W3C results documents back.
 
 from __future__ import annotations
 
-import csv
-import html
-import io
-import json
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Union
 
 from . import formats
 from .errors import UsageError
 from .namespaces import BASE, PREFIXES, XSD
 from .terms import IRI, BNode, LangString, Value, lexical_form, to_literal, to_ntriples, to_python
 
+TYPE_CHECKING = False  # typing, csv, html and json stay off the start-up path (see kzgraph.cache)
+if TYPE_CHECKING:
+    from typing import Any
+
 __all__ = ["SelectResult", "AskResult", "GraphResult", "Result", "format_result",
            "parse_json", "parse_xml", "display"]
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
-Row = tuple[Union[Value, None], ...]
+Row = tuple  # of Value | None, one per column
 _SHORT = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 _MAX_CELL = 60
 
@@ -71,6 +70,8 @@ def _json_term(value: Value) -> dict[str, str]:
 
 def _escape(text: str) -> str:
     """XML text and attribute escaping (``html.escape`` is the light import; ``xml.sax`` pulls in urllib)."""
+    import html  # imported where used: only serialisers need it
+
     return html.escape(text, quote=True)
 
 
@@ -88,6 +89,8 @@ def _xml_term(value: Value) -> str:
 
 
 def _width(text: str) -> int:
+    if text.isascii():  # no wide or combining characters: the common case, fast
+        return len(text)
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
                for c in text)
 
@@ -113,6 +116,13 @@ class SelectResult:
         self.columns: list[str] = list(columns)
         self.rows: list[Row] = [tuple(row) for row in rows]
 
+    @classmethod
+    def of_tuples(cls, columns: list[str], rows: list[Row]) -> SelectResult:
+        """A result from rows that are tuples already (a backend's fast path: no copy)."""
+        result = cls.__new__(cls)
+        result.columns, result.rows = columns, rows
+        return result
+
     def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)
 
@@ -133,6 +143,9 @@ class SelectResult:
 
     def to_csv(self) -> str:
         """W3C SPARQL 1.1 CSV: bare IRIs and lexical forms, CRLF line ends."""
+        import csv
+        import io
+
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(self.columns)
@@ -150,6 +163,8 @@ class SelectResult:
         bindings = [{c: _json_term(v) for c, v in zip(self.columns, row) if v is not None}
                     for row in self.rows]
         doc = {"head": {"vars": self.columns}, "results": {"bindings": bindings}}
+        import json
+
         return json.dumps(doc, ensure_ascii=False) + "\n"
 
     def to_xml(self) -> str:
@@ -207,6 +222,8 @@ class SelectResult:
         return self._repr_html_(limit=len(self.rows)) + "\n"
 
     def _repr_html_(self, limit: int = 200) -> str:
+        import html
+
         head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(display(v))}</td>" for v in row) + "</tr>"
                        for row in self.rows[:limit])
@@ -241,6 +258,8 @@ class AskResult:
 
     def to_json(self) -> str:
         """W3C SPARQL 1.1 Query Results JSON."""
+        import json
+
         return json.dumps({"head": {}, "boolean": self.value}) + "\n"
 
     def to_xml(self) -> str:
@@ -288,7 +307,7 @@ class GraphResult:
         return self.as_select()._repr_html_()
 
 
-Result = Union[SelectResult, AskResult, GraphResult]
+Result = SelectResult | AskResult | GraphResult
 
 _METHODS = {"csv": "to_csv", "tsv": "to_tsv", "json": "to_json", "xml": "to_xml",
             "md": "to_markdown", "table": "to_table", "html": "to_html"}
@@ -319,6 +338,8 @@ def _from_json_term(term: dict[str, str]) -> Value:
 
 def parse_json(text: str | bytes) -> SelectResult | AskResult:
     """Read a W3C SPARQL 1.1 JSON results document."""
+    import json
+
     doc = json.loads(text)
     if "boolean" in doc:
         return AskResult(doc["boolean"])

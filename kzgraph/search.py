@@ -10,7 +10,7 @@ before an alternative or hidden one.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import namedtuple
 from decimal import Decimal
 from difflib import SequenceMatcher
 
@@ -25,26 +25,16 @@ _KIND_WEIGHT = {"label": 1.0, "altLabel": 0.92, "hiddenLabel": 0.9}
 _MIN_SCORE = 0.5
 
 
-@dataclass(frozen=True)
-class Name:
-    """One name of a resource: ``kind`` is label, altLabel or hiddenLabel."""
+class Name(namedtuple("Name", "resource name kind lang type", defaults=("label", "", None))):
+    """One name of a resource (resource, name, kind, lang, type): ``kind`` is label, altLabel or hiddenLabel."""
 
-    resource: str
-    name: str
-    kind: str = "label"
-    lang: str = ""
-    type: str | None = None
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(namedtuple("Hit", "resource label type matched score")):
     """A resource found: its main label, class label, the name that matched, and a score in (0, 1]."""
 
-    resource: str
-    label: str
-    type: str | None
-    matched: str
-    score: float
+    __slots__ = ()
 
 
 class _Entry:

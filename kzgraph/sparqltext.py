@@ -30,10 +30,9 @@ The same lexer tells which remote endpoints a text calls (SERVICE, LOAD: codepoi
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import NamedTuple
-from urllib.parse import urljoin
 
 from .errors import QueryParameterError, QuerySyntaxError
 from .namespaces import PREFIXES
@@ -62,12 +61,10 @@ _LANG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class Token(NamedTuple):
-    """One lexical token: ``kind`` is comment, string, iri, var, lang, word, punct or other."""
+class Token(namedtuple("Token", "kind text start")):
+    """One lexical token (kind, text, start): ``kind`` is comment, string, iri, var, lang, word, punct or other."""
 
-    kind: str
-    text: str
-    start: int
+    __slots__ = ()
 
 
 def tokens(sparql: str) -> Iterator[Token]:
@@ -81,13 +78,12 @@ def _code(sparql: str) -> list[Token]:
     return [t for t in tokens(sparql) if t.kind != "comment"]
 
 
-class Shape(NamedTuple):
-    """What the remote backend needs to know about a query's text (computed once per text)."""
+class Shape(namedtuple("Shape", "form where prefixes names_dataset")):
+    """What the remote backend needs to know about a query's text (computed once per text): ``form``
+    (SELECT, ASK, CONSTRUCT, DESCRIBE, or '' for an update), ``where`` (offset just after the ``{`` of the
+    outermost WHERE group, or None), ``prefixes`` (used but not declared), ``names_dataset`` (FROM)."""
 
-    form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE, or '' (an update, or not a query)
-    where: int | None  # offset just after the ``{`` of the outermost WHERE group
-    prefixes: frozenset[str]  # prefixes used but not declared
-    names_dataset: bool  # has FROM / FROM NAMED
+    __slots__ = ()
 
 
 @lru_cache(maxsize=256)
@@ -177,6 +173,8 @@ def remote_calls(sparql: str) -> list[tuple[str, str | None]]:
     lowered = sparql.lower()
     if "\\u" not in lowered and "service" not in lowered and "load" not in lowered:
         return []
+    from urllib.parse import urljoin  # only texts that may call out get here
+
     code = _decoded_code(sparql)
     prefixes: dict[str, str] = dict(PREFIXES)
     base = ""

@@ -21,7 +21,6 @@ import datetime
 import math
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Union
 
 from .namespaces import RDF, XSD
 
@@ -98,33 +97,32 @@ class TypedLiteral(str):
 
 
 #: A value in a result row or a query binding.
-Value = Union[IRI, BNode, LangString, TypedLiteral, str, bool, int, Decimal, float,
-              datetime.date, datetime.datetime]
+Value = (IRI | BNode | LangString | TypedLiteral | str | bool | int | Decimal | float
+         | datetime.date | datetime.datetime)
 
 _INTEGER_TYPES = frozenset(XSD[t] for t in (
     "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
     "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
     "unsignedByte"))
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
+_DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?"  # compiled on first use
 _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_DOUBLE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN")
+_DOUBLE = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN"  # compiled on first use
 
 
 def to_python(lexical: str, datatype: str | None = None, lang: str | None = None) -> Value:
     """The Python value of a literal; a ``TypedLiteral`` when there is no faithful mapping."""
     if lang:
         return LangString(lexical, lang)
-    if datatype is None or datatype == XSD["string"]:
+    if datatype is None or datatype == _XSD_STRING:
         return lexical
-    try:
-        return _CONVERT[datatype](lexical)
-    except KeyError:
-        if datatype in _INTEGER_TYPES and _INTEGER.fullmatch(lexical.strip()):
-            return int(lexical)
-    except (ValueError, InvalidOperation):
-        pass
+    convert = _CONVERT.get(datatype)
+    if convert is not None:
+        try:
+            return convert(lexical)
+        except (ValueError, InvalidOperation):
+            pass
     return TypedLiteral(lexical, datatype)
 
 
@@ -136,12 +134,20 @@ def _boolean(lex: str) -> bool:
     raise ValueError(lex)
 
 
-def _checked(pattern: re.Pattern[str], convert):  # type: ignore[no-untyped-def]
+def _checked(pattern: re.Pattern[str] | str, convert):  # type: ignore[no-untyped-def]
+    match = (lambda text: re.fullmatch(pattern, text)) if isinstance(pattern, str) else pattern.fullmatch
+
     def parse(lex: str):  # type: ignore[no-untyped-def]
-        if not pattern.fullmatch(lex.strip()):
+        if not match(lex.strip()):
             raise ValueError(lex)
         return convert(lex.strip())
     return parse
+
+
+def _integer(lex: str) -> int:
+    if not _INTEGER.fullmatch(lex.strip()):  # int() would also take "1_000" and "١"
+        raise ValueError(lex)
+    return int(lex)
 
 
 def _datetime(lex: str) -> datetime.datetime:
@@ -155,7 +161,9 @@ _CONVERT = {
     XSD["float"]: _checked(_DOUBLE, float),
     XSD["date"]: _checked(_DATE, datetime.date.fromisoformat),
     XSD["dateTime"]: _checked(_DATETIME, _datetime),
+    **{integer_type: _integer for integer_type in _INTEGER_TYPES},
 }
+_XSD_STRING = XSD["string"]
 
 
 def to_literal(value: Value) -> tuple[str, str, str | None]:
@@ -199,7 +207,7 @@ def lexical_form(value: Value) -> str:
 
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_TO_ESCAPE = re.compile(r'[\\"\n\r\t\b\f]')
+_TO_ESCAPE = r'[\\"\n\r\t\b\f]'  # compiled on first use
 
 
 def to_ntriples(value: Value) -> str:
@@ -209,7 +217,7 @@ def to_ntriples(value: Value) -> str:
     if isinstance(value, BNode):
         return f"_:{value}"
     lex, datatype, lang = to_literal(value)
-    quoted = '"' + _TO_ESCAPE.sub(lambda m: _ESCAPES[m.group()], lex) + '"'
+    quoted = '"' + re.sub(_TO_ESCAPE, lambda m: _ESCAPES[m.group()], lex) + '"'
     if lang:
         return f"{quoted}@{lang}"
     if datatype == XSD["string"]:

@@ -12,7 +12,7 @@ LAYERS = {  # a module may import from its own layer or lower ones
     "errors": 0, "namespaces": 0, "formats": 0, "terms": 0, "resources": 0, "names": 0, "sparqltext": 0,
     "results": 1,
     "backends": 2,
-    "queries": 3, "dataset": 3, "validate": 3, "stats": 3, "publish": 3, "push": 3, "search": 3,
+    "queries": 3, "dataset": 3, "validate": 3, "stats": 3, "publish": 3, "push": 3, "search": 3, "synth": 3, "cache": 3,
     "api": 4,
     "web": 5, "diagram": 5, "wikidata": 5,
     "cli": 6, "__main__": 6, "__init__": 6,

@@ -167,3 +167,11 @@ def test_top_level_help_and_version():
     assert r.returncode == 0 and "exit codes: 0 ok, 1 check failed, 2 usage or bad input, 3 runtime" in r.stdout
     r = run("--version", home=None)
     assert r.returncode == 0 and r.stdout.startswith("kzgraph ")
+
+
+def test_commands_lists_every_sub_command():
+    from kzgraph.cli import COMMANDS, build_parser
+
+    assert set(build_parser()._subparsers._group_actions[0].choices) == set(COMMANDS)
+    for name in COMMANDS:  # a parser built for one command parses that command alone
+        assert list(build_parser(name)._subparsers._group_actions[0].choices) == [name]

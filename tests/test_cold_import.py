@@ -9,22 +9,26 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "fixtures" / "mini"
-HEAVY = ["rdflib", "SPARQLWrapper", "rich", "pandas", "pyshacl", "httpx", "starlette", "uvicorn", "jinja2", "markupsafe"]
+HEAVY = ["rdflib", "SPARQLWrapper", "rich", "pandas", "pyshacl", "httpx", "starlette", "uvicorn", "jinja2", "markupsafe",
+         # standard modules the query path does without (see kzgraph.cache): each costs milliseconds
+         "typing", "dataclasses", "inspect", "json", "csv", "shutil", "hashlib", "tempfile",
+         "pathlib", "urllib", "ipaddress"]
 
 PROBE = """
-import io, json, sys, contextlib
+import io, sys, contextlib
 from kzgraph.cli import main
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     code = main(sys.argv[1:])
-heavy = sorted({name.split(".")[0] for name in sys.modules} & set(json.loads(HEAVY)))
+heavy = sorted({name.split(".")[0] for name in sys.modules} & set(HEAVY))
+import json
 print(json.dumps({"code": code, "heavy": heavy, "rows": out.getvalue().count("\\n")}))
 """
 
 
 def probe(*args: str) -> dict:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    r = subprocess.run([sys.executable, "-c", PROBE.replace("HEAVY", repr(json.dumps(HEAVY))), *args],
+    r = subprocess.run([sys.executable, "-c", PROBE.replace("HEAVY", repr(HEAVY)), *args],
                        capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)

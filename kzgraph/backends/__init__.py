@@ -7,14 +7,18 @@ kzgraph's (``DataSyntaxError``, ``QuerySyntaxError``, ``BackendError``) and its 
 from __future__ import annotations
 
 import os
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol, Union
 
 from ..errors import ResultTooLargeError
 from ..results import AskResult, Result
 from ..terms import Value
+
+TYPE_CHECKING = False  # typing, dataclasses and pathlib stay off the start-up path (see kzgraph.cache)
+if TYPE_CHECKING:
+    from typing import Protocol
+else:
+    Protocol = object  # Backend is a protocol for type checkers, a plain base class at run time
 
 __all__ = ["Backend", "Source", "Progress", "SourceLike", "limit_rows"]
 
@@ -22,19 +26,14 @@ __all__ = ["Backend", "Source", "Progress", "SourceLike", "limit_rows"]
 Progress = Callable[[int, int, str], None]
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(namedtuple("Source", "path data format graph name", defaults=(None,) * 5)):
     """RDF to load: a file (``path``) or bytes (``data``) in a format named in ``kzgraph.formats``.
 
     ``graph``: named graph for triples that have none (all of a Turtle file, the default graph of a TriG
     file); ``None`` leaves them in the default graph. ``format`` defaults to the path's extension.
     """
 
-    path: Path | None = None
-    data: bytes | None = None
-    format: str | None = None
-    graph: str | None = None
-    name: str | None = None
+    __slots__ = ()
 
     @property
     def label(self) -> str:
@@ -44,10 +43,14 @@ class Source:
     @classmethod
     def of(cls, item: SourceLike) -> Source:
         """A Source from a path or a Source."""
-        return item if isinstance(item, Source) else cls(path=Path(item))
+        if isinstance(item, Source):
+            return item
+        from pathlib import Path
+
+        return cls(path=Path(item))
 
 
-SourceLike = Union[Source, str, "os.PathLike[str]"]
+SourceLike = Source | str | os.PathLike
 
 
 def limit_rows(result: Result, max_rows: int | None) -> Result:

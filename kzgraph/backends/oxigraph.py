@@ -2,70 +2,59 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from .. import formats
 from ..errors import (BackendError, DataError, DataSyntaxError, QueryError, QueryParameterError, QuerySyntaxError,
                       ResultTooLargeError, UsageError)
-from ..sparqltext import names_dataset
 from ..namespaces import PREFIXES
+from ..sparqltext import names_dataset
 from ..results import AskResult, GraphResult, Result, SelectResult
-from ..terms import IRI, BNode, Value, to_literal, to_python
+from ..terms import Value
 from . import Progress, Source, SourceLike
+from .generations import Generations, is_legacy
+from .oxrdf import (RDF_FORMATS, data_syntax_error, format_named, from_ox, graph_of, parse, rdf_format_of,
+                    remembering, to_ox)
 
-__all__ = ["OxigraphBackend", "from_ox", "to_ox", "parse_source", "serialize_quads"]
+__all__ = ["OxigraphBackend"]
 
-_RDF_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
-}
-_QUERY_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
-_NOT_PROJECTED = re.compile(r"does not contains? variable \?(\w+) in its SELECT projection")
-_PARSE_LOCATION = re.compile(r"^Parser error [^:]*: ")
-_T = TypeVar("_T")
+# compiled on first use (re caches them): only error messages need them
+_QUERY_ERROR = r"(?s)error at (\d+):(\d+): (.*)"
+_NOT_PROJECTED = r"does not contains? variable \?(\w+) in its SELECT projection"
+TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.cache)
+if TYPE_CHECKING:
+    from typing import TypeVar
 
-
-def from_ox(term: object) -> Value:
-    """A pyoxigraph term as a neutral term."""
-    if isinstance(term, ox.NamedNode):
-        return IRI(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        return to_python(term.value, term.datatype.value, term.language)
-    return str(term)  # RDF 1.2 triple terms: shown in N-Triples syntax
-
-
-def to_ox(value: Value) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """A neutral term as a pyoxigraph term; ValueError when it is not valid RDF."""
-    if isinstance(value, IRI):
-        return ox.NamedNode(value)
-    if isinstance(value, BNode):
-        return ox.BlankNode(value)
-    lex, datatype, lang = to_literal(value)
-    return ox.Literal(lex, language=lang) if lang else ox.Literal(lex, datatype=ox.NamedNode(datatype))
-
-
-def _rdf_format(name: str) -> ox.RdfFormat:
-    fmt = formats.by_name(name)
-    if fmt.kind != "rdf":
-        raise UsageError(f"format {name!r} is not an RDF format; use one of {', '.join(formats.names('rdf'))}")
-    return _RDF_FORMATS[fmt.name]
+    _T = TypeVar("_T")
 
 
 class OxigraphBackend:
-    """A pyoxigraph store: in memory when ``path`` is None, else on disk at ``path``."""
+    """A pyoxigraph store: in memory when ``path`` is None, else on disk at ``path``.
+
+    On disk, every write makes a new generation of the store (see ``generations``): a crash leaves the
+    old data whole, and readers in other processes see the data as it was when they opened it.
+    """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self.path = Path(path) if path is not None else None
+        if path is not None:
+            from pathlib import Path  # on-disk stores only
+
+            self.path: Path | None = Path(path)
+        else:
+            self.path = None
+        self._disk: Generations | None = None
         try:
-            self._open: ox.Store | None = ox.Store(str(self.path)) if self.path is not None else ox.Store()
+            if self.path is None:
+                self._open: ox.Store | None = ox.Store()
+            elif is_legacy(str(self.path)):
+                self._open = ox.Store(str(self.path))
+            else:
+                self._disk = Generations(str(self.path))
+                self._open = self._disk.reader()
         except OSError as exc:
             raise BackendError(f"cannot open the store at {self.path}: {exc}") from exc
 
@@ -95,28 +84,32 @@ class OxigraphBackend:
                                     substitutions=substitutions or None, prefixes=PREFIXES, **dataset)
             if isinstance(raw, ox.QuerySolutions):
                 columns = [v.value for v in raw.variables]
-                return SelectResult(columns, [tuple(from_ox(t) if t is not None else None for t in sol)
-                                              for sol in _bounded(raw, max_rows)])
+                convert = remembering(from_ox)
+                return SelectResult.of_tuples(columns, [tuple(map(convert, solution))
+                                                        for solution in _bounded(raw, max_rows)])
             if isinstance(raw, ox.QueryBoolean):
                 return AskResult(bool(raw))
             triples = list(_bounded(raw, max_rows))
         except SyntaxError as exc:
             raise _query_syntax_error(exc) from exc
         except (OSError, RuntimeError) as exc:
-            unprojected = _NOT_PROJECTED.search(str(exc))
+            unprojected = re.search(_NOT_PROJECTED, str(exc))
             if unprojected:
                 raise QueryParameterError(unprojected[1], "a bound variable must be in the SELECT projection "
                                           "(SEP-0007 substitution)") from exc
             raise BackendError(f"query failed: {exc}") from exc
         return GraphResult([(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples],
-                           lambda fmt: ox.serialize(triples, format=_RDF_FORMATS[fmt.name], prefixes=PREFIXES))
+                           lambda fmt: ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=PREFIXES))
 
     def load(self, sources: Iterable[SourceLike], *, progress: Progress | None = None) -> int:
-        """Parse every source, then add all quads in one transaction: all or nothing."""
+        """Add every source or none: in memory, parsed first and added in one transaction; on disk,
+        bulk-loaded into a new generation that becomes current once every source is in."""
         items = [Source.of(s) for s in sources]
+        if self._disk is not None:
+            return self._load_generation(self._disk, items, progress)
         quads: list[ox.Quad] = []
         for done, source in enumerate(items, 1):
-            quads.extend(_parse(source))
+            quads.extend(parse(source))
             if progress is not None:
                 progress(done, len(items), source.label)
         try:
@@ -125,8 +118,69 @@ class OxigraphBackend:
             raise BackendError(f"cannot write to the store: {exc}") from exc
         return len(quads)
 
+    def restore(self, path: str) -> None:
+        """Load an N-Quads snapshot that ``dump("nq")`` wrote, without checking every term again (twice
+        as fast as ``load``; for kzgraph's own cache, never for data from elsewhere)."""
+        try:
+            self._store.load(path=path, format=ox.RdfFormat.N_QUADS, lenient=True)
+        except SyntaxError as exc:
+            raise DataSyntaxError(path, str(exc.msg)) from exc
+        except OSError as exc:
+            raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+    def _load_generation(self, disk: Generations, items: list[Source], progress: Progress | None) -> int:
+        plans = [(source, rdf_format_of(source), graph_of(source)) for source in items]
+        sizes = [len(s.data) if s.data is not None else _size(s) for s in items]
+        before, done = len(self._store), 0
+
+        def report(n: int, label: str) -> None:
+            nonlocal done
+            done += n
+            if progress is not None:
+                progress(done, sum(sizes), label)
+
+        def change(store: ox.Store) -> None:
+            for source, rdf_format, graph in plans:
+                try:
+                    if source.data is not None:
+                        store.bulk_load(source.data, format=rdf_format, to_graph=graph)
+                        report(len(source.data), source.label)
+                    elif source.path is not None:
+                        with open(source.path, "rb") as raw:
+                            store.bulk_load(input=io.BufferedReader(_Counting(raw, source.label, report), 1 << 20),
+                                            format=rdf_format, to_graph=graph)
+                except SyntaxError as exc:
+                    raise data_syntax_error(source, exc) from exc
+                except OSError as exc:
+                    raise DataError(f"{source.label}: cannot read: {exc.strerror or exc}") from exc
+
+        self._write(disk, change)
+        return len(self._store) - before
+
+    def _write(self, disk: Generations, change: Callable[[ox.Store], None]) -> None:
+        """A new generation; this backend's own reader lets go of the old one first, so that the write
+        can clean it up, and reads the current one afterwards (the new one, or the old if ``change`` failed)."""
+        self._open = None
+        disk.release()
+        try:
+            disk.write(change)
+        finally:
+            self._open = disk.reader()
+
+    def is_empty(self) -> bool:
+        """True when the store holds no quad (without counting them all, as ``len`` does)."""
+        return next(iter(self._store.quads_for_pattern(None, None, None)), None) is None
+
     def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update (transactional)."""
+        """Run a SPARQL 1.1 Update (transactional; on disk, as a new generation)."""
+        if self._disk is not None:
+            def change(store: ox.Store) -> None:
+                try:
+                    store.update(sparql, prefixes=PREFIXES)
+                except SyntaxError as exc:
+                    raise _query_syntax_error(exc) from exc
+            self._write(self._disk, change)
+            return
         try:
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -136,7 +190,7 @@ class OxigraphBackend:
 
     def dump(self, fmt: str, *, graph: str | None = None) -> bytes:
         """The dataset (or one named ``graph``) in ``fmt``; triples formats get the union of all graphs."""
-        rdf_format = _rdf_format(fmt)
+        rdf_format = format_named(fmt)
         try:
             if graph is not None:
                 quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
@@ -158,9 +212,15 @@ class OxigraphBackend:
         target = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
         quads = [ox.Quad(q.subject, q.predicate, q.object, target)
                  for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+
+        def change(store: ox.Store) -> None:
+            store.clear_graph(target)
+            store.extend(quads)
         try:
-            self._store.clear_graph(target)
-            self._store.extend(quads)
+            if self._disk is not None:
+                self._write(self._disk, change)  # on disk: a new generation, all or nothing
+            else:
+                change(self._store)
         except OSError as exc:
             raise BackendError(f"cannot write to the store: {exc}") from exc
 
@@ -170,6 +230,9 @@ class OxigraphBackend:
     def close(self) -> None:
         """Flush an on-disk store and release it (and its lock); the backend is not to be used afterwards."""
         store, self._open = self._open, None
+        if self._disk is not None:
+            self._disk.release()
+            return
         if store is not None and self.path is not None:
             try:
                 store.flush()
@@ -198,67 +261,31 @@ def _bounded(items: Iterator[_T], max_rows: int | None) -> Iterator[_T]:
 
 def _query_syntax_error(exc: SyntaxError) -> QuerySyntaxError:
     message = str(exc.msg if exc.msg else exc)
-    match = _QUERY_ERROR.match(message)
+    match = re.match(_QUERY_ERROR, message)
     if match:
         return QuerySyntaxError(match[3], line=int(match[1]), column=int(match[2]))
     return QuerySyntaxError(message)
 
 
-def serialize_quads(quads: Iterable[tuple[Value, Value, Value, str | None]], fmt: str) -> bytes:
-    """Neutral (subject, predicate, object, graph or None) tuples in an RDF format of ``kzgraph.formats``."""
-    rdf_format = _rdf_format(fmt)
+class _Counting(io.RawIOBase):
+    """A file that reports how many bytes were read from it (the progress of a bulk load)."""
+
+    def __init__(self, raw: io.BufferedReader, label: str, report: Callable[[int, str], None]) -> None:
+        self._raw, self._label, self._report = raw, label, report
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        n = self._raw.readinto(buffer) or 0
+        self._report(n, self._label)
+        return n
+
+
+def _size(source: Source) -> int:
     try:
-        converted = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(g) if g else ox.DefaultGraph())
-                     for s, p, o, g in quads]
-    except (ValueError, TypeError) as exc:
-        raise BackendError(f"cannot write these terms as RDF: {exc}") from exc
-    if rdf_format.supports_datasets:
-        return bytes(ox.serialize(converted, format=rdf_format, prefixes=PREFIXES))
-    triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in converted)
-    return bytes(ox.serialize(triples, format=rdf_format, prefixes=PREFIXES))
-
-
-def parse_source(source: Source, *, canonical: bool = False) -> list[ox.Quad]:
-    """The quads of one source; DataError/DataSyntaxError (with line and column) when it cannot be read.
-
-    ``canonical``: literals in the canonical form the embedded store keeps (``188.0`` → ``188``), so that
-    another engine given these quads shows the same lexical forms."""
-    quads = _parse(source)
-    if not canonical:
-        return quads
-    store = ox.Store()
-    store.extend(quads)
-    return list(store)
-
-
-def _parse(source: Source) -> list[ox.Quad]:
-    name = source.format
-    if name is None and source.path is not None:
-        guessed = formats.by_extension(source.path.suffix)
-        name = guessed.name if guessed is not None else None
-    if name is None or formats.by_name(name).kind != "rdf":
-        raise DataError(f"{source.label}: cannot tell the RDF format (use a known extension: "
-                        f"{', '.join(f.extension for f in formats.FORMATS if f.kind == 'rdf')})")
-    rdf_format = _RDF_FORMATS[formats.by_name(name).name]
-    try:
-        if source.data is not None:
-            quads = list(ox.parse(source.data, format=rdf_format, rename_blank_nodes=True))
-        elif source.path is not None:
-            quads = list(ox.parse(path=str(source.path), format=rdf_format, rename_blank_nodes=True))
-        else:
-            raise DataError(f"{source.label}: nothing to load")
-    except SyntaxError as exc:
-        line = exc.lineno if isinstance(exc.lineno, int) else None
-        column = exc.offset if isinstance(exc.offset, int) else None
-        raise DataSyntaxError(source.label, _PARSE_LOCATION.sub("", str(exc.msg)),
-                              line=line, column=column) from exc
+        return os.path.getsize(source.path) if source.path is not None else 0
     except OSError as exc:
         raise DataError(f"{source.label}: cannot read: {exc.strerror or exc}") from exc
-    if source.graph is not None:
-        try:
-            graph = ox.NamedNode(source.graph)
-        except ValueError as exc:
-            raise DataError(f"{source.label}: graph {source.graph!r} is not an IRI: {exc}") from exc
-        quads = [ox.Quad(q.subject, q.predicate, q.object, graph) if isinstance(q.graph_name, ox.DefaultGraph)
-                 else q for q in quads]
-    return quads
+
+

@@ -19,7 +19,7 @@ from ..namespaces import PREFIXES, XSD
 from ..results import AskResult, GraphResult, Result, SelectResult
 from ..terms import IRI, BNode, Value, to_literal, to_python
 from . import Progress, Source, SourceLike, limit_rows
-from .oxigraph import parse_source, serialize_quads
+from .oxrdf import parse_source, serialize_quads
 
 __all__ = ["RdflibBackend", "from_rdflib", "to_rdflib"]
 

@@ -33,7 +33,7 @@ from ..results import AskResult, GraphResult, Result, SelectResult, parse_xml
 from ..terms import IRI, BNode, LangString, Value, to_ntriples, to_python
 from . import Progress, Source, SourceLike, limit_rows
 from .http import Http, endpoint_name
-from .oxigraph import from_ox, parse_source, serialize_quads
+from .oxrdf import from_ox, parse_source, serialize_quads
 from .select import DEFAULT_GRAPHS, METHODS
 from ..sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
 

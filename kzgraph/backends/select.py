@@ -12,11 +12,13 @@ imports rdflib, SPARQLWrapper or httpx.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Any
+from collections import namedtuple
 
 from ..errors import UsageError
-from . import Backend
+
+TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.cache)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["BACKENDS", "AUTH_SCHEMES", "METHODS", "DEFAULT_GRAPHS", "Opened", "kind_of", "is_url", "open_backend"]
 
@@ -58,12 +60,10 @@ def kind_of(store: object, *, backend: str | None = None, graph: object = None) 
     return kind
 
 
-@dataclass
-class Opened:
+class Opened(namedtuple("Opened", "backend build")):
     """A backend and whether kzgraph should build its dataset into it (``always``, ``if-empty``, ``never``)."""
 
-    backend: Backend
-    build: str
+    __slots__ = ()
 
 
 def open_backend(store: Any = None, *, backend: str | None = None, graph: Any = None,

@@ -8,23 +8,46 @@ Sub-commands live in ``data`` (the dataset), ``web`` (serve, publish, search) an
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from .. import __version__
 from ..errors import DataSyntaxError, KzgraphError, QuerySyntaxError
-from . import data, web, wikidata
-from .common import global_options
+from .common import Formatter, global_options
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "COMMANDS"]
+
+#: Each sub-command and the module of this package that defines it (imported only when needed).
+COMMANDS = {"query": "data", "queries": "data", "load": "data", "export": "data", "validate": "data",
+            "stats": "data", "diagram": "data", "synth": "data", "search": "web", "serve": "web",
+            "publish": "web", "wikidata": "wikidata"}
+_VALUED = {"--store", "--backend", "--home", "--update-url", "--graph-store", "--user", "--auth", "--timeout",
+           "--method", "--default-graph"}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``kzgraph`` command."""
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The sub-command named in ``argv`` (skipping the global options and their values), or None."""
+    words = iter(argv)
+    for word in words:
+        if word in _VALUED:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the ``kzgraph`` command.
+
+    With ``only`` (a key of ``COMMANDS``), the parser knows that sub-command alone: argparse is slow to
+    build, and one run uses one sub-command.
+    """
+    only = only if only in COMMANDS else None
     common = global_options()
     parser = argparse.ArgumentParser(
-        prog="kzgraph", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="kzgraph", parents=[common], formatter_class=Formatter,
         description="A knowledge graph of Kazakhstan at the Paris 2024 Games, queried with SPARQL.",
         epilog="exit codes: 0 ok, 1 check failed, 2 usage or bad input, 3 runtime error\n\n"
                "example:\n  kzgraph query medals --format csv")
@@ -33,20 +56,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, func: Callable[[argparse.Namespace], int], help_: str,
                 example: str) -> argparse.ArgumentParser:
+        if only is not None and name != only:
+            return argparse.ArgumentParser(add_help=False, formatter_class=Formatter)  # a sub-command this run does not use
         p = sub.add_parser(name, parents=[common], help=help_, description=help_,
-                           formatter_class=argparse.RawDescriptionHelpFormatter,
+                           formatter_class=Formatter,
                            epilog="example:\n  " + example.replace("\n", "\n  ") + "\n")
         p.set_defaults(func=func)
         return p
 
-    for module in (data, web, wikidata):
-        module.add_commands(command)
+    for module in sorted({COMMANDS[only]} if only else set(COMMANDS.values())):
+        importlib.import_module(f"{__name__}.{module}").add_commands(command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args: Any = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_word(argv)).parse_args(argv)
     args.store = getattr(args, "store", None)
     args.backend = getattr(args, "backend", None)
     args.home = getattr(args, "home", None)

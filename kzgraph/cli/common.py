@@ -6,14 +6,16 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
 
 from .. import formats
 from ..api import KnowledgeGraph
 from ..backends import Progress
 from ..backends.select import AUTH_SCHEMES, BACKENDS, DEFAULT_GRAPHS, METHODS
 from ..errors import UsageError
+
+TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.cache)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "PROGRESS_MINIMUM",
@@ -96,16 +98,36 @@ def progress_bar(description: str = "parsing", *, minimum: int = 0) -> Progress 
         if not started:
             bar.start()
             started = True
-        bar.update(task, completed=done, total=total, description=Path(label).name)
-        if done == total:
+        bar.update(task, completed=done, total=total, description=os.path.basename(label))
+        if done >= total:  # files, or bytes of an on-disk load
             bar.stop()
     update.stop = bar.stop  # type: ignore[attr-defined]
     return update
 
 
+class Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, told the terminal width so that it does not import shutil at every start."""
+
+    def __init__(self, prog: str, **options: object) -> None:
+        if options.get("width") is None:
+            options["width"] = _columns()
+        super().__init__(prog, **options)  # type: ignore[arg-type]
+
+
+def _columns() -> int:
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def global_options() -> argparse.ArgumentParser:
     """The options every command takes (a parent parser): the store, the data home, remote settings."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, formatter_class=Formatter)
     common.add_argument("--store", metavar="PATH|URL", default=argparse.SUPPRESS,
                         help="on-disk pyoxigraph store (built on first use), or a SPARQL endpoint's URL; "
                              "default: in memory")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
-from pathlib import Path
 
 from ..backends import Source
 from ..backends.select import open_backend
@@ -33,7 +32,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     query: str | NamedQuery
     if args.query == "-":
         query = parse_text(sys.stdin.read(), name="stdin")
-    elif args.query.endswith(".rq") or Path(args.query).is_file():
+    elif args.query.endswith(".rq") or _is_file(args.query):
         query = parse_file(args.query)
     else:
         query = args.query
@@ -68,7 +67,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     try:
         with open_graph(args, progress) as kg:
             before = len(kg.backend)
-            added = kg.load(*(Source(path=Path(f), graph=args.graph[0] if args.graph else None)
+            added = kg.load(*(Source(path=f, graph=args.graph[0] if args.graph else None)
                               for f in args.files))
             after = len(kg.backend)
     finally:
@@ -99,7 +98,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_graph(args) as kg:
         data = kg.export(args.format)
     if args.out:
-        Path(args.out).write_bytes(data)
+        with open(args.out, "wb") as stream:
+            stream.write(data)
         print(f"wrote {len(data)} bytes to {args.out}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
@@ -120,6 +120,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with open_graph(args) as kg:
         stats = kg.stats()
     if args.format == "json":
+        import json
+
         write(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) + "\n")
     elif args.format == "xml":
         raise UsageError("stats has no xml output; use table, csv, tsv, md or json")
@@ -135,6 +137,42 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     with open_graph(args) as kg:
         write(mermaid(kg))
     return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .. import synth  # only for this command
+
+    target = synth.parse_count(args.triples) if args.triples else None
+    options = {"games": args.games, "triples": target, "scale": args.scale, "seed": args.seed}
+    progress = progress_bar() if args.out else None
+    summary = synth.Summary()
+    total = target or args.games
+    try:
+        if args.out:
+            out = Path(args.out)
+            partial = out.with_name(f".{out.name}.partial")
+            with partial.open("w", encoding="utf-8", newline="\n") as stream:
+                for chunk in synth.generate(summary=summary, **options):
+                    stream.write(chunk)
+                    if progress is not None and summary.games:
+                        progress(min(total, summary.triples if target else summary.games), total, out.name)
+            partial.replace(out)  # a reader never sees half a file
+        else:
+            for chunk in synth.generate(summary=summary, **options):
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
+    finally:
+        getattr(progress, "stop", lambda: None)()
+    print(f"synth: {summary.triples} triples: {summary.games} Games, {summary.athletes} athletes, "
+          f"{summary.events} medal events, {summary.medals} medals (seed {args.seed})", file=sys.stderr)
+    return 0
+
+
+def _is_file(name: str) -> bool:
+    """Whether ``name`` is an existing file; False for what cannot be a path (too long, NUL bytes)."""
+    return os.path.isfile(name)
 
 
 def add_commands(command: Command) -> None:
@@ -182,3 +220,15 @@ def add_commands(command: Command) -> None:
     p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
 
     command("diagram", cmd_diagram, "Print the data model as a Mermaid class diagram.", "kzgraph diagram > model.mmd")
+
+    p = command("synth", cmd_synth,
+                "Generate synthetic data in the ontology's shape (TriG), for benchmarks.",
+                "kzgraph synth --games 1 --out games.trig\nkzgraph synth --triples 1M --seed 7 > 1m.trig")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--games", type=int, default=1, metavar="N",
+                      help="number of Games (default 1: about 4,400 athletes, 549 events, 1,650 medals)")
+    size.add_argument("--triples", metavar="N",
+                      help="as many Games as it takes to reach N triples: 100k, 1M, 10M")
+    p.add_argument("--scale", type=float, default=1.0, metavar="F", help="size of each Games (default 1.0)")
+    p.add_argument("--seed", type=int, default=2024, help="random seed; the same seed gives the same bytes")
+    p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")

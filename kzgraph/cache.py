@@ -1,0 +1,130 @@
+"""A cache of the built dataset, so that ``kzgraph query`` does not rebuild it at every start.
+
+Building the in-memory dataset parses the ontology and every data file and runs every rule. The result is
+the same for the same inputs, so it is kept as an N-Quads snapshot named by the SHA-256 of those inputs
+(the ontology, ``data/*.trig``, ``queries/rules/*.rq`` and the code that builds and caches it): any
+change to them gives another name, so a stale snapshot is never read. Snapshots live in
+``$KZGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/kzgraph``, else ``~/.cache/kzgraph``; ``KZGRAPH_NO_CACHE=1``
+turns the cache off. A snapshot is written to a temporary file and renamed into place (a reader never
+sees half of one); one without its first and last lines, or that does not parse, is deleted and the
+dataset built again. At most ``KEEP`` snapshots are kept. A snapshot is loaded without checking every term again, so the
+directory is created private (mode 0700): whoever can write there can change what kzgraph answers.
+"""
+
+from __future__ import annotations
+
+import os
+
+from . import dataset
+from .backends import Backend, Progress, Source
+from .errors import DataError
+from .resources import Resources
+
+try:  # the C module behind hashlib.sha256, without loading OpenSSL (about 4 ms at every start)
+    from _sha2 import sha256  # type: ignore[import-not-found]  # Python >= 3.12
+except ImportError:
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found,no-redef]  # Python 3.10, 3.11
+    except ImportError:
+        from hashlib import sha256  # type: ignore[assignment]
+
+__all__ = ["build", "cache_dir", "key", "KEEP"]
+
+KEEP = 8
+_FORMAT = b"kzgraph snapshot 1"
+
+
+def cache_dir() -> str | None:
+    """Where snapshots go; None when the cache is turned off."""
+    if os.environ.get("KZGRAPH_NO_CACHE", "") not in ("", "0"):
+        return None
+    explicit = os.environ.get("KZGRAPH_CACHE_DIR")
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "kzgraph")
+
+
+def key(resources: Resources) -> str:
+    """The SHA-256 of everything the built dataset depends on, in hex."""
+    digest = sha256(_FORMAT)
+    for path in [*resources.inputs(), dataset.__file__, __file__]:  # the builder's code and this module's
+        with open(path, "rb") as stream:
+            content = stream.read()
+        digest.update(b"\0%s\0%d\0" % (os.path.basename(path).encode(), len(content)))
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def build(backend: Backend, resources: Resources, *, progress: Progress | None = None) -> None:
+    """``dataset.build`` into an empty backend, from the snapshot when there is a good one."""
+    directory = cache_dir()
+    if directory is None:
+        dataset.build(backend, resources, progress=progress)
+        return
+    path = os.path.join(directory, f"dataset-{key(resources)}.nq")
+    if _read(backend, path):
+        return
+    dataset.build(backend, resources, progress=progress)
+    _write(backend, path)
+
+
+def _read(backend: Backend, path: str) -> bool:
+    """Load the snapshot at ``path`` when it is there and whole (its last line is its trailer)."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.readline()
+            stream.seek(max(0, stream.seek(0, os.SEEK_END) - 128))
+            tail = stream.read()
+    except OSError:
+        return False
+    if head != b"# %s\n" % _FORMAT or not tail.endswith(b"\n# end of snapshot\n"):
+        _remove(path)
+        return False
+    restore = getattr(backend, "restore", None)  # a backend's fast path for its own snapshots
+    try:
+        if restore is not None:
+            restore(path)
+        else:
+            backend.load([Source(path=path, format="nq", name="cached dataset")])  # type: ignore[arg-type]
+    except DataError:
+        _remove(path)
+        return False
+    return True
+
+
+def _write(backend: Backend, path: str) -> None:
+    """Best effort: a cache that cannot be written is no error."""
+    data = backend.dump("nq")
+    directory = os.path.dirname(path)
+    partial = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.partial"
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)  # snapshots are trusted: others may not write here
+        with open(partial, "wb") as stream:
+            stream.write(b"# %s\n" % _FORMAT)
+            stream.write(data)
+            stream.write(b"\n# end of snapshot\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(partial, path)
+    except OSError:
+        _remove(partial)
+        return
+    _prune(directory)
+
+
+def _prune(directory: str) -> None:
+    try:
+        entries = [e for e in os.scandir(directory) if e.name.startswith("dataset-") and e.name.endswith(".nq")]
+        entries.sort(key=lambda e: e.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for entry in entries[KEEP:]:
+        _remove(entry.path)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass

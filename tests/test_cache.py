@@ -1,0 +1,104 @@
+"""The dataset cache: a snapshot per content hash, written atomically, rebuilt when damaged, optional."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kzgraph import cache, dataset
+from kzgraph.backends.oxigraph import OxigraphBackend
+from kzgraph.resources import Resources
+
+REPO = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    shutil.copytree(MINI, tmp_path / "home")
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("KZGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("KZGRAPH_NO_CACHE", raising=False)
+    return tmp_path / "cache"
+
+
+def quads(backend: OxigraphBackend) -> set[bytes]:
+    return set(backend.dump("nq").splitlines())
+
+
+def built(root: Path) -> OxigraphBackend:
+    backend = OxigraphBackend()
+    cache.build(backend, Resources(root))
+    return backend
+
+
+def test_the_snapshot_holds_what_the_build_gives(root, cache_dir):
+    first = built(root)
+    (snapshot,) = cache_dir.iterdir()
+    assert snapshot.name == f"dataset-{cache.key(Resources(root))}.nq"
+    second = built(root)  # from the snapshot
+    fresh = OxigraphBackend()
+    dataset.build(fresh, Resources(root))
+    assert quads(first) == quads(second) == quads(fresh)
+
+
+def test_any_change_of_an_input_gives_another_key(root):
+    keys = {cache.key(Resources(root))}
+    for path in (root / "data" / "a-athletes.trig", root / "ontology" / "kzgraph.ttl",
+                 next((root / "queries" / "rules").glob("*.rq"))):
+        path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+        keys.add(cache.key(Resources(root)))
+    (root / "data" / "c-new.trig").write_text("", encoding="utf-8")
+    keys.add(cache.key(Resources(root)))
+    assert len(keys) == 5
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
+def test_a_damaged_snapshot_is_rebuilt(root, cache_dir, damage):
+    good = quads(built(root))
+    (snapshot,) = cache_dir.iterdir()
+    data = snapshot.read_bytes()
+    snapshot.write_bytes({"truncate": data[: len(data) // 2], "garbage": data.replace(b"> <", b"> <<", 5),
+                          "empty": b""}[damage])
+    assert quads(built(root)) == good
+    assert snapshot.read_bytes() == data  # written again, whole
+
+
+def test_no_cache_and_an_unwritable_cache(root, cache_dir, monkeypatch):
+    monkeypatch.setenv("KZGRAPH_NO_CACHE", "1")
+    good = quads(built(root))
+    assert not cache_dir.exists()
+    monkeypatch.setenv("KZGRAPH_NO_CACHE", "0")
+    cache_dir.write_text("a file where the directory should be")
+    assert quads(built(root)) == good  # no error: the cache is best effort
+
+
+def test_old_snapshots_are_pruned(root, cache_dir):
+    for i in range(cache.KEEP + 3):
+        (root / "data" / "z.trig").write_text(f"<http://e/x{i}> <http://e/p> {i} .\n", encoding="utf-8")
+        built(root)
+    assert len(list(cache_dir.iterdir())) == cache.KEEP
+
+
+def test_default_location_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("KZGRAPH_CACHE_DIR", raising=False)
+    monkeypatch.delenv("KZGRAPH_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache.cache_dir() == os.path.join(str(tmp_path), "kzgraph")
+
+
+def test_cli_uses_and_fills_the_cache(root, cache_dir):
+    env = {**os.environ, "PYTHONPATH": str(REPO), "KZGRAPH_CACHE_DIR": str(cache_dir)}
+    runs = [subprocess.run([sys.executable, "-m", "kzgraph", "--home", str(root), "query", "medals", "-f", "csv"],
+                           capture_output=True, env=env, timeout=60) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0] and runs[0].stdout == runs[1].stdout
+    assert len(list(cache_dir.glob("dataset-*.nq"))) == 1 and not list(cache_dir.glob("*.partial"))

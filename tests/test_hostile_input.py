@@ -1,0 +1,147 @@
+"""Hostile input, property-tested: random query text, parameter values and IRIs never escape as anything but a
+typed kzgraph error (exit 2 with a message on the command line), and parameter values never change a query's
+structure: any value other than the intended match gives the same (empty) answer."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kzgraph
+from kzgraph.cli import main
+from kzgraph.errors import KzgraphError, QueryParameterError
+from kzgraph.queries import PARAM_TYPES, Param, bind, parse_text
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+FAST = settings(max_examples=60, deadline=None, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+# what attackers try: closing the literal or IRI, commenting out the rest, adding a UNION or an update
+INJECTIONS = [
+    '" }', '") || true || ("', "' } UNION { ?s ?p ?o } #", '" . ?s ?p ?o . FILTER("1"="1', "\\", "\\u0022",
+    "> } ; DROP ALL ; #", "<https://w3id.org/kzgraph/athlete/david-degtyarev>", "?athlete", "$athlete",
+    "\x00", "\n# comment\n", "%22%20%7D", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "a" * 5000, "", " ", "David Degtyarev\"",
+]
+hostile_text = st.one_of(st.sampled_from(INJECTIONS), st.text(max_size=200),
+                         st.builds(lambda a, b: a + b, st.sampled_from(INJECTIONS), st.text(max_size=40)))
+SPARQL_TOKENS = ["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "{", "}", "(", ")", "?s", "?p", "?o", "*",
+                 "FILTER", "BIND", "AS", "GRAPH", "OPTIONAL", "UNION", "LIMIT", "1", ".", ";", ",", "<x:y>",
+                 "kz:Medal", "a", '"x"', "COUNT", "SERVICE", "<http://127.0.0.1:9/sparql>", "LOAD", "INSERT",
+                 "DATA", "VALUES", "#", "\n", "PREFIX", "ex:", "<http://e/>", "SUM", "GROUP", "BY", "@en"]
+sparqlish = st.builds(lambda words: "SELECT " + " ".join(words), st.lists(st.sampled_from(SPARQL_TOKENS), max_size=14))
+
+
+@pytest.fixture(scope="module")
+def kg():
+    with kzgraph.open() as graph:
+        yield graph
+
+
+@pytest.fixture(scope="module")
+def names(kg) -> set[str]:
+    return {row[0].lower() for row in kg.query("delegation").rows} | \
+        {str(row[0]).lower() for row in kg.query("medals").rows}
+
+
+@FAST
+@given(text=st.one_of(hostile_text, sparqlish))
+def test_any_query_text_gives_a_result_or_a_typed_error(kg, text):
+    try:
+        kg.query(text)
+    except KzgraphError as exc:
+        assert str(exc)
+
+
+@FAST
+@given(value=hostile_text)
+def test_a_string_parameter_never_changes_the_query(kg, names, value):
+    if value.strip().lower() in names:
+        return
+    assert kg.query("athlete", athlete=value).rows == []
+
+
+@FAST
+@given(value=hostile_text)
+def test_an_iri_parameter_is_an_iri_or_refused(kg, value):
+    try:
+        rows = kg.query("provenance", resource=value).rows
+    except QueryParameterError as exc:
+        assert exc.param == "resource"
+        return
+    known = {str(row[-1]) for row in kg.query("provenance", resource=value).rows}
+    assert rows == [] or known == {bind(kg.catalogue["provenance"], {"resource": value})["resource"]}
+
+
+@FAST
+@given(param_type=st.sampled_from(PARAM_TYPES), value=st.one_of(hostile_text, st.integers(), st.floats(),
+                                                                st.booleans(), st.dates(), st.none()))
+def test_bind_converts_or_names_the_parameter(param_type, value):
+    query = parse_text(f"#+ param: x {param_type} optional\nSELECT ?x WHERE {{ }}", name="probe")
+    try:
+        bound = bind(query, {"x": value})
+    except QueryParameterError as exc:
+        assert exc.param == "x"
+        return
+    assert set(bound) <= {"x"} and Param("x", param_type, False) == query.params[0]
+
+
+@pytest.fixture(scope="module")
+def mini():
+    with kzgraph.open(root=MINI) as graph:
+        yield graph
+
+
+@FAST
+@given(n=hostile_text, d=hostile_text, day=hostile_text, flag=hostile_text, thing=hostile_text)
+def test_typed_parameters_echo_their_value_or_are_refused(mini, n, d, day, flag, thing):
+    try:
+        result = mini.query("typed-params", n=n, d=d, day=day, flag=flag, thing=thing)
+    except QueryParameterError as exc:
+        assert exc.param in {"n", "d", "day", "flag", "thing"}
+        return
+    assert len(result.rows) == 1  # the values come back as values: the query's shape is unchanged
+
+
+def run_cli(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    old_stdin = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv)
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        sys.stdin = old_stdin
+    return code, out.getvalue(), err.getvalue()
+
+
+@FAST
+@given(name=st.one_of(hostile_text, st.sampled_from(["athlete-by-name", "typed-params", "medals"])),
+       params=st.lists(st.builds(lambda k, v: f"{k}={v}", st.sampled_from(["name", "n", "d", "day", "flag",
+                                                                            "thing", "athlete", "x"]),
+                                 hostile_text), max_size=3))
+def test_cli_query_exits_0_or_2_with_a_message_never_a_traceback(name, params):
+    if name.startswith("-") or not name.strip() or "\x00" in name:
+        return  # an option, or no query name: argparse's business
+    argv = ["--home", str(MINI), "query", name, "-f", "csv"]
+    for pair in params:
+        argv += ["--param", pair]
+    code, out, err = run_cli(argv)
+    assert "Traceback" not in err
+    assert code in (0, 2), (code, err)
+    assert code == 0 or (out == "" and err.strip())
+
+
+@FAST
+@given(text=st.one_of(hostile_text, sparqlish))
+def test_cli_query_from_stdin_exits_0_or_2(text):
+    code, _out, err = run_cli(["--home", str(MINI), "query", "-", "-f", "tsv"], stdin=text)
+    assert "Traceback" not in err and code in (0, 2) and (code == 0 or err.strip())
