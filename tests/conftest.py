@@ -7,6 +7,9 @@ HTTP Digest auth.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 import kzgraph
@@ -14,6 +17,7 @@ from kzgraph.backends.remote import RemoteBackend
 from kzgraph.push import push
 from kzgraph.resources import find
 
+REPO = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.servers", "tests.kzgraph_servers"]
 
 ENGINES = ["oxigraph", "rdflib", "oxigraph-server", "virtuoso"]
@@ -80,3 +84,12 @@ def engine_kg(request):
     yield get
     for graph in opened.values():
         graph.close()
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """A writable copy of ontology/, data/ and queries/ (for commands that write into data/)."""
+    root = tmp_path_factory.mktemp("kzgraph-home")
+    for part in ("ontology", "data", "queries"):
+        shutil.copytree(REPO / part, root / part)
+    return root

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import csv
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,14 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 def kzgraph(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "kzgraph", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    root = tmp_path_factory.mktemp("cli-wikidata")
-    for part in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / part, root / part)
-    return root
 
 
 def test_reconcile_pull_diff_and_live(home, wikidata_server):

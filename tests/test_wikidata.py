@@ -8,7 +8,6 @@ run on a copy of the dataset's files, so the repository's own data/ is never wri
 from __future__ import annotations
 
 import datetime
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,15 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 WD = "http://www.wikidata.org/entity/"
 KZ = "https://w3id.org/kzgraph/"
 NOW = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=datetime.timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    """A copy of ontology/, data/ and queries/ that the Wikidata commands may write into."""
-    root = tmp_path_factory.mktemp("kzgraph-home")
-    for part in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / part, root / part)
-    return root
 
 
 @pytest.fixture(scope="module")
