@@ -8,7 +8,7 @@ valid SPARQL queries (GET and POST), named queries and pages when the server has
 get a 5xx and every bad request must get a 4xx; with ``--pid`` the server's resident memory is sampled
 and its growth reported. Only loopback addresses are accepted: this is a load test of a server of ours.
 
-This is the skeleton the web branch completes: the request mix below targets the SPARQL protocol (any
+
 server, e.g. ``oxigraph serve-read-only``, can be soaked today); paths of ``kzgraph serve`` (named
 queries, pages) go in ``EXTRA`` once they exist. As a benchmark family it reports "not measured" until
 the ``kzgraph serve`` command is there.
@@ -43,7 +43,21 @@ BAD = [
     ("GET", "nonsense-parameter", "x", "application/sparql-results+json"),
     ("POST", "update", "DROP ALL", "application/sparql-results+json"),  # read-only, or no token: refused
 ]
-EXTRA: list[tuple[str, str, str, str]] = []  # kzgraph serve: named queries, pages (web branch)
+# kzgraph serve: named queries, a bound named query, pages and documents (sent with --kzgraph)
+KZGRAPH = [
+    ("GET", "page", "/queries/medals", "text/csv"),
+    ("GET", "page", "/queries/athlete?athlete=Shamey", "application/sparql-results+json"),
+    ("GET", "page", "/athlete/david-degtyarev.html", "text/html"),
+    ("GET", "page", "/event/judo-90kg.ttl", "text/turtle"),
+    ("GET", "page", "/search?q=Fedossova", "text/html"),
+    ("GET", "page", "/", "text/html"),
+]
+KZGRAPH_BAD = [
+    ("GET", "page", "/athlete/nobody.html", "text/html"),
+    ("GET", "page", "/queries/athlete", "application/sparql-results+json"),
+    ("GET", "page", "/queries/no-such-query", "text/csv"),
+    ("GET", "page", "/static/../../etc/passwd", "text/plain"),
+]
 
 
 def loopback_only(url: str) -> str:
@@ -57,12 +71,14 @@ def loopback_only(url: str) -> str:
     return url.rstrip("/")
 
 
-def request(base: str, method: str, param: str, value: str, accept: str) -> int:
+def request(base: str, method: str, param: str, value: str, accept: str, paths: tuple[str, str]) -> int:
     data = None
-    url = f"{base}/query"
+    url = base + paths[0]
     if param == "update":
-        url = f"{base}/update"
-    if method == "GET":
+        url = base + paths[1]
+    if param == "page":
+        url = base + value
+    elif method == "GET":
         url += "?" + urllib.parse.urlencode({param: value})
     else:
         data = urllib.parse.urlencode({param: value}).encode()
@@ -85,8 +101,11 @@ def rss_mb(pid: int) -> float | None:
         return None
 
 
-def soak(base: str, requests: int, seconds: float, threads: int, pid: int | None, seed: int = 7) -> dict:
+def soak(base: str, requests: int, seconds: float, threads: int, pid: int | None, seed: int = 7,
+         kzgraph: bool = False) -> dict:
     base = loopback_only(base)
+    paths = ("/sparql", "/sparql") if kzgraph else ("/query", "/update")
+    valid_mix, bad_mix = (VALID + KZGRAPH, BAD + KZGRAPH_BAD) if kzgraph else (VALID, BAD)
     counts: Counter[str] = Counter()
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -101,8 +120,8 @@ def soak(base: str, requests: int, seconds: float, threads: int, pid: int | None
                     return
                 left[0] -= 1
             valid = rng.random() < 0.8
-            method, param, value, accept = rng.choice(VALID + EXTRA if valid else BAD)
-            status = request(base, method, param, value, accept)
+            method, param, value, accept = rng.choice(valid_mix if valid else bad_mix)
+            status = request(base, method, param, value, accept, paths)
             kind = "valid" if valid else "bad"
             outcome = "no answer" if status == 0 else f"{status // 100}xx"
             with lock:
@@ -139,8 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--pid", type=int, help="the server's process id, to follow its memory")
+    parser.add_argument("--kzgraph", action="store_true",
+                        help="the server is `kzgraph serve`: SPARQL at /sparql, and its pages and named queries too")
     args = parser.parse_args(argv)
-    result = soak(args.url, args.requests, args.seconds, args.threads, args.pid)
+    result = soak(args.url, args.requests, args.seconds, args.threads, args.pid, kzgraph=args.kzgraph)
     print(json.dumps(result, indent=2))
     return 0 if result["valid 5xx"] == 0 and result["bad not 4xx"] == 0 else 1
 
