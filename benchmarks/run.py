@@ -29,10 +29,9 @@ FAMILIES = {  # module: what it needs, when it cannot run yet
     "query_overhead": None,
     "bulk_load": None,
     "cold_start": None,
-    "backends": "the rdflib backend (engines branch): rdflib vs oxigraph backend at 100k triples",
-    "http_serve": "`kzgraph serve` (web branch): vs `oxigraph serve-read-only`, requests/s and p50/p99 "
-                  "at 4 and 16 clients",
-    "soak": "`kzgraph serve` (web branch): benchmarks/soak.py against it, figures in this file",
+    "backends": None,
+    "http_serve": "run on its own: python benchmarks/serve_vs_oxigraph.py (its section of RESULTS.md)",
+    "soak": "run on its own against a running server: python benchmarks/soak.py --kzgraph (its section of RESULTS.md)",
 }
 
 
