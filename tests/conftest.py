@@ -46,22 +46,24 @@ def writer(server) -> RemoteBackend:
     return RemoteBackend(server.query_url, update_url=server.update_url)
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server_loaded(oxigraph_server):
-    """The Oxigraph server with kzgraph's dataset pushed into it."""
-    target = writer(oxigraph_server)
+def loaded(server):
+    """``server`` with kzgraph's dataset pushed into it (the code path of ``kzgraph load --into``)."""
+    target = writer(server)
     push(target, find())
     target.close()
-    return oxigraph_server
+    return server
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server_loaded(oxigraph_server):
+    """The Oxigraph server with kzgraph's dataset."""
+    return loaded(oxigraph_server)
 
 
 @pytest.fixture(scope="session")
 def virtuoso_server_loaded(virtuoso_server):
-    """Virtuoso with kzgraph's dataset pushed into it."""
-    target = writer(virtuoso_server)
-    push(target, find())
-    target.close()
-    return virtuoso_server
+    """Virtuoso with kzgraph's dataset."""
+    return loaded(virtuoso_server)
 
 
 @pytest.fixture(scope="session")
