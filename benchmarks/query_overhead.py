@@ -19,9 +19,12 @@ ANALYSIS = """**What limits it.** kzgraph does the engine's work plus one Python
 engine (a millisecond or more) come out within noise of 1.0 (medians of interleaved runs on a shared
 machine move by ±5 %; ratios below 1 are that noise). Only sub-millisecond queries that return a hundred or
 more values can go above 1.10: there the conversion is a tenth of the time (`cq-s16-games-scale`, 0.3 ms
-and 130 values). Fixed on the way: exact-type dispatch in the conversion, no exception per integer
-literal, no second copy of the rows, and a memory of the values already converted within one result
-(a third less conversion time on typical results). This benchmark also found that the `athlete` query
+and 130 values). Slow queries get few runs, and a single run of the engine varies by up to a fifth on
+this shared machine: `cq-s10-earlier-medals` at 1M (3 runs, 1.22) was measured apart afterwards —
+converting all 150,872 values of its result takes 0.07 s of a 6–7 s query whose runs differ by 1.4 s
+among themselves, so its ratio is noise. Fixed on the way: exact-type dispatch in the conversion, no
+exception per integer literal, no second copy of the rows, and a memory of the values already converted
+within one result (a third less conversion time on typical results). This benchmark also found that the `athlete` query
 joins every fact before filtering (11 s at 100k triples, minutes at 1M). Finding the athlete first in a
 subquery took it to 0.3 s at 100k, but hid the parameter from the VALUES block by which remote engines
 (Oxigraph server, Virtuoso) bind it, so the portable form stays and the query is slow on large stores."""

@@ -128,3 +128,8 @@ def test_bad_options_are_usage_errors():
         text(games=0)
     r = run("synth", "--triples", "lots")
     assert r.returncode == 2 and b"expected a positive count" in r.stderr
+
+
+def test_a_failed_run_leaves_no_partial_file(tmp_path):
+    r = run("synth", "--games", "1", "--scale", "50", "--out", str(tmp_path / "s.trig"))
+    assert r.returncode == 2 and list(tmp_path.iterdir()) == []

@@ -17,7 +17,7 @@ from ..results import AskResult, GraphResult, Result, SelectResult
 from ..terms import Value
 from . import Progress, Source, SourceLike
 from .generations import Generations, is_legacy
-from .oxrdf import (RDF_FORMATS, data_syntax_error, format_named, from_ox, graph_of, parse, rdf_format_of,
+from .oxrdf import (RDF_FORMATS, format_named, from_ox, graph_of, parse, rdf_format_of, reading_error,
                     remembering, to_ox)
 
 __all__ = ["OxigraphBackend"]
@@ -149,10 +149,10 @@ class OxigraphBackend:
                         with open(source.path, "rb") as raw:
                             store.bulk_load(input=io.BufferedReader(_Counting(raw, source.label, report), 1 << 20),
                                             format=rdf_format, to_graph=graph)
-                except SyntaxError as exc:
-                    raise data_syntax_error(source, exc) from exc
-                except OSError as exc:
-                    raise DataError(f"{source.label}: cannot read: {exc.strerror or exc}") from exc
+                    else:
+                        raise DataError(f"{source.label}: nothing to load")
+                except (SyntaxError, OSError) as exc:
+                    raise reading_error(source, exc) from exc
 
         self._write(disk, change)
         return len(self._store) - before
@@ -179,6 +179,8 @@ class OxigraphBackend:
                     store.update(sparql, prefixes=PREFIXES)
                 except SyntaxError as exc:
                     raise _query_syntax_error(exc) from exc
+                except (OSError, RuntimeError) as exc:
+                    raise BackendError(f"update failed: {exc}") from exc
             self._write(self._disk, change)
             return
         try:

@@ -16,7 +16,7 @@ from ..terms import IRI, BNode, LangString, Value, to_literal, to_python
 from . import Source
 
 __all__ = ["RDF_FORMATS", "from_ox", "to_ox", "remembering", "format_named", "rdf_format_of", "graph_of",
-           "data_syntax_error", "parse", "parse_source",
+           "data_syntax_error", "reading_error", "parse", "parse_source",
            "serialize_quads"]
 
 RDF_FORMATS = {
@@ -134,6 +134,13 @@ def data_syntax_error(source: Source, exc: SyntaxError) -> DataSyntaxError:
     return DataSyntaxError(source.label, re.sub(_PARSE_LOCATION, "", str(exc.msg)), line=line, column=column)
 
 
+def reading_error(source: Source, exc: SyntaxError | OSError) -> DataError:
+    """A parser's or the file system's error while reading ``source``, as kzgraph's."""
+    if isinstance(exc, SyntaxError):
+        return data_syntax_error(source, exc)
+    return DataError(f"{source.label}: cannot read: {exc.strerror or exc}")
+
+
 def parse(source: Source) -> list[ox.Quad]:
     rdf_format = rdf_format_of(source)
     graph = graph_of(source)
@@ -144,10 +151,8 @@ def parse(source: Source) -> list[ox.Quad]:
             quads = list(ox.parse(path=str(source.path), format=rdf_format, rename_blank_nodes=True))
         else:
             raise DataError(f"{source.label}: nothing to load")
-    except SyntaxError as exc:
-        raise data_syntax_error(source, exc) from exc
-    except OSError as exc:
-        raise DataError(f"{source.label}: cannot read: {exc.strerror or exc}") from exc
+    except (SyntaxError, OSError) as exc:
+        raise reading_error(source, exc) from exc
     if graph is not None:
         quads = [ox.Quad(q.subject, q.predicate, q.object, graph) if isinstance(q.graph_name, ox.DefaultGraph)
                  else q for q in quads]

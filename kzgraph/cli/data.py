@@ -153,12 +153,15 @@ def cmd_synth(args: argparse.Namespace) -> int:
         if args.out:
             out = Path(args.out)
             partial = out.with_name(f".{out.name}.partial")
-            with partial.open("w", encoding="utf-8", newline="\n") as stream:
-                for chunk in synth.generate(summary=summary, **options):
-                    stream.write(chunk)
-                    if progress is not None and summary.games:
-                        progress(min(total, summary.triples if target else summary.games), total, out.name)
-            partial.replace(out)  # a reader never sees half a file
+            try:
+                with partial.open("w", encoding="utf-8", newline="\n") as stream:
+                    for chunk in synth.generate(summary=summary, **options):
+                        stream.write(chunk)
+                        if progress is not None and summary.games:
+                            progress(min(total, summary.triples if target else summary.games), total, out.name)
+                partial.replace(out)  # a reader never sees half a file
+            finally:
+                partial.unlink(missing_ok=True)
         else:
             for chunk in synth.generate(summary=summary, **options):
                 sys.stdout.write(chunk)
