@@ -48,9 +48,33 @@ class BNode(str):
         return f"BNode({str.__repr__(self)})"
 
 
-class LangString(str):
-    """A language-tagged string: ``LangString("Алматы", "kk").lang == "kk"``."""
+class _Tagged(str):
+    """A string with one tag (a language, a datatype): equal to another of its kind only with the same tag
+    (compared by ``_key``), equal to a plain string with the same text."""
 
+    _tag = ""
+
+    def _key(self) -> str:
+        return str(getattr(self, self._tag))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, type(self)):
+            return str.__eq__(self, other) and self._key() == other._key()
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str.__repr__(self)}, {self._tag}={getattr(self, self._tag)!r})"
+
+
+class LangString(_Tagged):
+    """A language-tagged string: ``LangString("Алматы", "kk").lang == "kk"`` (tags compared in any case)."""
+
+    _tag = "lang"
     lang: str
 
     def __new__(cls, value: str, lang: str) -> LangString:
@@ -58,42 +82,20 @@ class LangString(str):
         obj.lang = lang
         return obj
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, LangString):
-            return str.__eq__(self, other) and self.lang.lower() == other.lang.lower()
-        return str.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    __hash__ = str.__hash__
-
-    def __repr__(self) -> str:
-        return f"LangString({str.__repr__(self)}, lang={self.lang!r})"
+    def _key(self) -> str:
+        return self.lang.lower()
 
 
-class TypedLiteral(str):
+class TypedLiteral(_Tagged):
     """A literal whose datatype has no Python mapping (or whose lexical form is not valid for it)."""
 
+    _tag = "datatype"
     datatype: str
 
     def __new__(cls, value: str, datatype: str) -> TypedLiteral:
         obj = super().__new__(cls, value)
         obj.datatype = datatype
         return obj
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, TypedLiteral):
-            return str.__eq__(self, other) and self.datatype == other.datatype
-        return str.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    __hash__ = str.__hash__
-
-    def __repr__(self) -> str:
-        return f"TypedLiteral({str.__repr__(self)}, datatype={self.datatype!r})"
 
 
 #: A value in a result row or a query binding.
