@@ -1,0 +1,77 @@
+"""Every reference query of the benchmarks returns what its named query returns, on the article's data.
+
+A reference (``benchmarks/reference/<query>--<case>.rq``, see benchmarks/reference.py) is the fastest SPARQL
+someone could write for a named query's rows; the answer-latency benchmark times the two side by side, so
+they must give the same columns and the same rows in the same order. Cases marked ``data: synth`` hold only
+with synthetic data loaded; their header is still checked here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _reference_module():  # benchmarks/ is not a package: load its module by path
+    spec = importlib.util.spec_from_file_location("kzgraph_benchmarks_reference", BENCHMARKS / "reference.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+reference = _reference_module()
+FILES = reference.files()
+
+
+def test_there_are_reference_queries():
+    assert FILES, f"no reference queries in {reference.REFERENCE_DIR}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[path.stem for path in FILES])
+def test_reference_returns_the_named_querys_rows(kg, path: Path):
+    case = reference.load(path)  # a malformed file fails here
+    arguments = case.arguments(kg.catalogue)  # so does an unknown query or parameter
+    pyoxigraph.Store().query(case.sparql)  # self-contained: its own prefixes, valid SPARQL
+    if case.synth_only:
+        pytest.skip("holds only with synthetic data beside the article (data: synth)")
+    named = kg.query(case.query, **arguments)
+    ours = kg.query(case.sparql)
+    assert ours.columns == named.columns
+    assert sorted(map(repr, ours.rows)) == sorted(map(repr, named.rows)), "not the same rows"
+    assert ours.rows == named.rows, "the same rows in another order"
+    assert named.rows, "a reference case should have rows to compare"
+
+
+@pytest.mark.parametrize("header, problem", [
+    ("#+ query: medals\n", "exactly one '#+ case:'"),
+    ("#+ query: medals\n#+ case: x\n#+ colour: red\n", "KEY one of"),
+    ("#+ query: medals\n#+ case: x\n#+ param: resource\n", "NAME = VALUE"),
+    ("#+ query: medals\n#+ case: x\n#+ data: big\n", "can only be 'synth'"),
+    ("#+ query: medal-table\n#+ case: x\n", "is named medal-table--CASE.rq"),
+    ("#+ query: medals\n#+ case: x\n", "no SPARQL"),
+])
+def test_malformed_reference_is_refused(tmp_path: Path, header: str, problem: str):
+    path = tmp_path / "medals--x.rq"
+    path.write_text(header, encoding="utf-8")
+    with pytest.raises(reference.ReferenceError, match=re.escape(problem)):
+        reference.load(path)
+
+
+def test_reference_to_an_unknown_query_or_parameter_is_refused(kg, tmp_path: Path):
+    unknown = tmp_path / "no-such-query--x.rq"
+    unknown.write_text("#+ query: no-such-query\n#+ case: x\nASK {}\n", encoding="utf-8")
+    with pytest.raises(reference.ReferenceError, match="no named query 'no-such-query'"):
+        reference.load(unknown).arguments(kg.catalogue)
+    extra = tmp_path / "medals--x.rq"
+    extra.write_text("#+ query: medals\n#+ case: x\n#+ param: athlete = x\nASK {}\n", encoding="utf-8")
+    with pytest.raises(reference.ReferenceError, match="has no parameter 'athlete'"):
+        reference.load(extra).arguments(kg.catalogue)
