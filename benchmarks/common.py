@@ -19,6 +19,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 2024
+SCALE_SEED = 1  # the synthetic data of the families that grow with it (answer, search and page latency)
+SCALE_SIZES = [100_000, 1_000_000, 10_000_000]
 STORE_FORMAT = "gen1"  # part of cached stores' names: bump when kzgraph's on-disk layout changes
 
 
@@ -57,23 +59,70 @@ class Context:
     work: Path
     out: Path
     log: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)
+    sizes: list[int] | None = None  # data sizes of the scaling families (None: each family's default)
+    given: dict[int, Path] = field(default_factory=dict)  # ready-made stores of SCALE_SEED data, by size
+    options: set[str] = field(default_factory=set)  # optional parts asked for, e.g. "virtuoso"
 
-    def synth(self, triples: int) -> Path:
+    def scale_sizes(self) -> list[int]:
+        """The sizes the scaling families run at: ``--sizes``, else 100k (quick) or 100k, 1M and 10M."""
+        return self.sizes or (SCALE_SIZES[:1] if self.quick else SCALE_SIZES)
+
+    def synth(self, triples: int, seed: int = SEED) -> Path:
         """A synthetic TriG file of about ``triples`` triples (made once, kept in the work directory)."""
-        path = self.work / f"synth-{SEED}-{triples}.trig"
+        path = self.work / f"synth-{seed}-{triples}.trig"
         if not path.exists():
             self.log(f"  generating {path.name}")
-            run_kzgraph("synth", "--triples", str(triples), "--seed", str(SEED), "--out", str(path))
+            run_kzgraph("synth", "--triples", str(triples), "--seed", str(seed), "--out", str(path))
         return path
 
-    def store(self, triples: int) -> Path:
-        """An on-disk kzgraph store: the dataset plus ``synth(triples)`` (built once, then reused)."""
-        path = self.work / f"store-{STORE_FORMAT}-{SEED}-{triples}"
+    def store(self, triples: int, seed: int = SEED) -> Path:
+        """An on-disk kzgraph store: the dataset plus ``synth(triples)`` (built once, then reused).
+
+        The seconds its ``kzgraph load`` took are kept beside it (see ``load_seconds``).
+        """
+        path = self.work / f"store-{STORE_FORMAT}-{seed}-{triples}"
         if not (path / "GENERATION").exists():
-            data = self.synth(triples)
+            data = self.synth(triples, seed)
             self.log(f"  building {path.name}")
+            start = time.perf_counter()
             run_kzgraph("load", str(data), "--store", str(path))
+            path.with_suffix(".load-seconds").write_text(f"{time.perf_counter() - start:.3f}\n", encoding="ascii")
         return path
+
+    def scale_store(self, triples: int) -> Path:
+        """A store of ``SCALE_SEED`` data that this run may use: a fresh view of a ready-made store
+        (``--stores``: never written to) or one of the work directory's own."""
+        if triples not in self.given:
+            return self.store(triples, SCALE_SEED)
+        return view(self.given[triples], self.work / f"view-{triples}")
+
+    def load_seconds(self, triples: int) -> float | None:
+        """How long ``kzgraph load`` took to build the store of ``scale_store(triples)``, when known."""
+        if triples in self.given:
+            return None
+        marker = self.store(triples, SCALE_SEED).with_suffix(".load-seconds")
+        return float(marker.read_text(encoding="ascii")) if marker.exists() else None
+
+
+def generation(store: Path) -> Path:
+    """The current generation of an on-disk kzgraph store: a pyoxigraph store directory."""
+    return store / (store / "GENERATION").read_text(encoding="ascii").strip()
+
+
+def view(store: Path, path: Path) -> Path:
+    """A new store directory at ``path`` whose current generation is ``store``'s (a symbolic link).
+
+    Opened read-only, it reads ``store``'s data; whatever kzgraph keeps beside a store (locks, indexes)
+    goes into ``path``, so ``store`` itself is never written to.
+    """
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    source = generation(store).resolve()
+    (path / source.name).symlink_to(source, target_is_directory=True)
+    (path / "GENERATION").write_text(source.name + "\n", encoding="ascii")
+    return path
 
 
 def run_kzgraph(*args: str) -> subprocess.CompletedProcess:
@@ -163,3 +212,102 @@ def human(n: float) -> str:
         if n >= size:
             return f"{n / size:g}{unit}"
     return str(int(n))
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def program(name: str) -> str | None:
+    """An executable on PATH or beside this Python (a virtual environment's bin), or None."""
+    import shutil
+
+    found = shutil.which(name)
+    if found:
+        return found
+    beside = Path(sys.executable).parent / name
+    return str(beside) if os.access(beside, os.X_OK) else None
+
+
+class Server:
+    """A server process on 127.0.0.1, started by ``start`` and stopped on leaving the ``with`` block."""
+
+    def __init__(self, argv: list[str], base_url: str, ready: str, *, log: Path, timeout: float = 120.0,
+                 env: dict[str, str] | None = None) -> None:
+        import urllib.request
+
+        self.argv, self.base_url = argv, base_url
+        ready_url = base_url + ready
+        with log.open("ab") as stream:
+            self.process = subprocess.Popen(argv, stdout=stream, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, env=env)
+        self.started = time.perf_counter()
+        deadline = self.started + timeout
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{argv[0]} exited with {self.process.returncode}; see {log}")
+            try:
+                with urllib.request.urlopen(ready_url, timeout=2) as response:
+                    if response.status == 200:
+                        self.ready_seconds = time.perf_counter() - self.started
+                        return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"{argv[0]} did not answer {ready_url} within {timeout:.0f} s; see {log}")
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=15)
+
+    def rss_mb(self) -> float | None:
+        """The server's resident memory now (Linux), in MB."""
+        try:
+            with open(f"/proc/{self.process.pid}/status", encoding="ascii") as stream:
+                kib = next(int(line.split()[1]) for line in stream if line.startswith("VmRSS"))
+        except (OSError, StopIteration, ValueError):
+            return None
+        return kib / 1024
+
+
+def oxigraph_server(store: Path, work: Path) -> Server:
+    """``oxigraph serve-read-only`` on a kzgraph store's current generation, default graph = the union."""
+    oxigraph = program("oxigraph")
+    if oxigraph is None:
+        raise RuntimeError("oxigraph server not found (pip install oxigraph)")
+    port = free_port()
+    return Server([oxigraph, "serve-read-only", "--location", str(generation(store)), "--bind",
+                   f"127.0.0.1:{port}", "--union-default-graph"],
+                  f"http://127.0.0.1:{port}", "/query?query=ASK%7B%7D", log=work / "oxigraph-server.log")
+
+
+def kzgraph_server(store: Path, work: Path, *options: str) -> Server:
+    """``kzgraph serve --store STORE`` from this checkout."""
+    port = free_port()
+    return Server([sys.executable, "-m", "kzgraph", "serve", "--store", str(store), "--port", str(port),
+                   "--log-level", "warning", *options],
+                  f"http://127.0.0.1:{port}", "/sparql?query=ASK%7B%7D", log=work / "kzgraph-serve.log",
+                  env=child_env())
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The ``p``-th percentile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))] if ordered else float("nan")
+

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["REFERENCE_DIR", "SYNTH_SEED", "Case", "ReferenceError", "load", "files", "cases"]
+__all__ = ["REFERENCE_DIR", "SYNTH_SEED", "Case", "ReferenceError", "cases", "files", "load"]
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 SYNTH_SEED = 1  # the seed of the synthetic data that ``data: synth`` cases are written for

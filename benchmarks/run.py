@@ -1,13 +1,15 @@
 """kzgraph's benchmarks: one command, every comparison side by side in one run, ratios in a table.
 
-    python benchmarks/run.py            # the full set (10M triples: tens of minutes)
+    python benchmarks/run.py            # the full set (10M triples: an hour or more)
     python benchmarks/run.py --quick    # a reduced set in a few minutes
-    python benchmarks/run.py --only cold_start query_overhead
+    python benchmarks/run.py --only answer_latency --sizes 100k 1M
 
-Prints a table and writes benchmarks/RESULTS.md (machine facts, versions, the command) with the plots
-beside it. Each family of benchmarks is one module here with ``TITLE`` and ``run(context) -> Section``;
-a family listed in ``FAMILIES`` whose module or engine is not there yet is reported as not measured.
-Synthetic data and stores are kept in the work directory between runs (``--work``).
+Prints a table and writes RESULTS.md (machine facts, versions, the command) with the plots beside it:
+into benchmarks/ for a full run of every family (the published results), into benchmarks/draft/ for a
+quick or partial run unless ``--write`` is given. Each family of benchmarks is one module here with
+``TITLE`` and ``run(context) -> Section``; a family listed in ``FAMILIES`` whose module or engine is not
+there yet is reported as not measured. Synthetic data and stores are kept in the work directory between
+runs (``--work``); ``--stores`` lends ready-made ones to the families that grow with the data.
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]  # the families, and kzgraph from this checkout
 
-from common import Context, Section, machine  # noqa: E402  (after the path is set)
+from common import Context, Section, human, machine  # noqa: E402  (after the path is set)
 
 FAMILIES = {  # module: what it needs, when it cannot run yet
     "query_overhead": None,
     "bulk_load": None,
     "cold_start": None,
     "backends": None,
+    "answer_latency": None,
+    "search_latency": None,
+    "page_latency": None,
     "http_serve": "run on its own: python benchmarks/serve_vs_oxigraph.py (its section of RESULTS.md)",
     "soak": "run on its own against a running server: python benchmarks/soak.py --kzgraph (its section of RESULTS.md)",
 }
@@ -44,14 +49,31 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"run only these families: {', '.join(FAMILIES)}")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kzgraph-bench",
                         help="where synthetic data and stores are kept between runs")
-    parser.add_argument("--out", type=Path, default=HERE, help="where RESULTS.md and the plots go")
+    parser.add_argument("--out", type=Path,
+                        help="where RESULTS.md and the plots go (default: benchmarks/ for a full run or with "
+                             "--write, else benchmarks/draft/)")
+    parser.add_argument("--write", action="store_true",
+                        help="write benchmarks/RESULTS.md even for a quick or partial run")
+    parser.add_argument("--sizes", nargs="+", type=parse_count, metavar="N",
+                        help="data sizes of the answer, search and page latency families, e.g. 100k 1M 10M "
+                             "(default 100k with --quick, else 100k 1M 10M)")
+    parser.add_argument("--stores", nargs="+", type=given_store, default=[], metavar="SIZE=DIR",
+                        help="a ready-made store of that size: kzgraph's dataset plus 'kzgraph synth --triples "
+                             "SIZE --seed 1', loaded with 'kzgraph load --store DIR'; read, never written")
+    parser.add_argument("--virtuoso", action="store_true",
+                        help="also load the 1M data into Virtuoso for the answer-latency family (minutes)")
     args = parser.parse_args(argv)
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    if args.out is None:
+        args.out = HERE if args.write or not (args.quick or args.only) else HERE / "draft"
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    context = Context(quick=args.quick, work=args.work, out=args.out)
+    context = Context(quick=args.quick, work=args.work, out=args.out, sizes=args.sizes,
+                      given=dict(args.stores),
+                      options={"virtuoso"} if args.virtuoso else set())
     command = "python benchmarks/run.py" + (" --quick" if args.quick else "") + \
-        (f" --only {' '.join(args.only)}" if args.only else "")
+        (f" --only {' '.join(args.only)}" if args.only else "") + \
+        (f" --sizes {' '.join(human(n) for n in args.sizes)}" if args.sizes else "")
     facts = machine()
     started = time.perf_counter()
     sections: list[Section] = []
@@ -64,6 +86,25 @@ def main(argv: list[str] | None = None) -> int:
         (args.out / "RESULTS.md").write_text(render_markdown(command, facts, sections, missing), encoding="utf-8")
         context.log(f"wrote {args.out / 'RESULTS.md'}")
     return 0
+
+
+def parse_count(text: str) -> int:
+    """100k, 1M, 10M or a plain number."""
+    from kzgraph.errors import UsageError
+    from kzgraph.synth import parse_count as parse
+
+    try:
+        return parse(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def given_store(text: str) -> tuple[int, Path]:
+    """``SIZE=DIR`` of ``--stores``: DIR must be a kzgraph store."""
+    size, equals, path = text.partition("=")
+    if not equals or not (Path(path) / "GENERATION").is_file():
+        raise argparse.ArgumentTypeError(f"expected SIZE=DIR with DIR a kzgraph store, got {text!r}")
+    return parse_count(size), Path(path)
 
 
 def run_families(args: argparse.Namespace, context: Context, sections: list[Section], missing: list[str]) -> None:

@@ -1,0 +1,246 @@
+"""Answer latency: each named query against the fastest SPARQL for the same rows, as the data grow.
+
+Every case of ``benchmarks/reference/`` (a named query with a representative parameter, and its reference
+SPARQL, see reference.py) runs on an on-disk store holding the article's dataset plus ``kzgraph synth``
+data of seed 1, at each size. Embedded: kzgraph's side is ``kg.query(name, **params)`` (binding, the
+query, every term converted to a Python value); the reference side is raw pyoxigraph
+``store.query(reference, use_default_graph_as_union=True)`` with every solution materialised, on the same
+store in the same process. Remote: ``oxigraph serve-read-only`` on the same store, kzgraph's side through
+``kzgraph.open(URL)``, the reference POSTed to the server by a bare ``httpx.Client`` (JSON decoded). Calls
+alternate and repeat; times are wall-clock medians. Target: kzgraph within 2× of the reference, or within
++3 ms where the reference answers in under 1 ms. A case that took more than a tenth of the time limit at
+one size is not run at the next (it would take minutes); the table says so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from common import (
+    Context,
+    Ratio,
+    Section,
+    generation,
+    human,
+    interleaved,
+    median,
+    oxigraph_server,
+)
+from reference import Case, cases
+
+TITLE = "Answer latency: named queries vs the fastest SPARQL for the same rows"
+LIMIT = 60.0  # seconds one run of one side may be expected to take
+EMBEDDED, OXIGRAPH = "embedded", "Oxigraph server"
+
+
+@dataclass
+class Measure:
+    """One case at one size on one engine: medians in seconds (None when not run) and row counts."""
+
+    case: Case
+    size: int
+    engine: str
+    kzgraph: float | None = None
+    reference: float | None = None
+    rows: tuple[int, int] = (0, 0)
+    runs: int = 0
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return self.kzgraph / self.reference if self.kzgraph is not None and self.reference else None
+
+    @property
+    def ok(self) -> bool | None:
+        """Within the target; None when not measured."""
+        if self.kzgraph is None or self.reference is None:
+            return None
+        if self.rows[0] != self.rows[1]:
+            return False
+        return self.kzgraph <= 2 * self.reference or (self.reference < 1e-3 and self.kzgraph <= self.reference + 3e-3)
+
+
+def time_pair(kzgraph: Callable[[], int], reference: Callable[[], int], budget: float,
+              measure: Measure) -> None:
+    """Warm both sides (counting rows), then alternate them within ``budget`` seconds; medians into ``measure``."""
+    start = time.perf_counter()
+    rows_kz = kzgraph()
+    once_kz = time.perf_counter() - start
+    start = time.perf_counter()
+    rows_ref = reference()
+    once_ref = time.perf_counter() - start
+    measure.rows = (rows_kz, rows_ref)
+    repeats = max(1, min(21, int(budget / max(once_kz + once_ref, 1e-6))))
+    if once_kz + once_ref > budget:  # slow: the warm-up runs are the measurement
+        measure.kzgraph, measure.reference, measure.runs = once_kz, once_ref, 1
+        return
+    times = interleaved({"kzgraph": kzgraph, "reference": reference}, repeats, warmup=0, clock=time.perf_counter)
+    measure.kzgraph, measure.reference = median(times["kzgraph"]), median(times["reference"])
+    measure.runs = repeats
+
+
+def too_slow(previous: dict[tuple[str, str], float], measure: Measure) -> bool:
+    """Skip a case that took more than a tenth of the limit at the size before (noted in ``measure``)."""
+    seconds = previous.get((measure.engine, measure.case.key))
+    if seconds is None or seconds <= LIMIT / 10:
+        return False
+    measure.note = f"not run: {seconds:.1f} s at the size before"
+    return True
+
+
+def embedded(ctx: Context, store: object, size: int, chosen: list[Case], budget: float,
+             previous: dict[tuple[str, str], float]) -> list[Measure]:
+    """Every case through ``kg.query`` and on raw pyoxigraph, same store, same process."""
+    import pyoxigraph as ox
+
+    import kzgraph
+
+    raw = ox.Store.read_only(str(generation(store)))  # type: ignore[arg-type]
+    measures = []
+    with kzgraph.open(store) as kg:
+        for case in chosen:
+            measure = Measure(case, size, EMBEDDED)
+            measures.append(measure)
+            if too_slow(previous, measure):
+                continue
+            ctx.log(f"  {case.key} at {human(size)}, embedded")
+            time_pair(through_kzgraph(kg, case), raw_pyoxigraph(raw, case.sparql), budget, measure)
+    return measures
+
+
+def through_kzgraph(kg: object, case: Case) -> Callable[[], int]:
+    """``kg.query(name, **params)``, every row read."""
+    arguments = case.arguments(kg.catalogue)  # type: ignore[attr-defined]
+    return lambda: len(kg.query(case.query, **arguments).rows)  # type: ignore[attr-defined]
+
+
+def raw_pyoxigraph(store: object, sparql: str) -> Callable[[], int]:
+    """The reference on raw pyoxigraph, every solution materialised."""
+    return lambda: len([tuple(s) for s in store.query(sparql, use_default_graph_as_union=True)])  # type: ignore[attr-defined]
+
+
+def remote(ctx: Context, store: object, size: int, chosen: list[Case], budget: float,
+           previous: dict[tuple[str, str], float]) -> list[Measure]:
+    """Every case through kzgraph's remote backend and POSTed bare, to Oxigraph server on the same store."""
+    import httpx
+
+    import kzgraph
+
+    measures = []
+    with oxigraph_server(store, ctx.work) as server, httpx.Client(timeout=LIMIT * 5) as client:  # type: ignore[arg-type]
+        endpoint = f"{server.base_url}/query"
+
+        def post(sparql: str) -> int:
+            response = client.post(endpoint, data={"query": sparql},
+                                   headers={"Accept": "application/sparql-results+json"})
+            response.raise_for_status()
+            return len(response.json()["results"]["bindings"])
+
+        with kzgraph.open(endpoint, timeout=LIMIT * 5) as kg:
+            for case in chosen:
+                measure = Measure(case, size, OXIGRAPH)
+                measures.append(measure)
+                if too_slow(previous, measure):
+                    continue
+                ctx.log(f"  {case.key} at {human(size)}, Oxigraph server")
+                try:
+                    time_pair(through_kzgraph(kg, case), partial(post, case.sparql), budget, measure)
+                except (kzgraph.KzgraphError, httpx.HTTPError) as exc:
+                    measure.kzgraph = measure.reference = None
+                    measure.note = f"failed: {type(exc).__name__}: {str(exc)[:120]}"
+    return measures
+
+
+def run(ctx: Context) -> Section:
+    import kzgraph
+
+    section = Section(TITLE, __doc__.split("\n\n", 1)[1].strip(),
+                      ["query", "case", "triples", "engine", "rows", "kzgraph ms", "reference ms", "ratio",
+                       "within target", "runs", "note"])
+    chosen = cases()
+    with kzgraph.open() as kg:
+        covered = {case.query for case in chosen}
+        uncovered = [q.name for q in kg.queries() if q.name not in covered and not q.is_check]
+    budget = 0.5 if ctx.quick else 3.0
+    previous: dict[tuple[str, str], float] = {}
+    measures: list[Measure] = []
+    for size in ctx.scale_sizes():
+        store = ctx.scale_store(size)
+        found = embedded(ctx, store, size, chosen, budget, previous)
+        found += remote(ctx, store, size, chosen, budget, previous)
+        previous = {(m.engine, m.case.key): max(m.kzgraph or 0, m.reference or 0) for m in found if m.runs}
+        previous.update({(m.engine, m.case.key): LIMIT for m in found if not m.runs})  # skipped stays skipped
+        measures += found
+    for m in measures:
+        section.rows.append(_row(m))
+    for engine in (EMBEDDED, OXIGRAPH):
+        for size in ctx.scale_sizes():
+            judged = [m.ok for m in measures if m.engine == engine and m.size == size]
+            met = sum(1 for ok in judged if ok)
+            section.ratios.append(Ratio(f"{engine} at {human(size)}: share of {len(judged)} cases within target",
+                                        met / len(judged) if judged else float("nan"), "= 1", met == len(judged)))
+    if uncovered:
+        section.notes.append("Named queries with no reference yet (not measured): " +
+                             ", ".join(f"`{name}`" for name in uncovered) + ".")
+    section.notes.append("Virtuoso: not measured by this family yet (loading 1M triples into Virtuoso takes "
+                         "minutes; see docs/engines.md for how the queries fare there).")
+    plot = _plot(ctx, measures)
+    if plot:
+        section.plots.append(plot)
+    else:
+        section.notes.append("No plot: matplotlib is not installed.")
+    return section
+
+
+def _ms(seconds: float | None) -> str:
+    return "" if seconds is None else f"{seconds * 1000:.2f}"
+
+
+def _row(m: Measure) -> list[object]:
+    rows = f"{m.rows[0]}" if m.rows[0] == m.rows[1] else f"{m.rows[0]} vs {m.rows[1]} (differ)"
+    ok = "" if m.ok is None else ("✅" if m.ok else "❌")
+    ratio = "" if m.ratio is None else f"{m.ratio:.2f}"
+    return [m.case.query, m.case.case, human(m.size), m.engine, rows if m.runs else "", _ms(m.kzgraph),
+            _ms(m.reference), ratio, ok, m.runs or "", m.note]
+
+
+def _plot(ctx: Context, measures: list[Measure]) -> str | None:
+    """Latency against data size, log–log, one small panel per case; None without matplotlib."""
+    try:
+        import matplotlib
+    except ImportError:
+        return None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = sorted({m.case.key for m in measures})
+    columns = 5
+    lines = -(-len(keys) // columns)
+    fig, axes = plt.subplots(lines, columns, figsize=(3.2 * columns, 2.4 * lines), squeeze=False)
+    styles = {(EMBEDDED, "kzgraph"): ("C0", "o-"), (EMBEDDED, "reference"): ("C0", "x--"),
+              (OXIGRAPH, "kzgraph"): ("C1", "o-"), (OXIGRAPH, "reference"): ("C1", "x--")}
+    for ax, key in zip(axes.flat, keys):
+        for (engine, side), (color, style) in styles.items():
+            points = sorted((m.size, getattr(m, side) * 1000) for m in measures
+                            if m.case.key == key and m.engine == engine and getattr(m, side) is not None)
+            if points:
+                ax.plot(*zip(*points), style, color=color, label=f"{side}, {engine}", markersize=3)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(key, fontsize=7)
+        ax.tick_params(labelsize=6)
+        ax.grid(True, which="both", alpha=0.3)
+    for ax in list(axes.flat)[len(keys):]:
+        ax.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8)
+    fig.supxlabel("triples in the store", fontsize=8)
+    fig.supylabel("ms per answer (median)", fontsize=8)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    path = ctx.out / "answer-latency.png"
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path.name
