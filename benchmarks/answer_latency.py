@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from common import (
+    NO_PLOT,
     Context,
     Ratio,
     Section,
@@ -28,6 +29,7 @@ from common import (
     interleaved,
     median,
     oxigraph_server,
+    pyplot,
 )
 from reference import Case, cases
 
@@ -191,7 +193,7 @@ def run(ctx: Context) -> Section:
     if plot:
         section.plots.append(plot)
     else:
-        section.notes.append("No plot: matplotlib is not installed.")
+        section.notes.append(NO_PLOT)
     return section
 
 
@@ -209,12 +211,9 @@ def _row(m: Measure) -> list[object]:
 
 def _plot(ctx: Context, measures: list[Measure]) -> str | None:
     """Latency against data size, log–log, one small panel per case; None without matplotlib."""
-    try:
-        import matplotlib
-    except ImportError:
+    plt = pyplot()
+    if plt is None:
         return None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     keys = sorted({m.case.key for m in measures})
     columns = 5

@@ -17,7 +17,17 @@ import subprocess
 import sys
 import time
 
-from common import Context, Ratio, Section, child, child_env, human, median
+from common import (
+    NO_PLOT,
+    Context,
+    Ratio,
+    Section,
+    child,
+    child_env,
+    human,
+    median,
+    pyplot,
+)
 
 TITLE = "Bulk load, reopen time and peak memory"
 ANALYSIS = """**What limits it.** An on-disk `load` is RocksDB's bulk loader, the same call as the raw side, run
@@ -137,7 +147,11 @@ def run(ctx: Context) -> Section:
                                             memory, f"≤ {MEMORY_TARGET}", memory <= MEMORY_TARGET))
     section.ratios.append(_reopen(ctx, sizes[-1], section))
     shutil.rmtree(scratch, ignore_errors=True)
-    section.plots.append(_plot(ctx, plot))
+    drawn = _plot(ctx, plot)
+    if drawn:
+        section.plots.append(drawn)
+    else:
+        section.notes.append(NO_PLOT)
     section.notes.append(ANALYSIS)
     return section
 
@@ -162,11 +176,10 @@ def _reopen(ctx: Context, size: int, section: Section) -> Ratio:
                  seconds < REOPEN_TARGET)
 
 
-def _plot(ctx: Context, plot: dict[str, dict[int, tuple[float, float]]]) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def _plot(ctx: Context, plot: dict[str, dict[int, tuple[float, float]]]) -> str | None:
+    plt = pyplot()
+    if plt is None:
+        return None
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.5))
     for side, points in plot.items():

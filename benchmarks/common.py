@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Self
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 2024
@@ -162,13 +163,16 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def child(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Run Python ``code`` in a fresh process; it prints a JSON object; ``maxrss_mb`` is added."""
+def child(code: str, *args: str, env: dict[str, str] | None = None, timeout: float | None = None) -> dict[str, float]:
+    """Run Python ``code`` in a fresh process; it prints a JSON object; ``maxrss_mb`` is added.
+
+    ``subprocess.TimeoutExpired`` when it runs longer than ``timeout`` seconds (the process is killed).
+    """
     wrapper = (code + "\nimport json as _j, resource as _r, sys as _s\n"
                "_result['maxrss_mb'] = _r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024\n"
                "print(_j.dumps(_result))\n")
     result = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True,
-                            env=env or child_env())
+                            env=env or child_env(), timeout=timeout)
     if result.returncode != 0:
         raise RuntimeError(f"benchmark child failed: {result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -261,7 +265,7 @@ class Server:
         self.stop()
         raise RuntimeError(f"{argv[0]} did not answer {ready_url} within {timeout:.0f} s; see {log}")
 
-    def __enter__(self) -> Server:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -311,3 +315,18 @@ def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))] if ordered else float("nan")
 
+
+
+NO_PLOT = "No plot: matplotlib is not installed."
+
+
+def pyplot() -> Any:
+    """``matplotlib.pyplot`` drawing to files, or None when matplotlib is not installed (no plots then)."""
+    try:
+        import matplotlib
+    except ImportError:
+        return None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from common import Context, Ratio, Section, human, interleaved, median
+from common import NO_PLOT, Context, Ratio, Section, human, interleaved, median, pyplot
 
 TITLE = "Query layer overhead: kzgraph vs raw pyoxigraph"
 ANALYSIS = """**What limits it.** kzgraph does the engine's work plus one Python value per term of the result
@@ -93,7 +93,11 @@ def run(ctx: Context) -> Section:
                 section.ratios.append(Ratio(f"{name} at {human(size)}", ratio, f"≤ {TARGET}", ratio <= TARGET))
     geomean = _geomean(worst)
     section.ratios.insert(0, Ratio("geometric mean of all queries", geomean, f"≤ {TARGET}", geomean <= TARGET))
-    section.plots.append(_plot(ctx, series))
+    drawn = _plot(ctx, series)
+    if drawn:
+        section.plots.append(drawn)
+    else:
+        section.notes.append(NO_PLOT)
     section.notes.append(ANALYSIS)
     return section
 
@@ -111,11 +115,10 @@ def _geomean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
 
-def _plot(ctx: Context, series: dict[str, dict[int, tuple[float, float]]]) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def _plot(ctx: Context, series: dict[str, dict[int, tuple[float, float]]]) -> str | None:
+    plt = pyplot()
+    if plt is None:
+        return None
 
     fig, ax = plt.subplots(figsize=(8, 5))
     for i, (name, points) in enumerate(sorted(series.items())):

@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]  # the families, and kzgraph from this checkout
 
-from common import Context, Section, human, machine  # noqa: E402  (after the path is set)
+from common import Context, Section, human, machine
 
 FAMILIES = {  # module: what it needs, when it cannot run yet
     "query_overhead": None,
