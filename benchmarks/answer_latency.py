@@ -6,7 +6,8 @@ data of seed 1, at each size. Embedded: kzgraph's side is ``kg.query(name, **par
 query, every term converted to a Python value); the reference side is raw pyoxigraph
 ``store.query(reference, use_default_graph_as_union=True)`` with every solution materialised, on the same
 store in the same process. Remote: ``oxigraph serve-read-only`` on the same store, kzgraph's side through
-``kzgraph.open(URL)``, the reference POSTed to the server by a bare ``httpx.Client`` (JSON decoded). Calls
+``kzgraph.open(URL)``, the reference POSTed to the server by a bare ``httpx.Client`` (JSON decoded); with
+``--virtuoso``, the same at 1M on Virtuoso, bulk-loaded with the same quads (see virtuoso.py). Calls
 alternate and repeat; times are wall-clock medians. Target: kzgraph within 2× of the reference, or within
 +3 ms where the reference answers in under 1 ms. A case that took more than a tenth of the time limit at
 one size is not run at the next (it would take minutes); the table says so.
@@ -18,12 +19,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from common import (
     NO_PLOT,
     Context,
     Ratio,
     Section,
+    Server,
     generation,
     human,
     interleaved,
@@ -35,7 +38,8 @@ from reference import Case, cases
 
 TITLE = "Answer latency: named queries vs the fastest SPARQL for the same rows"
 LIMIT = 60.0  # seconds one run of one side may be expected to take
-EMBEDDED, OXIGRAPH = "embedded", "Oxigraph server"
+EMBEDDED, OXIGRAPH, VIRTUOSO = "embedded", "Oxigraph server", "Virtuoso"
+VIRTUOSO_SIZE = 1_000_000  # Virtuoso only at this size, and only with --virtuoso (loading it takes minutes)
 
 
 @dataclass
@@ -93,14 +97,14 @@ def too_slow(previous: dict[tuple[str, str], float], measure: Measure) -> bool:
     return True
 
 
-def embedded(ctx: Context, store: object, size: int, chosen: list[Case], budget: float,
+def embedded(ctx: Context, store: Path, size: int, chosen: list[Case], budget: float,
              previous: dict[tuple[str, str], float]) -> list[Measure]:
     """Every case through ``kg.query`` and on raw pyoxigraph, same store, same process."""
     import pyoxigraph as ox
 
     import kzgraph
 
-    raw = ox.Store.read_only(str(generation(store)))  # type: ignore[arg-type]
+    raw = ox.Store.read_only(str(generation(store)))
     measures = []
     with kzgraph.open(store) as kg:
         for case in chosen:
@@ -124,16 +128,15 @@ def raw_pyoxigraph(store: object, sparql: str) -> Callable[[], int]:
     return lambda: len([tuple(s) for s in store.query(sparql, use_default_graph_as_union=True)])  # type: ignore[attr-defined]
 
 
-def remote(ctx: Context, store: object, size: int, chosen: list[Case], budget: float,
-           previous: dict[tuple[str, str], float]) -> list[Measure]:
-    """Every case through kzgraph's remote backend and POSTed bare, to Oxigraph server on the same store."""
+def remote(ctx: Context, server: Server, engine: str, endpoint: str, size: int, chosen: list[Case],
+           budget: float, previous: dict[tuple[str, str], float]) -> list[Measure]:
+    """Every case through kzgraph's remote backend and POSTed bare to the same SPARQL server."""
     import httpx
 
     import kzgraph
 
     measures = []
-    with oxigraph_server(store, ctx.work) as server, httpx.Client(timeout=LIMIT * 5) as client:  # type: ignore[arg-type]
-        endpoint = f"{server.base_url}/query"
+    with server, httpx.Client(timeout=LIMIT * 5) as client, kzgraph.open(endpoint, timeout=LIMIT * 5) as kg:
 
         def post(sparql: str) -> int:
             response = client.post(endpoint, data={"query": sparql},
@@ -141,19 +144,29 @@ def remote(ctx: Context, store: object, size: int, chosen: list[Case], budget: f
             response.raise_for_status()
             return len(response.json()["results"]["bindings"])
 
-        with kzgraph.open(endpoint, timeout=LIMIT * 5) as kg:
-            for case in chosen:
-                measure = Measure(case, size, OXIGRAPH)
-                measures.append(measure)
-                if too_slow(previous, measure):
-                    continue
-                ctx.log(f"  {case.key} at {human(size)}, Oxigraph server")
-                try:
-                    time_pair(through_kzgraph(kg, case), partial(post, case.sparql), budget, measure)
-                except (kzgraph.KzgraphError, httpx.HTTPError) as exc:
-                    measure.kzgraph = measure.reference = None
-                    measure.note = f"failed: {type(exc).__name__}: {str(exc)[:120]}"
+        for case in chosen:
+            measure = Measure(case, size, engine)
+            measures.append(measure)
+            if too_slow(previous, measure):
+                continue
+            ctx.log(f"  {case.key} at {human(size)}, {engine}")
+            try:
+                time_pair(through_kzgraph(kg, case), partial(post, case.sparql), budget, measure)
+            except (kzgraph.KzgraphError, httpx.HTTPError) as exc:
+                measure.kzgraph = measure.reference = None
+                measure.note = f"failed: {type(exc).__name__}: {str(exc)[:120]}"
     return measures
+
+
+def servers(ctx: Context, store: Path, size: int) -> list[tuple[str, Callable[[], Server], str]]:
+    """The SPARQL servers to go through at ``size``: (engine, how to start it, its query path)."""
+    chosen: list[tuple[str, Callable[[], Server], str]] = [
+        (OXIGRAPH, partial(oxigraph_server, store, ctx.work), "/query")]
+    if "virtuoso" in ctx.options and size == VIRTUOSO_SIZE:
+        from virtuoso import virtuoso_server
+
+        chosen.append((VIRTUOSO, partial(virtuoso_server, store, ctx.work / f"virtuoso-{size}"), "/sparql"))
+    return chosen
 
 
 def run(ctx: Context) -> Section:
@@ -172,23 +185,33 @@ def run(ctx: Context) -> Section:
     for size in ctx.scale_sizes():
         store = ctx.scale_store(size)
         found = embedded(ctx, store, size, chosen, budget, previous)
-        found += remote(ctx, store, size, chosen, budget, previous)
+        for engine, start, path in servers(ctx, store, size):
+            ctx.log(f"  starting {engine} at {human(size)}")
+            try:
+                server = start()
+            except RuntimeError as exc:
+                section.notes.append(f"{engine} at {human(size)}: not measured: {exc}")
+                continue
+            found += remote(ctx, server, engine, server.base_url + path, size, chosen, budget, previous)
         previous = {(m.engine, m.case.key): max(m.kzgraph or 0, m.reference or 0) for m in found if m.runs}
         previous.update({(m.engine, m.case.key): LIMIT for m in found if not m.runs})  # skipped stays skipped
         measures += found
     for m in measures:
         section.rows.append(_row(m))
-    for engine in (EMBEDDED, OXIGRAPH):
+    for engine in (EMBEDDED, OXIGRAPH, VIRTUOSO):
         for size in ctx.scale_sizes():
             judged = [m.ok for m in measures if m.engine == engine and m.size == size]
+            if not judged:
+                continue
             met = sum(1 for ok in judged if ok)
             section.ratios.append(Ratio(f"{engine} at {human(size)}: share of {len(judged)} cases within target",
                                         met / len(judged) if judged else float("nan"), "= 1", met == len(judged)))
     if uncovered:
         section.notes.append("Named queries with no reference yet (not measured): " +
                              ", ".join(f"`{name}`" for name in uncovered) + ".")
-    section.notes.append("Virtuoso: not measured by this family yet (loading 1M triples into Virtuoso takes "
-                         "minutes; see docs/engines.md for how the queries fare there).")
+    if not any(m.engine == VIRTUOSO for m in measures):
+        section.notes.append(f"Virtuoso: not measured in this run (it is, at {human(VIRTUOSO_SIZE)}, with "
+                             "`--virtuoso`: loading the data into Virtuoso takes minutes the first time).")
     plot = _plot(ctx, measures)
     if plot:
         section.plots.append(plot)
@@ -220,7 +243,8 @@ def _plot(ctx: Context, measures: list[Measure]) -> str | None:
     lines = -(-len(keys) // columns)
     fig, axes = plt.subplots(lines, columns, figsize=(3.2 * columns, 2.4 * lines), squeeze=False)
     styles = {(EMBEDDED, "kzgraph"): ("C0", "o-"), (EMBEDDED, "reference"): ("C0", "x--"),
-              (OXIGRAPH, "kzgraph"): ("C1", "o-"), (OXIGRAPH, "reference"): ("C1", "x--")}
+              (OXIGRAPH, "kzgraph"): ("C1", "o-"), (OXIGRAPH, "reference"): ("C1", "x--"),
+              (VIRTUOSO, "kzgraph"): ("C2", "o-"), (VIRTUOSO, "reference"): ("C2", "x--")}
     for ax, key in zip(axes.flat, keys):
         for (engine, side), (color, style) in styles.items():
             points = sorted((m.size, getattr(m, side) * 1000) for m in measures
