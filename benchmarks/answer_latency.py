@@ -88,12 +88,18 @@ def time_pair(kzgraph: Callable[[], int], reference: Callable[[], int], budget: 
     measure.runs = repeats
 
 
+def failed(exc: Exception) -> str:
+    """A note for a case that failed: the error's kind and the start of its message, on one line."""
+    return f"failed: {type(exc).__name__}: {' '.join(str(exc).split())[:120]}".replace("|", "/")
+
+
 def too_slow(previous: dict[tuple[str, str], float], measure: Measure) -> bool:
     """Skip a case that took more than a tenth of the limit at the size before (noted in ``measure``)."""
     seconds = previous.get((measure.engine, measure.case.key))
     if seconds is None or seconds <= LIMIT / 10:
         return False
-    measure.note = f"not run: {seconds:.1f} s at the size before"
+    measure.note = ("not run: not measured at the size before" if seconds == float("inf") else
+                    f"not run: {seconds:.1f} s at the size before")
     return True
 
 
@@ -113,7 +119,11 @@ def embedded(ctx: Context, store: Path, size: int, chosen: list[Case], budget: f
             if too_slow(previous, measure):
                 continue
             ctx.log(f"  {case.key} at {human(size)}, embedded")
-            time_pair(through_kzgraph(kg, case), raw_pyoxigraph(raw, case.sparql), budget, measure)
+            try:
+                time_pair(through_kzgraph(kg, case), raw_pyoxigraph(raw, case.sparql), budget, measure)
+            except (kzgraph.KzgraphError, SyntaxError, OSError) as exc:  # pyoxigraph's errors, kzgraph's
+                measure.kzgraph = measure.reference = None
+                measure.runs, measure.note = 0, failed(exc)
     return measures
 
 
@@ -154,7 +164,7 @@ def remote(ctx: Context, server: Server, engine: str, endpoint: str, size: int, 
                 time_pair(through_kzgraph(kg, case), partial(post, case.sparql), budget, measure)
             except (kzgraph.KzgraphError, httpx.HTTPError) as exc:
                 measure.kzgraph = measure.reference = None
-                measure.note = f"failed: {type(exc).__name__}: {str(exc)[:120]}"
+                measure.runs, measure.note = 0, failed(exc)
     return measures
 
 
@@ -194,7 +204,7 @@ def run(ctx: Context) -> Section:
                 continue
             found += remote(ctx, server, engine, server.base_url + path, size, chosen, budget, previous)
         previous = {(m.engine, m.case.key): max(m.kzgraph or 0, m.reference or 0) for m in found if m.runs}
-        previous.update({(m.engine, m.case.key): LIMIT for m in found if not m.runs})  # skipped stays skipped
+        previous.update({(m.engine, m.case.key): float("inf") for m in found if not m.runs})  # stays skipped
         measures += found
     for m in measures:
         section.rows.append(_row(m))
