@@ -17,15 +17,19 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]  # the families, and kzgraph from this checkout
 
-from common import Context, Section, human, machine
+from common import Context, Section, human, machine  # (imported after the path is set)
+
+from kzgraph.errors import KzgraphError
 
 FAMILIES = {  # module: what it needs, when it cannot run yet
     "query_overhead": None,
@@ -80,12 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     missing: list[str] = []
     try:
         run_families(args, context, sections, missing)
-    finally:  # what was measured is written even when a later family fails
+    finally:  # what was measured is written even when a family fails
         facts["duration"] = f"{time.perf_counter() - started:.0f} s"
         print(render_table(sections))
         (args.out / "RESULTS.md").write_text(render_markdown(command, facts, sections, missing), encoding="utf-8")
         context.log(f"wrote {args.out / 'RESULTS.md'}")
-    return 0
+    return 1 if any("failed in this run" in line for line in missing) else 0
 
 
 def parse_count(text: str) -> int:
@@ -122,7 +126,12 @@ def run_families(args: argparse.Namespace, context: Context, sections: list[Sect
             missing.append(f"- **{name}**: not measured yet; needs {needs}.")
             continue
         context.log(f"{module.TITLE}")
-        section = module.run(context)
+        try:
+            section = module.run(context)
+        except (KzgraphError, RuntimeError, OSError, ValueError, subprocess.SubprocessError) as exc:
+            traceback.print_exc()  # the next families still run; the run's exit status says one failed
+            missing.append(f"- **{name}**: failed in this run: {type(exc).__name__}: {' '.join(str(exc).split())}")
+            continue
         if section is None:  # the family's module is there, what it measures is not yet
             missing.append(f"- **{name}**: not measured yet; needs {needs or getattr(module, 'NEEDS', '?')}.")
         else:
