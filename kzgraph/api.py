@@ -24,8 +24,9 @@ from .errors import UnknownQueryError, UsageError
 from .push import PushReport, push
 from .queries import Catalogue, NamedQuery, bind, execute, load_catalogue
 from .resources import Resources, find
-from .results import Result, SelectResult
+from .results import Result
 from .search import Hit, SearchIndex
+from .search.store import index_of, index_path
 from .terms import Value
 
 TYPE_CHECKING = False
@@ -136,7 +137,7 @@ class KnowledgeGraph:
     def update(self, text: str, /) -> None:
         """Run a SPARQL 1.1 Update."""
         self.backend.update(text)
-        self._search_index = None
+        self._written()
 
     def search(self, text: str, /, *, limit: int = 20) -> list[Hit]:
         """Resources whose label, alternative or hidden label matches ``text``, best first.
@@ -147,24 +148,35 @@ class KnowledgeGraph:
 
     @property
     def search_index(self) -> SearchIndex:
-        """The names of every resource, from the ``labels`` query; rebuilt after load() or update()."""
+        """The names of every resource, indexed: on disk, a file beside the store's current generation,
+        opened when it is there and built otherwise; else built in memory on first use. Kept up to date by
+        load(), update() and push()."""
         if self._search_index is None:
-            labels = self.query("labels")
-            assert isinstance(labels, SelectResult)
-            self._search_index = SearchIndex.from_result(labels)
+            self._search_index = index_of(self.backend, self.catalogue)
         return self._search_index
+
+    def _written(self) -> None:
+        """After a write: the old index goes; on disk, the new generation's is built now, beside it."""
+        if self._search_index is not None:
+            self._search_index.close()
+            self._search_index = None
+        if index_path(self.backend) is not None:
+            self._search_index = index_of(self.backend, self.catalogue)
 
     def load(self, *paths: SourceLike) -> int:
         """Add RDF files to the store, all or none; returns the number of quads added."""
         if not paths:
             raise UsageError("load() needs at least one file")
-        self._search_index = None
-        return self.backend.load(paths, progress=self._progress)
+        added = self.backend.load(paths, progress=self._progress)
+        self._written()
+        return added
 
     def push(self, *graphs: str) -> PushReport:
         """Build the dataset and replace each of its graphs (or just ``graphs``) in this store: what
         ``kzgraph load --into`` does. Running it twice leaves the same store."""
-        return push(self.backend, self.resources, graphs=list(graphs) or None, progress=self._progress)
+        report = push(self.backend, self.resources, graphs=list(graphs) or None, progress=self._progress)
+        self._written()
+        return report
 
     def export(self, fmt: str = "trig") -> bytes:
         """The whole dataset; triples formats (ttl, nt, rdfxml) get the union of the graphs."""
@@ -184,7 +196,10 @@ class KnowledgeGraph:
         return validate.validate(self.backend, shapes, self.catalogue.checks if checks else ())
 
     def close(self) -> None:
-        """Release the store."""
+        """Release the store (and its search index)."""
+        if self._search_index is not None:
+            self._search_index.close()
+            self._search_index = None
         if self._backend is not None:
             self._backend.close()
             self._backend = None

@@ -27,7 +27,7 @@ from itertools import product
 __all__ = ["fold", "key", "key_word", "variants", "similarity"]
 
 _CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i",
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",
     "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
     "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
     "э": "e", "ю": "yu", "я": "ya",
@@ -51,6 +51,8 @@ def _transliterate(text: str) -> str:
     previous = ""
     for char in text:
         lower = char.lower()
+        if lower == "ё":
+            lower = "е"  # Дегтярёв is as often written Дегтярев, and romanised so: Degtyarev
         if lower == "е" and (not previous.isalpha() or previous in _VOWELS):
             out.append("ye")  # word-initial or after a vowel, as BGN/PCGN romanises it
         else:
@@ -60,7 +62,9 @@ def _transliterate(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower case, Latin letters, no accents, words separated by one space."""
+    """Lower case, Latin letters, no accents, ё as е, words separated by one space."""
+    if text.isascii():  # most names: the same answer, ten times faster
+        return " ".join(_WORD.findall(text.lower()))
     latin = _transliterate(unicodedata.normalize("NFC", text))
     bare = "".join(c for c in unicodedata.normalize("NFKD", latin) if not unicodedata.combining(c))
     return " ".join(_WORD.findall(bare.casefold()))

@@ -23,7 +23,7 @@ KZ = "https://w3id.org/kzgraph/"
     ("Даяна Федосова", "dayana fedosova"),
     ("Жұрқамырза", "zhurkamyrza"),
     ("  Paris-La  Défense! ", "paris la defense"),
-    ("Ёлка", "yolka"),
+    ("Ёлка", "yelka"), ("Дегтярёв", "degtyarev"),
 ])
 def test_fold(text, folded):
     assert fold(text) == folded

@@ -6,6 +6,7 @@
       GENERATION            the name of the generation to read (replaced by an atomic rename)
       g000002/              a pyoxigraph (RocksDB) store, never written once GENERATION names it
       g000002.lock          readers of g000002 hold a shared lock on it; clean-up needs it exclusive
+      g000002.*             other files made for g000002 (its search index): removed with it
       write.lock            the one writer holds it
 
 A write (``load``, ``update``) copies the current generation with a RocksDB checkpoint (hard links: no
@@ -54,6 +55,7 @@ class Generations:
         if not os.path.isdir(path):
             raise BackendError(f"cannot open the store at {path}: not a directory")
         self._read_lock: int | None = None
+        self.opened: str | None = None  # the generation reader() opened, while its read lock is held
 
     def current(self) -> str | None:
         """The name of the current generation, or None for a store never written."""
@@ -77,7 +79,7 @@ class Generations:
                 return ox.Store()
             lock = self._lock(f"{name}.lock", shared=True, wait=True)
             if name == self.current() and os.path.isdir(os.path.join(self.path, name)):
-                self._read_lock = lock
+                self._read_lock, self.opened = lock, name
                 try:
                     return ox.Store.read_only(os.path.join(self.path, name))
                 except OSError as exc:
@@ -123,7 +125,7 @@ class Generations:
         """Let go of the read lock (the generation may then be cleaned up once it is not current)."""
         if self._read_lock is not None:
             os.close(self._read_lock)
-            self._read_lock = None
+            self._read_lock, self.opened = None, None
 
     def _publish(self, name: str) -> None:
         pointer = os.path.join(self.path, _POINTER)
@@ -156,6 +158,9 @@ class Generations:
                 continue  # a reader still has it open
             try:
                 shutil.rmtree(os.path.join(self.path, entry), ignore_errors=True)
+                for beside in os.listdir(self.path):
+                    if beside.startswith(f"{entry}.") and beside != f"{entry}.lock":
+                        _remove(os.path.join(self.path, beside))
                 _remove(os.path.join(self.path, f"{entry}.lock"))
             finally:
                 os.close(lock)

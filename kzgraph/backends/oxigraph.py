@@ -167,6 +167,14 @@ class OxigraphBackend:
         finally:
             self._open = disk.reader()
 
+    @property
+    def generation(self) -> str | None:
+        """The directory of the on-disk generation being read; None in memory, for a store never written and
+        for a store made before generations. Files named after it (``<generation>.*``) go with it."""
+        if self._disk is None or self._disk.opened is None:
+            return None
+        return os.path.join(self._disk.path, self._disk.opened)
+
     def is_empty(self) -> bool:
         """True when the store holds no quad (without counting them all, as ``len`` does)."""
         return next(iter(self._store.quads_for_pattern(None, None, None)), None) is None

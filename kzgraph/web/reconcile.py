@@ -8,7 +8,6 @@ transliteration variants ignored); ``/reconcile/suggest/entity`` completes names
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 from typing import Any
@@ -16,7 +15,6 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from ..api import KnowledgeGraph
 from ..namespaces import BASE, KZ
 from ..search import Hit, SearchIndex
 from .http import State, form_fields, one_value, read_body, state
@@ -30,15 +28,9 @@ MAX_LIMIT = 50
 _CLASSES = ("Athlete", "Medal", "Event", "Sport", "Venue", "Games", "Delegation", "Country", "City", "Record")
 
 
-@functools.lru_cache(maxsize=4)
-def _entities(kg: KnowledgeGraph) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    """From the ``labels`` query: the reconcilable classes (IRI → label) and each entity's label and class."""
-    labels: dict[str, tuple[str, str]] = {}
-    for row in kg.query("labels").to_dicts():
-        if row["kind"] == "label" and (row["resource"] not in labels or row["lang"] in ("en", "")):
-            labels[str(row["resource"])] = (str(row["name"]), str(row["type"] or ""))
-    types = {KZ[name]: labels[KZ[name]][0] for name in _CLASSES if KZ[name] in labels}
-    return types, labels
+def _types(index: SearchIndex) -> dict[str, str]:
+    """The reconcilable classes: IRI → label."""
+    return {KZ[name]: entity[0] for name in _CLASSES if (entity := index.entity(KZ[name])) is not None}
 
 
 def _manifest(request: Request, types: dict[str, str]) -> dict[str, Any]:
@@ -93,7 +85,7 @@ async def reconcile(request: Request) -> Response:
     """``/reconcile``: the manifest, or the candidates for a batch of ``queries``."""
     kz = state(request)
     index: SearchIndex = await kz.pages.run(lambda: kz.kg.search_index)
-    types, _ = await kz.pages.run(lambda: _entities(kz.kg))
+    types = await kz.pages.run(lambda: _types(index))
     text = await _queries(request, kz)
     if text is None:
         return JSONResponse(_manifest(request, types))
@@ -122,10 +114,11 @@ async def preview(request: Request) -> Response:
     """``/reconcile/preview?id=IRI``: a small HTML card (name, class, link to the entity's page)."""
     kz = state(request)
     iri = request.query_params.get("id", "")
-    _, entities = await kz.pages.run(lambda: _entities(kz.kg))
-    if iri not in entities:
+    index: SearchIndex = await kz.pages.run(lambda: kz.kg.search_index)
+    entity = await kz.pages.run(lambda: index.entity(iri))
+    if entity is None:
         raise HttpError(404, f"the dataset has no entity <{iri}>")
-    label, kind = entities[iri]
+    label, kind = entity[0], entity[1] or ""
     link = kz.links.resource(iri) or iri
     return HTMLResponse(
         "<!doctype html><meta charset=utf-8><div style=\"font:14px sans-serif;padding:8px\">"
