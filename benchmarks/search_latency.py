@@ -1,7 +1,9 @@
 """Search latency and the search index's cost, as the data grow: ``kg.search(text, limit=20)``.
 
 At each size, a fresh process opens an on-disk store (the article's dataset plus ``kzgraph synth`` data of
-seed 1) and runs the first search, which builds or opens the search index: "first search" is that time.
+seed 1) through a new store directory whose generation is the store's (see ``common.view``), so nothing
+kzgraph keeps beside a store is there yet, and runs the first search, which then builds the search index:
+"first search" is that time.
 Then it repeats each name (article names, another spelling, a Cyrillic one, a synthetic athlete, a word
 that matches nothing) up to 20 times (5 with --quick) within a few seconds, and reports p50 and p99 of
 wall time per search. The process runs twice on the same
