@@ -114,10 +114,10 @@ class KnowledgeGraph:
         (``IRI(...)``, ``str``, ``int``, ``Decimal``, ``date``…).
         """
         if isinstance(query, NamedQuery):
-            return execute(self.backend, query, bind(query, params))
+            return execute(self.backend, query, bind(query, params), resolve=self.resolve)
         if query in self.catalogue:
             named = self.catalogue.get(query)
-            return execute(self.backend, named, bind(named, params))
+            return execute(self.backend, named, bind(named, params), resolve=self.resolve)
         if re.match(_SPARQL_START, query):
             bindings: dict[str, Value] = {k: v for k, v in params.items() if v is not None}  # type: ignore[misc]
             return self.backend.query(query, bindings=bindings)
@@ -138,6 +138,11 @@ class KnowledgeGraph:
         """Run a SPARQL 1.1 Update."""
         self.backend.update(text)
         self._written()
+
+    def resolve(self, name: str, /) -> list[str]:
+        """The IRIs of the resources called ``name`` (label, other name or spelling; case, accents and
+        script aside), from the search index: how ``resource`` parameters given by name are bound."""
+        return self.search_index.resolve(name)
 
     def search(self, text: str, /, *, limit: int = 20) -> list[Hit]:
         """Resources whose label, alternative or hidden label matches ``text``, best first.

@@ -18,13 +18,14 @@ import datetime
 import os
 import re
 from collections import namedtuple
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 
 from .errors import QueryError, QueryParameterError, QuerySyntaxError, UnknownQueryError
 from .namespaces import BASE, PREFIXES
 from .resources import files, find
 from .results import Result
+from .sparqltext import insert_rows
 from .terms import IRI, LangString, Value
 
 TYPE_CHECKING = False  # typing, dataclasses and pathlib stay off the start-up path (see kzgraph.cache)
@@ -33,10 +34,11 @@ if TYPE_CHECKING:
 
     from .backends import Backend
 
-__all__ = ["Param", "NamedQuery", "Catalogue", "PARAM_TYPES", "parse_file", "parse_text",
+__all__ = ["Param", "NamedQuery", "Catalogue", "ResourceName", "PARAM_TYPES", "parse_file", "parse_text",
            "load_catalogue", "bind", "execute"]
 
-PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
+#: ``resource``: an IRI, or a name that ``execute`` resolves to the IRIs of the resources called so
+PARAM_TYPES = ("iri", "resource", "string", "integer", "decimal", "date", "boolean")
 # compiled on first use (re caches them): compiling all at import costs start-up time
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _HEADER = r"#\+\s*([A-Za-z]+)\s*:\s*(.*)"
@@ -46,6 +48,13 @@ _RELATIVE = r"[a-z0-9-]+/\S+"
 _INTEGER = r"[+-]?\d+"
 _DECIMAL = r"[+-]?(\d+(\.\d*)?|\.\d+)"
 _DATE = r"\d{4}-\d{2}-\d{2}"
+_IRI_LIKE = r"(?i)<|[a-z][a-z0-9+.-]*://|urn:"
+
+
+class ResourceName(str):
+    """A ``resource`` parameter given by name: resolved to IRIs (by the search index) before the query runs."""
+
+    __slots__ = ()
 
 
 class Param(namedtuple("Param", "name type required description", defaults=("",))):
@@ -233,6 +242,21 @@ def _to_iri(raw: object) -> IRI:
     return IRI(text)
 
 
+def _to_resource(raw: object) -> IRI | ResourceName:
+    """An IRI (absolute, ``<…>``, a prefixed name or a path such as athlete/slug), else a name to resolve."""
+    if isinstance(raw, IRI):
+        return raw
+    if not isinstance(raw, str):
+        raise TypeError("expected an IRI or a name")
+    text = raw.strip()
+    prefix, colon, local = text.partition(":")
+    if re.match(_IRI_LIKE, text) or (colon and prefix in PREFIXES) or re.fullmatch(_RELATIVE, text):
+        return _to_iri(text)
+    if not text:
+        raise ValueError("expected an IRI or a name")
+    return ResourceName(text)
+
+
 def _to_string(raw: object) -> str:
     if isinstance(raw, LangString):
         return raw
@@ -277,14 +301,32 @@ def _to_boolean(raw: object) -> bool:
     raise ValueError("expected true or false")
 
 
-_CONVERTERS = {"iri": _to_iri, "string": _to_string, "integer": _to_integer, "decimal": _to_decimal,
+_CONVERTERS = {"iri": _to_iri, "resource": _to_resource, "string": _to_string, "integer": _to_integer, "decimal": _to_decimal,
                "date": _to_date, "boolean": _to_boolean}
 
 
-def execute(backend: Backend, query: NamedQuery, bindings: Mapping[str, Value] | None = None) -> Result:
-    """Run a named query on a backend; syntax errors name the query's file."""
+def execute(backend: Backend, query: NamedQuery, bindings: Mapping[str, Value] | None = None, *,
+            resolve: Callable[[str], list[str]] | None = None) -> Result:
+    """Run a named query on a backend; syntax errors name the query's file.
+
+    A ``resource`` parameter given by name is first resolved to IRIs by ``resolve`` (the search index's
+    exact-name lookup): one IRI is bound like any value, several become a ``VALUES`` block, none gives
+    no rows. The engine then starts from those IRIs instead of comparing every name with the text.
+    """
+    sparql, values = query.sparql, dict(bindings or {})
+    for name, value in list(values.items()):
+        if isinstance(value, ResourceName):
+            if resolve is None:
+                raise QueryParameterError(name, f"{value!r} is a name, and this store cannot resolve names: "
+                                                "give an IRI")
+            iris = resolve(value)
+            del values[name]
+            if len(iris) == 1:
+                values[name] = IRI(iris[0])
+            else:
+                sparql = insert_rows(sparql, [name], [(IRI(iri),) for iri in iris])
     try:
-        return backend.query(query.sparql, bindings=bindings)
+        return backend.query(sparql, bindings=values)
     except QuerySyntaxError as exc:
         exc.source = query.file if query.file is not None else query.name
         raise

@@ -21,7 +21,7 @@ from tests.conftest import ENGINES
 
 CATALOGUE = load_catalogue()
 ATHLETE = "https://w3id.org/kzgraph/athlete/"
-SAMPLES = {"string": "David Degtyarev", "iri": ATHLETE + "david-degtyarev"}
+SAMPLES = {"string": "David Degtyarev", "resource": "David Degtyarev", "iri": ATHLETE + "david-degtyarev"}
 EXTRA_CASES = [
     ("athlete", {"athlete": "Shamey"}),
     ("athlete", {"athlete": "akmaral nauatbek"}),
