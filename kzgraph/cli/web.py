@@ -44,7 +44,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_body=args.max_body, cors=tuple(args.cors), service_allow=tuple(args.service_allow),
         workers=args.workers, backlog=args.backlog, cache=not args.no_cache)
     with open_graph(args) as kg:
-        print(f"kzgraph: building the dataset ({len(kg.backend)} quads)", file=sys.stderr)
+        backend = kg.backend  # built or opened before the first request; never counted (len reads every quad)
+        print(f"kzgraph: dataset ready: {backend!r}", file=sys.stderr)
         mode = "read-write (bearer token)" if args.allow_update else "read-only"
         print(f"kzgraph: serving http://{args.host}:{args.port}/ ({mode}); SPARQL at /sparql", file=sys.stderr)
         app.serve(kg, settings, log_level=args.log_level)

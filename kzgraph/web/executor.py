@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from ..errors import BackendError, QueryTimeoutError
 
-__all__ = ["Executor", "Overloaded"]
+__all__ = ["Executor", "Overloaded", "PageTimeoutError"]
 
 T = TypeVar("T")
 
@@ -41,13 +41,22 @@ class Overloaded(BackendError):
                 f"try again shortly")
 
 
+class PageTimeoutError(QueryTimeoutError):
+    """A page (not a query a user wrote) took longer than its deadline to build (HTTP 504, said for a visitor)."""
+
+    def __str__(self) -> str:
+        return (f"This page took longer than {self.seconds:g} s to build, so the server stopped waiting for it: "
+                f"the data behind it is large, or the server is busy. Please try again in a moment.")
+
+
 class Executor:
     """Run blocking calls on ``workers`` threads with a ``timeout`` and a bounded ``backlog``."""
 
-    def __init__(self, *, workers: int = 4, backlog: int = 16, timeout: float = 10.0, name: str = "query") -> None:
+    def __init__(self, *, workers: int = 4, backlog: int = 16, timeout: float = 10.0, name: str = "query",
+                 late: type[QueryTimeoutError] = QueryTimeoutError) -> None:
         if workers < 1 or backlog < 0 or timeout <= 0:
             raise ValueError("workers ≥ 1, backlog ≥ 0 and timeout > 0 are required")
-        self.workers, self.backlog, self.timeout = workers, backlog, timeout
+        self.workers, self.backlog, self.timeout, self.late = workers, backlog, timeout, late
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"kzgraph-{name}")
         self._lock = threading.Lock()
         self._in_flight = 0  # submitted and not finished, including calls whose caller gave up
@@ -62,7 +71,7 @@ class Executor:
             self._in_flight -= 1
 
     async def run(self, call: Callable[[], T]) -> T:
-        """``call()`` on a worker; QueryTimeoutError after the deadline, Overloaded when full."""
+        """``call()`` on a worker; ``late`` (a QueryTimeoutError) after the deadline, Overloaded when full."""
         with self._lock:
             if self._in_flight >= self.workers + self.backlog:
                 raise Overloaded(self.workers, self.backlog)
@@ -77,7 +86,7 @@ class Executor:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         except asyncio.TimeoutError:
             future.cancel()  # drops it if it has not started; a running query cannot be stopped
-            raise QueryTimeoutError(self.timeout) from None
+            raise self.late(self.timeout) from None
 
     def close(self) -> None:
         """Stop accepting work; queued calls are dropped, running ones finish on their own."""

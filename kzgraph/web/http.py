@@ -19,11 +19,12 @@ from ..errors import KzgraphError, UsageError
 from ..formats import Format
 from ..results import GraphResult, Result, format_result
 from .cache import Cache
-from .executor import Executor
+from .executor import Executor, PageTimeoutError
 from .links import IriMapping, ServerLinks
 from .negotiation import choose, offered
 from .problems import HttpError, problem
 from .render import Renderer
+from .sizes import Sizes
 
 __all__ = ["Settings", "State", "state", "negotiate", "media_type", "serialize", "read_body", "html",
            "error_response", "check_token", "SELECT_OFFER", "GRAPH_OFFER", "PAGE_OFFER"]
@@ -65,20 +66,23 @@ class State:
         self.kg, self.settings = kg, settings
         self.queries = Executor(workers=settings.workers, backlog=settings.backlog, timeout=settings.timeout,
                                 name="query")
-        self.pages = Executor(workers=2, backlog=64, timeout=settings.timeout, name="page")
+        self.pages = Executor(workers=2, backlog=64, timeout=settings.timeout, name="page", late=PageTimeoutError)
         self.cache = Cache(enabled=settings.cache)
         self.renderer = Renderer()
         self.links = ServerLinks()
         self.mapping = IriMapping()
+        self.sizes = Sizes(kg.stats)
 
     def data_changed(self) -> None:
-        """After an update: forget cached answers and the search index."""
+        """After an update: forget cached answers, the sizes and the search index."""
         self.cache.clear()
+        self.sizes.clear()
 
     def close(self) -> None:
         """Stop the worker pools."""
         self.queries.close()
         self.pages.close()
+        self.sizes.close()
 
 
 def state(request: Request) -> State:

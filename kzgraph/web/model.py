@@ -16,7 +16,8 @@ from ..results import SelectResult, display
 from ..terms import IRI, BNode, Value
 
 __all__ = ["Source", "Fact", "Chain", "ResourcePage", "Term", "OntologyPage", "Home", "DUMPS",
-           "resource_page", "ontology_page", "home", "all_resources", "dump_links"]
+           "resource_page", "ontology_page", "home", "all_resources", "resource_kinds", "resources_of_kind",
+           "KIND_PAGE", "dump_links"]
 
 #: The dumps: format name → title (the same list as the ``void`` query's).
 DUMPS = {"trig": "TriG, with the named graphs", "nq": "N-Quads, with the named graphs",
@@ -270,3 +271,17 @@ def dump_links(href: Callable[[str], str]) -> list[tuple[str, str, str, str]]:
 def all_resources(kg: KnowledgeGraph) -> list[dict[str, Value | None]]:
     """Every IRI of the namespace the data uses, with a label and a type (the ``resources`` query)."""
     return _select(kg, "resources").to_dicts()
+
+
+#: The most resources the ``resources-of-kind`` query lists (its LIMIT).
+KIND_PAGE = 500
+
+
+def resource_kinds(kg: KnowledgeGraph) -> list[tuple[IRI, str]]:
+    """(class, label) of each class of the ontology that has instances (the ``resource-kinds`` query)."""
+    return [(IRI(str(row["class"])), str(row["label"])) for row in _select(kg, "resource-kinds").to_dicts()]
+
+
+def resources_of_kind(kg: KnowledgeGraph, cls: IRI) -> list[dict[str, Value | None]]:
+    """Up to ``KIND_PAGE`` instances of ``cls`` with their labels (the ``resources-of-kind`` query)."""
+    return _select(kg, "resources-of-kind", **{"class": cls}).to_dicts()

@@ -8,16 +8,19 @@ thing, each document describes it). An IRI the data does not use answers 404 wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from urllib.parse import quote
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from .. import formats
 from ..formats import Format
-from ..namespaces import PREFIXES
+from ..namespaces import KZ, PREFIXES
 from ..results import SelectResult
 from ..terms import IRI
 from . import model
-from .model import DUMPS, dump_links
+from .model import DUMPS, KIND_PAGE, dump_links
 from .http import PAGE_OFFER, SELECT_OFFER, State, html, media_type, negotiate, serialize, state
 from .links import RESERVED
 from .negotiation import by_extension, offered
@@ -36,13 +39,21 @@ class UnknownResource(HttpError):
         self.iri = iri
 
 
-async def _cached(request: Request, key: tuple[object, ...], work: object) -> tuple[bytes, str]:
+async def _cached(request: Request, key: tuple[object, ...],
+                  work: Callable[[], tuple[bytes, str]]) -> tuple[bytes, str]:
+    """``work()`` on a page worker, or its cached answer. The worker caches what it built even when the request
+    stopped waiting (504): a visitor who tries again gets the page."""
     kz = state(request)
     hit = kz.cache.get(key)
     if hit is None:
         generation = kz.cache.generation
-        hit = await kz.pages.run(work)  # type: ignore[arg-type]
-        kz.cache.put(key, *hit, generation=generation)
+
+        def build() -> tuple[bytes, str]:
+            built = work()
+            kz.cache.put(key, *built, generation=generation)
+            return built
+
+        hit = await kz.pages.run(build)
     return hit
 
 
@@ -78,28 +89,44 @@ async def home(request: Request) -> Response:
 
 
 async def resources(request: Request) -> Response:
-    """``/resources``: every resource of the namespace, by kind."""
+    """``/resources``: the kinds of resource, each linking to ``/resources?kind=Athlete``, which lists up to
+    ``KIND_PAGE`` resources of that kind (never every resource: at ten million triples that is a million)."""
     kz = state(request)
+    kind = request.query_params.get("kind")
+    if kind is None:
+        def kinds_work() -> tuple[bytes, str]:
+            kinds = [(label, f"{kz.links.page('resources')}?kind={quote(str(cls)[len(KZ):])}")
+                     for cls, label in model.resource_kinds(kz.kg)]
+            page = kz.renderer.render("resources.html", kz.links, kinds=kinds, groups=[], truncated=False)
+            return page.encode("utf-8"), "text/html; charset=utf-8"
 
-    def work() -> tuple[bytes, str]:
-        groups: dict[str, list[dict[str, object]]] = {}
-        for row in model.all_resources(kz.kg):
-            groups.setdefault(str(row["type"] or "other"), []).append(row)
-        page = kz.renderer.render("resources.html", kz.links, groups=sorted(groups.items()))
+        return _respond(await _cached(request, ("resources",), kinds_work))
+
+    def kind_work() -> tuple[bytes, str]:
+        labels = {str(cls)[len(KZ):]: label for cls, label in model.resource_kinds(kz.kg)}
+        if kind not in labels:
+            raise HttpError(404, f"the dataset has no resources of kind {kind!r}; the kinds are at "
+                                 f"{kz.links.page('resources')}")
+        items = model.resources_of_kind(kz.kg, IRI(KZ + kind))
+        page = kz.renderer.render("resources.html", kz.links, kinds=[], groups=[(labels[kind], items)],
+                                  truncated=len(items) >= KIND_PAGE, limit=KIND_PAGE)
         return page.encode("utf-8"), "text/html; charset=utf-8"
 
-    return _respond(await _cached(request, ("resources",), work))
+    return _respond(await _cached(request, ("resources", kind), kind_work))
 
 
 async def about(request: Request) -> Response:
-    """``/about``: licence, endpoint, VoID, dumps and sizes."""
+    """``/about``: licence, endpoint, VoID, dumps and sizes (once counted: see ``sizes``)."""
     kz = state(request)
+    stats = kz.sizes.get()
 
     def work() -> tuple[bytes, str]:
-        page = kz.renderer.render("about.html", kz.links, stats=kz.kg.stats(), ontology=PREFIXES["kz"].rstrip("#"),
+        page = kz.renderer.render("about.html", kz.links, stats=stats, ontology=PREFIXES["kz"].rstrip("#"),
                                   dumps=dump_links(lambda f: f"/dumps/{f}"))
         return page.encode("utf-8"), "text/html; charset=utf-8"
 
+    if stats is None:
+        return _respond(await kz.pages.run(work))
     return _respond(await _cached(request, ("about",), work))
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..errors import (BackendError, DataError, EndpointError, KzgraphError, QueryError, QueryTimeoutError,
                       UnknownQueryError, UsageError)
-from .executor import Overloaded
+from .executor import Overloaded, PageTimeoutError
 from .guard import RemoteCallRefused
 from .negotiation import NotAcceptable
 
@@ -47,11 +47,12 @@ class Problem:
     status: int
     message: str
     headers: dict[str, str] = field(default_factory=dict)
+    heading: str | None = None
 
     @property
     def title(self) -> str:
-        """The status's usual name."""
-        return TITLES.get(self.status, "Error")
+        """The heading for a person, else the status's usual name."""
+        return self.heading or TITLES.get(self.status, "Error")
 
 
 def problem(exc: KzgraphError) -> Problem:
@@ -68,6 +69,8 @@ def problem(exc: KzgraphError) -> Problem:
         return Problem(400, str(exc))
     if isinstance(exc, Overloaded):
         return Problem(503, str(exc), {"Retry-After": "1"})
+    if isinstance(exc, PageTimeoutError):
+        return Problem(504, str(exc), heading="This page took too long")
     if isinstance(exc, QueryTimeoutError):
         return Problem(504, str(exc))
     if isinstance(exc, EndpointError):
