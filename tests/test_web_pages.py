@@ -5,6 +5,7 @@ and the dataset is described (VoID/DCAT) with dumps that load."""
 from __future__ import annotations
 
 import re
+import time
 from html.parser import HTMLParser
 
 import httpx
@@ -227,3 +228,27 @@ def test_search_page_links_to_the_resources(client):
     assert "Nothing matches" in client.get("/search", params={"q": "qqqxxx"}, headers={"Accept": BROWSER}).text
     assert client.get("/search", params={"q": "x", "limit": "0"}).status_code == 400
     assert 'name="q"' in client.get("/athlete/david-degtyarev.html").text  # every page offers search
+
+
+# --- a page past its deadline -----------------------------------------------------------------------
+
+
+def test_a_page_past_its_deadline_says_so_in_words_and_is_there_when_tried_again(start_kzgraph):
+    """A page (not a query someone wrote) that takes longer than --query-timeout to build answers 504 with
+    words for a visitor, not advice for SPARQL authors; the server finishes it, so trying again gets it."""
+    server = start_kzgraph("--query-timeout", "0.001")  # every page takes longer than a millisecond to build
+    url = f"{server.base_url}/medal/paris-2024-zarina-raifova-bronze.html"
+    r = httpx.get(url, headers={"Accept": BROWSER}, timeout=30)
+    assert r.status_code == 504 and r.headers["content-type"].startswith("text/html")
+    assert "<h1>504 This page took too long</h1>" in r.text
+    assert "This page took longer than 0.001 s to build" in r.text and "Please try again in a moment." in r.text
+    assert "LIMIT" not in r.text and "narrow it" not in r.text  # what a user's slow SPARQL query is told
+    plain = httpx.get(f"{server.base_url}/athlete/david-degtyarev.html", headers={"Accept": "text/plain"}, timeout=30)
+    assert plain.status_code == 504 and plain.headers["content-type"].startswith("text/plain")
+    assert plain.text.startswith("504 This page took too long: This page took longer than 0.001 s to build")
+    for _ in range(200):
+        r = httpx.get(url, headers={"Accept": BROWSER}, timeout=30)
+        if r.status_code == 200:
+            break
+        time.sleep(0.05)
+    assert r.status_code == 200 and "Zarina Raifova" in r.text
