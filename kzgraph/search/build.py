@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from ..errors import BackendError
@@ -28,15 +28,17 @@ FUZZY_MIN = 4  # keys shorter than this are never matched fuzzily (qqqq → k)
 _VERSION = "1"
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE resources(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, label TEXT, type TEXT);
+CREATE TABLE resources(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, label TEXT, type TEXT);
 CREATE TABLE names(id INTEGER PRIMARY KEY, resource INTEGER NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL,
                    folded TEXT NOT NULL, keyed TEXT NOT NULL);
 CREATE VIRTUAL TABLE words USING fts5(terms, content='', detail='none', prefix='2 3', tokenize='ascii');
-CREATE TABLE near(variant TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY(variant, word)) WITHOUT ROWID;
+CREATE TABLE near(variant TEXT NOT NULL, word TEXT NOT NULL);
 """
 _INDEXES = """
+CREATE UNIQUE INDEX resources_iri ON resources(iri);
 CREATE INDEX names_folded ON names(folded);
 CREATE INDEX names_keyed ON names(keyed);
+CREATE INDEX near_variant ON near(variant);
 """
 
 
@@ -91,18 +93,15 @@ def build(names: Iterable[Name]) -> sqlite3.Connection:
     db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?)",
                    ((i, row[6], row[3], row[1], row[2], row[4]) for i, row in enumerate(rows, 1)))
     db.executemany("INSERT INTO words(rowid, terms) VALUES (?, ?)", ((i, row[5]) for i, row in enumerate(rows, 1)))
-    db.executemany("INSERT OR IGNORE INTO near VALUES (?, ?)", _neighbourhoods(set(keys.values())))
+    db.executemany("INSERT INTO near VALUES (?, ?)", sorted(_neighbourhoods(set(keys.values()))))
     db.executescript(_INDEXES)
     db.execute("INSERT INTO words(words) VALUES ('optimize')")
     db.commit()
     return db
 
 
-def _neighbourhoods(words: set[str]) -> Iterator[tuple[str, str]]:
-    for word in words:
-        if len(word) >= FUZZY_MIN:
-            for variant in deletions(word):
-                yield variant, word
+def _neighbourhoods(words: set[str]) -> set[tuple[str, str]]:
+    return {(variant, word) for word in words if len(word) >= FUZZY_MIN for variant in deletions(word)}
 
 
 def save(db: sqlite3.Connection, path: str) -> None:
