@@ -231,6 +231,8 @@ def run(ctx: Context) -> Section:
             met = sum(1 for ok in judged if ok)
             section.ratios.append(Ratio(f"{engine} at {human(size)}: share of {len(judged)} cases within target",
                                         met / len(judged) if judged else float("nan"), "= 1", met == len(judged)))
+    if len(ctx.scale_sizes()) > 1:
+        section.notes.append(growth(measures, ctx.scale_sizes()))
     if uncovered:
         section.notes.append("Named queries with no reference yet (not measured): " +
                              ", ".join(f"`{name}`" for name in uncovered) + ".")
@@ -243,6 +245,27 @@ def run(ctx: Context) -> Section:
     else:
         section.notes.append(NO_PLOT)
     return section
+
+
+def growth(measures: list[Measure], sizes: list[int]) -> str:
+    """A table: each case's kzgraph (and reference) ms at every size, and how much the largest grew."""
+    head = ["query", "case", "engine", *(human(size) for size in sizes), "growth"]
+    intro = ("How each answer grows with the data: kzgraph ms (reference ms) per size, and kzgraph's time at "
+             f"{human(sizes[-1])} over its time at {human(sizes[0])} (a lookup of one resource should stay "
+             "near 1; a whole-graph aggregate grows at most as the data do).")
+    lines = [intro, "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    by_case: dict[tuple[str, str], dict[int, Measure]] = {}
+    for m in measures:
+        by_case.setdefault((m.case.key, m.engine), {})[m.size] = m
+    for (_, engine), at in by_case.items():
+        case = next(iter(at.values())).case
+        cells = [f"{_ms(at[size].kzgraph)} ({_ms(at[size].reference)})" if size in at and at[size].kzgraph
+                 else "" for size in sizes]
+        first, last = at.get(sizes[0]), at.get(sizes[-1])
+        grew = (f"{last.kzgraph / first.kzgraph:.1f}×" if first and last and first.kzgraph and last.kzgraph
+                else "")
+        lines.append("| " + " | ".join([case.query, case.case, engine, *cells, grew]) + " |")
+    return "\n".join(lines)
 
 
 def _ms(seconds: float | None) -> str:
