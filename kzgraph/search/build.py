@@ -1,8 +1,8 @@
 """The search index as an SQLite database: its schema, how names fill it, and how it is kept in a file.
 
-Each name is stored with its folded text (``kzgraph.names.fold``) and its spelling key (the spelling keys of
-its words, run together: *SHA-256*, *sha256* and *Sha 256* share one), both indexed for equality: the
-exact-name and other-spelling tiers are two index lookups. An FTS5 table holds the folded words and their
+Each name is stored with its folded text (``kzgraph.names.fold``), the spelling keys of its words, and its
+spelling key (those run together: *SHA-256*, *sha256* and *Sha 256* share one); the first and the last are
+indexed, so the exact-name and other-spelling tiers are two index lookups. An FTS5 table holds the folded words and their
 keys for word and prefix matching; ``near`` holds each key's one-letter deletions (a SymSpell neighbourhood)
 for fuzzy matching. Names are inserted best first (fewest words, main label before other names), so that
 FTS5, which returns rows in rowid order, gives the best candidates of a tier first.
@@ -25,12 +25,12 @@ __all__ = ["FUZZY_MIN", "KINDS", "Name", "build", "deletions", "open_file", "sav
 
 KINDS = {"label": 0, "altLabel": 1, "hiddenLabel": 2}
 FUZZY_MIN = 4  # keys shorter than this are never matched fuzzily (qqqq → k)
-_VERSION = "1"
+_VERSION = "2"
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE resources(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, label TEXT, type TEXT);
 CREATE TABLE names(id INTEGER PRIMARY KEY, resource INTEGER NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL,
-                   folded TEXT NOT NULL, keyed TEXT NOT NULL);
+                   folded TEXT NOT NULL, keys TEXT NOT NULL, keyed TEXT NOT NULL);
 CREATE VIRTUAL TABLE words USING fts5(terms, content='', detail='none', prefix='2 3', tokenize='ascii');
 CREATE TABLE near(variant TEXT NOT NULL, word TEXT NOT NULL);
 """
@@ -60,7 +60,7 @@ def deletions(word: str) -> set[str]:
 def build(names: Iterable[Name]) -> sqlite3.Connection:
     """A new in-memory index of ``names`` (resources outside the names keep no row)."""
     keys: dict[str, str] = {}
-    rows: list[tuple[int, int, str, str, str, str, int]] = []
+    rows: list[tuple[int, int, str, str, str, str, str, int]] = []
     resources: dict[str, int] = {}
     labels: dict[str, tuple[bool, str]] = {}
     types: dict[str, str] = {}
@@ -78,7 +78,7 @@ def build(names: Iterable[Name]) -> sqlite3.Connection:
         number = resources.setdefault(name.resource, len(resources) + 1)
         kind = KINDS.get(name.kind, 2)
         terms = " ".join(dict.fromkeys(words + word_keys))
-        rows.append((len(words), kind, folded, name.name, "".join(word_keys), terms, number))
+        rows.append((len(words), kind, folded, name.name, " ".join(word_keys), "".join(word_keys), terms, number))
         if kind == 0 and (name.resource not in labels or (not labels[name.resource][0] and name.lang in ("en", ""))):
             labels[name.resource] = (name.lang in ("en", ""), name.name)
         if name.type and name.resource not in types:
@@ -90,9 +90,9 @@ def build(names: Iterable[Name]) -> sqlite3.Connection:
     db.executemany("INSERT INTO resources VALUES (?, ?, ?, ?)",
                    ((number, iri, labels[iri][1] if iri in labels else None, types.get(iri))
                     for iri, number in resources.items()))
-    db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?)",
-                   ((i, row[6], row[3], row[1], row[2], row[4]) for i, row in enumerate(rows, 1)))
-    db.executemany("INSERT INTO words(rowid, terms) VALUES (?, ?)", ((i, row[5]) for i, row in enumerate(rows, 1)))
+    db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   ((i, row[7], row[3], row[1], row[2], row[4], row[5]) for i, row in enumerate(rows, 1)))
+    db.executemany("INSERT INTO words(rowid, terms) VALUES (?, ?)", ((i, row[6]) for i, row in enumerate(rows, 1)))
     db.executemany("INSERT INTO near VALUES (?, ?)", sorted(_neighbourhoods(set(keys.values()))))
     db.executescript(_INDEXES)
     db.execute("INSERT INTO words(words) VALUES ('optimize')")

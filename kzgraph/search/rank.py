@@ -69,10 +69,11 @@ class _Query:
             groups.append("(" + " OR ".join(sorted(terms)) + ")")
         return " AND ".join(groups)
 
-    def score(self, folded: str, kind: int) -> float:
-        """How well a name (folded) matches in the tier it falls in: 0 when a word does not match."""
+    def score(self, folded: str, keys_text: str, kind: int) -> float:
+        """How well a name (folded, and its words' keys) matches in the tier it falls in: 0 when a word
+        does not match."""
         words = folded.split()
-        keys = [key_word(w) for w in words]
+        keys = keys_text.split()
         total, used, tier = 0.0, set(), "words"
         for i, (word, word_key) in enumerate(zip(self.words, self.keys)):
             best, at, how = 0.0, -1, ""
@@ -164,10 +165,10 @@ class SearchIndex:
                 query.near = [self._near(k) if len(k) >= FUZZY_MIN else set() for k in query.keys]
                 if not any(query.near):
                     break
-            rows = self._fetch("SELECT n.resource, n.name, n.kind, n.folded FROM words JOIN names n ON n.id = "
-                               "words.rowid WHERE words MATCH ? LIMIT ?", (query.match(tier), max(4 * limit, 40)))
-            for resource, name, kind, folded in rows:
-                score = query.score(str(folded), int(kind))
+            rows = self._fetch("SELECT n.resource, n.name, n.kind, n.folded, n.keys FROM words JOIN names n "
+                               "ON n.id = words.rowid WHERE words MATCH ? LIMIT ?", (query.match(tier), 2 * limit + 10))
+            for resource, name, kind, folded, keys in rows:
+                score = query.score(str(folded), str(keys), int(kind))
                 if score:
                     keep(int(resource), score, str(name))
         return self._hits(best, limit)
