@@ -101,7 +101,7 @@ class OxigraphBackend:
         return GraphResult([(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples],
                            lambda fmt: ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=PREFIXES))
 
-    def select_strings(self, sparql: str) -> list[list[str]]:
+    def select_strings(self, sparql: str) -> Iterator[list[str]]:
         """The rows of a SELECT (over the union of the graphs) as plain strings, '' for unbound: the engine
         writes them as CSV, several times faster than terms when there are millions of rows."""
         import csv
@@ -110,12 +110,14 @@ class OxigraphBackend:
             raw = self._store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
             if not isinstance(raw, ox.QuerySolutions):
                 raise UsageError("select_strings needs a SELECT query")
-            text = raw.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")
+            text = (raw.serialize(format=ox.QueryResultsFormat.CSV) or b"").decode("utf-8")
         except SyntaxError as exc:
             raise _query_syntax_error(exc) from exc
         except (OSError, RuntimeError) as exc:
             raise BackendError(f"query failed: {exc}") from exc
-        return list(csv.reader(io.StringIO(text)))[1:]
+        rows = csv.reader(io.StringIO(text))
+        next(rows, None)  # the header
+        return rows
 
     def load(self, sources: Iterable[SourceLike], *, progress: Progress | None = None) -> int:
         """Add every source or none: in memory, parsed first and added in one transaction; on disk,
