@@ -4,6 +4,7 @@ size limit, and errors as readable answers (HTML for browsers, plain text for ot
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ class State:
         self.links = ServerLinks()
         self.mapping = IriMapping()
         self.sizes = Sizes(kg.stats)
+        self.building: dict[tuple[object, ...], asyncio.Future[tuple[bytes, str]]] = {}  # pages being built
 
     def data_changed(self) -> None:
         """After an update: forget cached answers, the sizes and the search index."""

@@ -8,6 +8,7 @@ thing, each document describes it). An IRI the data does not use answers 404 wit
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -41,11 +42,15 @@ class UnknownResource(HttpError):
 
 async def _cached(request: Request, key: tuple[object, ...],
                   work: Callable[[], tuple[bytes, str]]) -> tuple[bytes, str]:
-    """``work()`` on a page worker, or its cached answer. The worker caches what it built even when the request
-    stopped waiting (504): a visitor who tries again gets the page."""
+    """``work()`` on a page worker, or its cached answer. Requests for a page being built wait for that build
+    (one build however many ask at once). The worker caches what it built even when the requests stopped
+    waiting (504): a visitor who tries again gets the page."""
     kz = state(request)
     hit = kz.cache.get(key)
-    if hit is None:
+    if hit is not None:
+        return hit
+    building = kz.building.get(key)
+    if building is None:
         generation = kz.cache.generation
 
         def build() -> tuple[bytes, str]:
@@ -53,8 +58,14 @@ async def _cached(request: Request, key: tuple[object, ...],
             kz.cache.put(key, *built, generation=generation)
             return built
 
-        hit = await kz.pages.run(build)
-    return hit
+        def forget(done: asyncio.Future[tuple[bytes, str]]) -> None:
+            kz.building.pop(key, None)
+            if not done.cancelled():
+                done.exception()  # retrieved, so no warning when every request for it went away
+
+        building = kz.building[key] = asyncio.ensure_future(kz.pages.run(build))
+        building.add_done_callback(forget)
+    return await asyncio.shield(building)  # a request that goes away leaves the build to the others
 
 
 def _respond(body_and_type: tuple[bytes, str], **headers: str) -> Response:
