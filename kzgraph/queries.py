@@ -24,8 +24,8 @@ from decimal import Decimal, InvalidOperation
 from .errors import QueryError, QueryParameterError, QuerySyntaxError, UnknownQueryError
 from .namespaces import BASE, PREFIXES
 from .resources import files, find
-from .results import Result
-from .sparqltext import insert_rows
+from .results import Result, SelectResult
+from .sparqltext import insert_rows, query_form
 from .terms import IRI, LangString, Value
 
 TYPE_CHECKING = False  # typing, dataclasses and pathlib stay off the start-up path (see kzgraph.cache)
@@ -310,8 +310,9 @@ def execute(backend: Backend, query: NamedQuery, bindings: Mapping[str, Value] |
     """Run a named query on a backend; syntax errors name the query's file.
 
     A ``resource`` parameter given by name is first resolved to IRIs by ``resolve`` (the search index's
-    exact-name lookup): one IRI is bound like any value, several become a ``VALUES`` block, none gives
-    no rows. The engine then starts from those IRIs instead of comparing every name with the text.
+    exact-name lookup): one IRI is bound like any value, several become a ``VALUES`` block, and none
+    answers no rows without asking the engine (an empty ``VALUES`` block crashes rdflib 7 and is ignored
+    by Virtuoso 7.2). The engine then starts from those IRIs instead of comparing every name with the text.
     """
     sparql, values = query.sparql, dict(bindings or {})
     for name, value in list(values.items()):
@@ -321,6 +322,8 @@ def execute(backend: Backend, query: NamedQuery, bindings: Mapping[str, Value] |
                                                 "give an IRI")
             iris = resolve(value)
             del values[name]
+            if not iris and query_form(sparql) == "SELECT":
+                return SelectResult(list(query.returns), [])
             if len(iris) == 1:
                 values[name] = IRI(iris[0])
             else:
