@@ -25,12 +25,11 @@ from .push import PushReport, push
 from .queries import Catalogue, NamedQuery, bind, execute, load_catalogue
 from .resources import Resources, find
 from .results import Result
-from .search import Hit, SearchIndex
-from .search.store import index_of, index_path
 from .terms import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from .search import Hit, SearchIndex
     from typing import Any
     from pathlib import Path
 
@@ -157,6 +156,8 @@ class KnowledgeGraph:
         opened when it is there and built otherwise; else built in memory on first use. Kept up to date by
         load(), update() and push()."""
         if self._search_index is None:
+            from .search.store import index_of  # SQLite and the index: off the start-up path of other queries
+
             self._search_index = index_of(self.backend, self.catalogue)
         return self._search_index
 
@@ -165,8 +166,10 @@ class KnowledgeGraph:
         if self._search_index is not None:
             self._search_index.close()
             self._search_index = None
+        from .search.store import index_path
+
         if index_path(self.backend) is not None:
-            self._search_index = index_of(self.backend, self.catalogue)
+            self._search_index = self.search_index
 
     def load(self, *paths: SourceLike) -> int:
         """Add RDF files to the store, all or none; returns the number of quads added."""
