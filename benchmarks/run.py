@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                       options={"virtuoso"} if args.virtuoso else set())
     command = "python benchmarks/run.py" + (" --quick" if args.quick else "") + \
         (f" --only {' '.join(args.only)}" if args.only else "") + \
-        (f" --sizes {' '.join(human(n) for n in args.sizes)}" if args.sizes else "")
+        (f" --sizes {' '.join(human(n) for n in args.sizes)}" if args.sizes else "") + \
+        "".join(f" --stores {human(n)}=DIR" for n, _ in args.stores) + (" --virtuoso" if args.virtuoso else "")
     facts = machine()
     started = time.perf_counter()
     sections: list[Section] = []
