@@ -110,17 +110,20 @@ def generation(store: Path) -> Path:
     return store / (store / "GENERATION").read_text(encoding="ascii").strip()
 
 
-def view(store: Path, path: Path) -> Path:
-    """A new store directory at ``path`` whose current generation is ``store``'s (a symbolic link).
+def view(store: Path, path: Path, *, fresh: bool = False) -> Path:
+    """A store directory at ``path`` whose current generation is ``store``'s (a symbolic link).
 
     Opened read-only, it reads ``store``'s data; whatever kzgraph keeps beside a store (locks, indexes)
-    goes into ``path``, so ``store`` itself is never written to.
+    goes into ``path``, so ``store`` itself is never written to. A view of the same generation made by an
+    earlier run is kept (with its search index) unless ``fresh``.
     """
     import shutil
 
+    source = generation(store).resolve()
+    if not fresh and (path / "GENERATION").exists() and generation(path).resolve() == source:
+        return path
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
-    source = generation(store).resolve()
     (path / source.name).symlink_to(source, target_is_directory=True)
     (path / "GENERATION").write_text(source.name + "\n", encoding="ascii")
     return path

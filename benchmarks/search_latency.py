@@ -64,7 +64,7 @@ def run(ctx: Context) -> Section:
             section.rows.append([human(size), "", "", "", "", "", "",
                                  f"not run: over {limit:.0f} s at {human(skip_from)}", ""])
             continue
-        store = view(ctx.scale_store(size), ctx.work / f"search-{size}")  # no index beside it yet
+        store = view(ctx.scale_store(size), ctx.work / f"search-{size}", fresh=True)  # no index beside it yet
         p50s: list[float] = []
         build = 0.0
         for process in ("first", "second"):
