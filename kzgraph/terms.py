@@ -1,7 +1,8 @@
 """Engine-neutral RDF terms, and literals as Python values.
 
 IRIs, blank nodes, language-tagged strings and literals of datatypes with no Python mapping are ``str``
-subclasses; other literals become plain Python values:
+subclasses that equal only a term of their own kind (``IRI("x") != "x"``, as in rdflib and pyoxigraph);
+other literals become plain Python values (``str`` for ``xsd:string``, ``int``, ``Decimal``…):
 
 >>> to_python("42", XSD["integer"])
 42
@@ -20,52 +21,72 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from .namespaces import RDF, XSD
 
-__all__ = [
-    "IRI", "BNode", "LangString", "TypedLiteral", "Value",
-    "to_python", "to_literal", "to_ntriples", "lexical_form",
-]
+TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.cache)
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = ["IRI", "BNode", "LangString", "TypedLiteral", "Value", "lexical_form", "to_literal", "to_ntriples",
+           "to_python"]
 
 
-class IRI(str):
-    """An IRI, e.g. ``IRI("https://w3id.org/kzgraph/athlete/x")``."""
+class _Term(str):
+    """A term kept as its text: equal only to a term of the same kind with the same text (and tag), never to
+    a plain ``str`` nor to a term of another kind, and hashed apart from them, as rdflib's and pyoxigraph's
+    terms are: ``IRI("x") != "x"``, ``IRI("x") != BNode("x")``, ``len({IRI("x"), "x", BNode("x")}) == 3``."""
 
     __slots__ = ()
+    _salt = 0  # mixed into the text's hash, one per kind
+
+    def _key(self) -> object:
+        return None
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and str.__eq__(self, other) and self._key() == other._key()
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return str.__hash__(self) ^ self._salt
+
+
+class IRI(_Term):
+    """An IRI, e.g. ``IRI("https://w3id.org/kzgraph/athlete/x")``; equal only to an IRI with the same text.
+
+    >>> IRI("http://x") == IRI("http://x"), IRI("http://x") == "http://x", IRI("b0") == BNode("b0")
+    (True, False, False)
+    """
+
+    __slots__ = ()
+    _salt = 0x1F1
 
     def __repr__(self) -> str:
         return f"IRI({str.__repr__(self)})"
 
 
-class BNode(str):
-    """A blank node; the string is its label (without ``_:``)."""
+class BNode(_Term):
+    """A blank node; the string is its label (without ``_:``). Equal only to a blank node with that label."""
 
     __slots__ = ()
+    _salt = 0xB0DE
 
     def __repr__(self) -> str:
         return f"BNode({str.__repr__(self)})"
 
 
-class _Tagged(str):
-    """A string with one tag (a language, a datatype): equal to another of its kind only with the same tag
-    (compared by ``_key``), equal to a plain string with the same text."""
+class _Tagged(_Term):
+    """A literal with one tag (a language, a datatype): equal to another of its kind with the same text and
+    tag (compared by ``_key``), never to a plain string."""
 
     _tag = ""
 
-    def _key(self) -> str:
+    def _key(self) -> object:
         return str(getattr(self, self._tag))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, type(self)):
-            return str.__eq__(self, other) and self._key() == other._key()
-        return str.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    __hash__ = str.__hash__
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str.__repr__(self)}, {self._tag}={getattr(self, self._tag)!r})"
@@ -75,14 +96,15 @@ class LangString(_Tagged):
     """A language-tagged string: ``LangString("Алматы", "kk").lang == "kk"`` (tags compared in any case)."""
 
     _tag = "lang"
+    _salt = 0x1A6
     lang: str
 
-    def __new__(cls, value: str, lang: str) -> LangString:
+    def __new__(cls, value: str, lang: str) -> Self:
         obj = super().__new__(cls, value)
         obj.lang = lang
         return obj
 
-    def _key(self) -> str:
+    def _key(self) -> object:
         return self.lang.lower()
 
 
@@ -90,9 +112,10 @@ class TypedLiteral(_Tagged):
     """A literal whose datatype has no Python mapping (or whose lexical form is not valid for it)."""
 
     _tag = "datatype"
+    _salt = 0x7E9
     datatype: str
 
-    def __new__(cls, value: str, datatype: str) -> TypedLiteral:
+    def __new__(cls, value: str, datatype: str) -> Self:
         obj = super().__new__(cls, value)
         obj.datatype = datatype
         return obj
@@ -156,7 +179,7 @@ def _datetime(lex: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(lex[:-1] + "+00:00" if lex.endswith("Z") else lex)
 
 
-_CONVERT = {
+_CONVERT: dict[str, Callable[[str], Value]] = {
     XSD["boolean"]: _boolean,
     XSD["decimal"]: _checked(_DECIMAL, Decimal),
     XSD["double"]: _checked(_DOUBLE, float),

@@ -70,7 +70,7 @@ def test_external_fact_graphs_follow_the_facts_list(kg):
         row = listed[graph["fact"]]
         assert graph["status"] == row["status"], graph["fact"]
         if row["source"].startswith("http"):
-            assert graph["source"] == row["source"], graph["fact"]
+            assert graph["source"] == IRI(row["source"]), graph["fact"]
         else:
             assert graph["source"] is None, graph["fact"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kzgraph
+from kzgraph import IRI
 from kzgraph.backends import Source
 
 KZ = "https://w3id.org/kzgraph/ontology#"
@@ -14,26 +15,26 @@ FAULTS = {
     # a source stating 3 golds where the medal nodes count 2
     "medal-arithmetic-violation": (
         f"<https://w3id.org/kzgraph/graph/article/s02> {{ <{DELEGATION}> <{KZ}goldMedalCount> 3 . }}",
-        (DELEGATION, f"{KZ}goldMedalCount", 3, 2)),
+        (IRI(DELEGATION), IRI(f"{KZ}goldMedalCount"), 3, 2)),
     # a property the ontology does not declare
     "undeclared-term-violation": (
         f"<https://w3id.org/kzgraph/graph/article/s05> {{ <{DELEGATION}> <{KZ}silverish> 1 . }}",
-        (f"{KZ}silverish", "property")),
+        (IRI(f"{KZ}silverish"), "property")),
     # a graph that no provenance statement describes
     "unsourced-graph-violation": (
         "<https://w3id.org/kzgraph/graph/article/s99> { <https://example.org/a> <https://example.org/b> 1 . }",
-        ("https://w3id.org/kzgraph/graph/article/s99", 1)),
+        (IRI("https://w3id.org/kzgraph/graph/article/s99"), 1)),
     # a Wikidata link stated by the article graph rather than by a listed external fact
     "unsourced-wikidata-link-violation": (
         "<https://w3id.org/kzgraph/graph/article/s05> { <https://w3id.org/kzgraph/athlete/david-degtyarev> "
         "<http://www.w3.org/2004/02/skos/core#exactMatch> <http://www.wikidata.org/entity/Q1> . }",
-        ("https://w3id.org/kzgraph/athlete/david-degtyarev", "http://www.wikidata.org/entity/Q1",
-         "https://w3id.org/kzgraph/graph/article/s05")),
+        (IRI("https://w3id.org/kzgraph/athlete/david-degtyarev"), IRI("http://www.wikidata.org/entity/Q1"),
+         IRI("https://w3id.org/kzgraph/graph/article/s05"))),
     # an ontology property with a label only
     "undocumented-term-violation": (
         f"<https://w3id.org/kzgraph/graph/ontology> {{ <{KZ}bare> a <http://www.w3.org/2002/07/owl#DatatypeProperty> ; "
         "<http://www.w3.org/2000/01/rdf-schema#label> \"bare\" . }",
-        (f"{KZ}bare", "http://www.w3.org/2002/07/owl#DatatypeProperty", "comment")),
+        (IRI(f"{KZ}bare"), IRI("http://www.w3.org/2002/07/owl#DatatypeProperty"), "comment")),
 }
 
 

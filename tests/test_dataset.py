@@ -45,7 +45,7 @@ def test_rule_provenance(backend):
     rows = backend.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{PROVENANCE_GRAPH}> {{ ?s ?p ?o }} }}").rows
     rule = IRI(rule_iri("10-medal-count"))
     graph = IRI(derived_graph("10-medal-count"))
-    assert rule == "https://w3id.org/kzgraph/rule/10-medal-count"
+    assert rule == IRI("https://w3id.org/kzgraph/rule/10-medal-count")
     expected = {
         (graph, IRI(RDF["type"]), IRI(KZ["DerivedGraph"])),
         (graph, IRI(PROV["wasGeneratedBy"]), rule),

@@ -66,13 +66,13 @@ def test_medal_table_counts_from_medal_nodes_and_stated_rank(kg):
 def test_athlete_by_other_spelling_lists_facts_with_sentences(kg):
     facts = kg.query("athlete", athlete="Shamey").to_dicts()
     assert {f["subject"] for f in facts} == {
-        ATHLETE + "yergali-shamei", "https://w3id.org/kzgraph/medal/paris-2024-yergali-shamei-silver"}
+        IRI(ATHLETE + "yergali-shamei"), IRI("https://w3id.org/kzgraph/medal/paris-2024-yergali-shamei-silver")}
     won = [f for f in facts if f["property"].endswith("#won")]
     assert [(f["value"], f["sentence"]) for f in won] == [
-        ("https://w3id.org/kzgraph/medal/paris-2024-yergali-shamei-silver", 12)]
+        (IRI("https://w3id.org/kzgraph/medal/paris-2024-yergali-shamei-silver"), 12)]
     dates = [f for f in facts if f["property"].endswith("#medalDate")]
     assert [(f["value"], f["sentence"], f["graph"]) for f in dates] == [
-        (datetime.date(2024, 9, 6), None, "https://w3id.org/kzgraph/graph/external/e2")]
+        (datetime.date(2024, 9, 6), None, IRI("https://w3id.org/kzgraph/graph/external/e2"))]
 
 
 @pytest.mark.parametrize("key", ["David Degtyarev", "david degtyarev", ATHLETE + "david-degtyarev"])
@@ -80,7 +80,7 @@ def test_athlete_by_name_or_iri(kg, key):
     facts = kg.query("athlete", athlete=key).to_dicts()
     sentences = {f["sentence"] for f in facts if f["sentence"] is not None}
     assert sentences == {5, 6}
-    assert ("https://w3id.org/kzgraph/ontology#paralympicTitleCount", 2, 6) in {
+    assert (IRI("https://w3id.org/kzgraph/ontology#paralympicTitleCount"), 2, 6) in {
         (f["property"], f["value"], f["sentence"]) for f in facts}
 
 
@@ -96,7 +96,7 @@ def test_provenance_separates_article_external_and_derived(kg):
     assert ("atVenue", "derived") in kinds
     open_question = [f for f in facts if f["property"].endswith("#notEstablished")]
     assert [(f["value"], f["fact"], f["status"]) for f in open_question] == [
-        ("https://w3id.org/kzgraph/ontology#weightLimitKind", "j1", "conflict")]
+        (IRI("https://w3id.org/kzgraph/ontology#weightLimitKind"), "j1", "conflict")]
     article = [f for f in facts if f["kind"] == "article"]
     assert {f["sentence"] for f in article} == {15}
     assert {f["source"] for f in article} == {"000_eb5953dc3fc1f44a.txt"}

@@ -58,7 +58,7 @@ def test_summary_counts_what_the_store_holds(small):
     data, summary = small
     backend = OxigraphBackend()
     assert backend.load([Source(data=data.encode(), format="trig")]) == summary.triples
-    counts = {row[0]: row[1] for row in backend.query(
+    counts = {str(row[0]): row[1] for row in backend.query(
         "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")}
     assert (counts[f"{KZ}Games"], counts[f"{KZ}Event"], counts[f"{KZ}Medal"]) == \
         (summary.games, summary.events, summary.medals)

@@ -47,7 +47,8 @@ def test_unmapped_literals_stay_typed(lexical, datatype):
 
 def test_language_strings():
     value = to_python("Астана", lang="kk")
-    assert isinstance(value, LangString) and value.lang == "kk" and value == "Астана"
+    assert isinstance(value, LangString) and value.lang == "kk" and str(value) == "Астана"
+    assert value != "Астана"  # a plain literal is another term
     assert value != LangString("Астана", "ru")
     assert value == LangString("Астана", "KK")
     assert to_literal(value) == ("Астана", RDF["langString"], "kk")
@@ -74,6 +75,39 @@ def test_to_literal(value, expected):
                                    "x", LangString("x", "en"), TypedLiteral("P1D", XSD["duration"])])
 def test_round_trip(value):
     assert to_python(*to_literal(value)) == value
+
+
+X = "http://example.org/x"
+
+
+@pytest.mark.parametrize("a, b", [
+    (IRI(X), X),
+    (IRI("b0"), BNode("b0")),
+    (IRI("a"), LangString("a", "en")),
+    (IRI("a"), TypedLiteral("a", XSD["token"])),
+    (BNode("b0"), "b0"),
+    (LangString("a", "en"), "a"),
+    (TypedLiteral("a", XSD["token"]), "a"),
+    (TypedLiteral("a", XSD["token"]), TypedLiteral("a", XSD["NCName"])),
+    (LangString("a", "en"), TypedLiteral("a", RDF["langString"])),
+])
+def test_terms_of_different_kinds_are_not_equal(a, b):
+    """As rdflib's and pyoxigraph's terms: a term equals only a term of its kind, whichever side asks."""
+    assert (a == b, b == a, a != b, b != a) == (False, False, True, True)
+
+
+def test_terms_of_different_kinds_hash_apart():
+    assert len({IRI(X), X, BNode(X), LangString(X, "en"), TypedLiteral(X, XSD["anyURI"])}) == 5
+    assert {X: 1}.get(IRI(X)) is None and {IRI(X): 1}.get(X) is None
+    assert IRI(X) not in [X] and X not in (IRI(X),)
+
+
+def test_terms_of_one_kind_are_equal_by_value():
+    assert (IRI(X) == IRI(X), BNode("b0") == BNode("b0"), LangString("a", "en") == LangString("a", "EN"),
+            TypedLiteral("a", XSD["token"]) == TypedLiteral("a", XSD["token"])) == (True, True, True, True)
+    assert len({IRI(X), IRI(X), LangString("a", "en"), LangString("a", "EN")}) == 2
+    assert sorted([IRI("b"), IRI("a")]) == [IRI("a"), IRI("b")]  # still strings: ordered and sliced as text
+    assert IRI(X).startswith("http://") and IRI(X)[7:] == "example.org/x"
 
 
 def test_iris_and_bnodes_are_not_literals():

@@ -142,7 +142,11 @@ def test_pages_link_only_to_pages_that_exist(client):
 def test_ontology_documentation_and_data(client, kg):
     r = client.get("/ontology", headers={"Accept": BROWSER})
     assert r.status_code == 303 and r.headers["location"] == "/ontology.html"
-    page = Links(client.get("/ontology.html").text)
+    text = client.get("/ontology.html").text
+    page = Links(text)
+    # each term under the heading of its kind (owl:Class, owl:ObjectProperty… read from the query's IRIs)
+    headings = [text.index(f"<h2>{h}</h2>") for h in ("Classes", "Object properties", "Datatype properties")]
+    assert headings[0] < text.index('id="Medal"') < headings[1] < text.index('id="won"') < headings[2]
     classes = [str(r[0]).split("#")[1] for r in kg.query("SELECT ?c WHERE { GRAPH kzg:ontology { ?c a owl:Class } "
                                                           "FILTER (isIRI(?c)) }")]
     assert classes and set(classes) <= page.ids

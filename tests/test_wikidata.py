@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import kzgraph
+from kzgraph import IRI
 from kzgraph.errors import EndpointError
 from kzgraph.wikidata import (Endpoint, accept, diff, links_trig, pull, read_review, reconcile, unlinked,
                               write_review)
@@ -115,8 +116,8 @@ def test_reconciled_links_live_apart_with_score_and_method(linked, endpoint):
         report = kg.validate()
     assert links[("country/kazakhstan", "stated")]["fact"] == "w1"
     degtyarev = links[("athlete/david-degtyarev", "reconciled")]
-    assert (degtyarev["item"], degtyarev["score"], degtyarev["fact"]) == (WD + "Q900000101", 1, None)
-    assert len(graphs) == 7 and {g["source"] for g in graphs} == {endpoint.url}
+    assert (degtyarev["item"], degtyarev["score"], degtyarev["fact"]) == (IRI(WD + "Q900000101"), 1, None)
+    assert len(graphs) == 7 and {g["source"] for g in graphs} == {IRI(endpoint.url)}
     assert report.conforms, report.text
 
 
@@ -129,7 +130,7 @@ def test_pull_keeps_a_citable_snapshot_and_refetches_only_on_refresh(linked, end
         assert (kept.fetched, path.read_bytes()) == (False, before)
         refreshed = pull(kg, endpoint, path, refresh=True, now=NOW + datetime.timedelta(days=1))
     assert refreshed.fetched and path.read_bytes() != before
-    assert [(g["graph"], g["source"]) for g in snapshot] == [(KZ + "graph/wikidata/snapshot", endpoint.url)]
+    assert [(g["graph"], g["source"]) for g in snapshot] == [(IRI(KZ + "graph/wikidata/snapshot"), IRI(endpoint.url))]
     assert "schema.org/version" in before.decode()  # item revisions come with the items
 
 

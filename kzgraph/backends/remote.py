@@ -278,7 +278,7 @@ class RemoteBackend:
     def dump(self, fmt: str, *, graph: str | None = None) -> bytes:
         """The dataset's graphs (or one ``graph``) in ``fmt``, read with a SELECT over ``GRAPH ?g``."""
         rows = self._select(_QUADS).rows
-        quads = [(s, p, o, str(g)) for g, s, p, o in rows if graph is None or g == graph]
+        quads = [(s, p, o, str(g)) for g, s, p, o in rows if graph is None or str(g) == graph]
         return serialize_quads(quads, fmt)  # type: ignore[arg-type]
 
     def graphs(self) -> list[str]:

@@ -23,7 +23,8 @@ __all__ = ["Source", "Fact", "Chain", "ResourcePage", "Term", "OntologyPage", "H
 DUMPS = {"trig": "TriG, with the named graphs", "nq": "N-Quads, with the named graphs",
          "jsonld": "JSON-LD, with the named graphs", "ttl": "Turtle, the union of the graphs",
          "nt": "N-Triples, the union of the graphs", "rdfxml": "RDF/XML, the union of the graphs"}
-_FIRST = (RDF["type"], RDFS["label"], SKOS["altLabel"], SKOS["hiddenLabel"], RDFS["comment"])
+_FIRST = tuple(IRI(p) for p in (RDF["type"], RDFS["label"], SKOS["altLabel"], SKOS["hiddenLabel"], RDFS["comment"]))
+_TYPE, _LABEL, _EXACT_MATCH, _MEDAL = IRI(RDF["type"]), IRI(RDFS["label"]), IRI(SKOS["exactMatch"]), IRI(KZ["Medal"])
 
 
 def _select(kg: KnowledgeGraph, name: str, **params: object) -> SelectResult:
@@ -98,7 +99,7 @@ class ResourcePage:
     @property
     def is_medal(self) -> bool:
         """A kz:Medal: its page shows the chain diagram."""
-        return any(t.value == KZ["Medal"] for t in self.types)
+        return any(t.value == _MEDAL for t in self.types)
 
 
 def _facts(rows: Iterable[dict[str, Value | None]]) -> tuple[list[Fact], list[Fact]]:
@@ -145,12 +146,13 @@ def resource_page(kg: KnowledgeGraph, iri: str) -> ResourcePage | None:
     graph_rows = [tuple(r)[:6] for r in _select(kg, "graph-facts", graph=IRI(iri))]
     if not out and not incoming and not graph_rows:
         return None
-    labels = [f.value for f in out if f.property == RDFS["label"]]
+    labels = [f.value for f in out if f.property == _LABEL]
     english = [v for v in labels if getattr(v, "lang", "en") in ("en", "")]
     label = str((english or labels or [None])[0] or _graph_label(iri, out) or display(IRI(iri)))
-    types = [f for f in out if f.property == RDF["type"]]
-    wikidata = [str(f.value) for f in out if f.property == SKOS["exactMatch"] and str(f.value).startswith(WD)]
-    return ResourcePage(iri, label, types, [f for f in out if f.property != RDF["type"]], incoming, wikidata,
+    types = [f for f in out if f.property == _TYPE]
+    wikidata = [str(f.value) for f in out
+                if f.property == _EXACT_MATCH and isinstance(f.value, IRI) and f.value.startswith(WD)]
+    return ResourcePage(iri, label, types, [f for f in out if f.property != _TYPE], incoming, wikidata,
                         chains(kg, iri), graph_rows)  # type: ignore[arg-type]
 
 
@@ -179,8 +181,8 @@ class OntologyPage:
     sections: dict[str, list[Term]]
 
 
-_KINDS = {OWL["Class"]: "Classes", OWL["ObjectProperty"]: "Object properties",
-          OWL["DatatypeProperty"]: "Datatype properties", OWL["AnnotationProperty"]: "Annotation properties"}
+_KINDS = {IRI(OWL["Class"]): "Classes", IRI(OWL["ObjectProperty"]): "Object properties",
+          IRI(OWL["DatatypeProperty"]): "Datatype properties", IRI(OWL["AnnotationProperty"]): "Annotation properties"}
 
 
 def _read_list(node: Value, triples: dict[Value, dict[str, list[Value]]]) -> list[Value]:
@@ -208,7 +210,7 @@ def ontology_page(kg: KnowledgeGraph) -> OntologyPage:
         triples[subject][str(prop)].append(value)  # type: ignore[index]
         if prop_label:
             labels[str(prop)] = str(prop_label)
-    ontology_iri = KZ.rstrip("#")
+    ontology_iri = IRI(KZ.rstrip("#"))
     sections: dict[str, list[Term]] = {name: [] for name in (*_KINDS.values(), "Individuals")}
     used: dict[Value, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
     for subject, props in triples.items():
@@ -226,7 +228,7 @@ def ontology_page(kg: KnowledgeGraph) -> OntologyPage:
         if isinstance(subject, BNode) or not str(subject).startswith(KZ):
             continue
         types = props.get(RDF["type"], [])
-        kind = next((_KINDS[t] for t in types if t in _KINDS), "Individuals")
+        kind = next((_KINDS[t] for t in types if isinstance(t, IRI) and t in _KINDS), "Individuals")
         label = str(next(iter(props.get(RDFS["label"], [])), display(IRI(str(subject)))))
         comment = next(iter(props.get(RDFS["comment"], [])), None)
         facts = [(IRI(RDF["type"]), "type", list(types))] + facts + [
