@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Sequence
 from types import TracebackType
 
@@ -59,6 +60,7 @@ class KnowledgeGraph:
         self._catalogue: Catalogue | None = None
         self._backend: Backend | None = None
         self._search_index: SearchIndex | None = None
+        self._index_lock = threading.RLock()  # the index is built once, even when threads ask at once
 
     def __repr__(self) -> str:
         where = self.path or (self.store if is_url(self.store) else None) or "in memory"
@@ -155,21 +157,23 @@ class KnowledgeGraph:
         """The names of every resource, indexed: on disk, a file beside the store's current generation,
         opened when it is there and built otherwise; else built in memory on first use. Kept up to date by
         load(), update() and push()."""
-        if self._search_index is None:
-            from .search.store import index_of  # SQLite and the index: off the start-up path of other queries
+        with self._index_lock:
+            if self._search_index is None:
+                from .search.store import index_of  # SQLite and the index: off the start-up path of other queries
 
-            self._search_index = index_of(self.backend, self.catalogue)
-        return self._search_index
+                self._search_index = index_of(self.backend, self.catalogue)
+            return self._search_index
 
     def _written(self) -> None:
         """After a write: the old index goes; on disk, the new generation's is built now, beside it."""
-        if self._search_index is not None:
-            self._search_index.close()
-            self._search_index = None
-        from .search.store import index_path
+        with self._index_lock:
+            if self._search_index is not None:
+                self._search_index.close()
+                self._search_index = None
+            from .search.store import index_path
 
-        if index_path(self.backend) is not None:
-            self._search_index = self.search_index
+            if index_path(self.backend) is not None:
+                self._search_index = self.search_index
 
     def load(self, *paths: SourceLike) -> int:
         """Add RDF files to the store, all or none; returns the number of quads added."""

@@ -7,6 +7,8 @@ import json
 import httpx
 import pytest
 
+from tests.kzgraph_servers import UPDATE_TOKEN
+
 KZ = "https://w3id.org/kzgraph/"
 ATHLETE = KZ + "ontology#Athlete"
 
@@ -78,3 +80,79 @@ def test_bad_requests_are_400_with_a_reason(client, queries, message):
     response = client.post("/reconcile", data={"queries": queries})
     assert response.status_code == 400
     assert message in response.text
+
+
+# --- after an update: the service answers from the new data ----------------------------------------
+
+NEW = KZ + "athlete/test-reconcile-qorqyt-zhyrau"
+NEW_NAME = "Qorqyt Zhyrauly"
+GRAPH = KZ + "graph/test-reconcile"
+
+
+def update(server, text):
+    r = httpx.post(server.sparql, data={"update": text}, headers={"Authorization": f"Bearer {UPDATE_TOKEN}"},
+                   timeout=30)
+    assert r.status_code == 204, r.text
+
+
+def found(client, name):
+    """(id, name) of the candidates /reconcile proposes for ``name``, and whether /reconcile/preview knows
+    each of them."""
+    results = reconcile(client, {"q0": {"query": name, "type": ATHLETE}}).json()["q0"]["result"]
+    return [(c["id"], c["name"], client.get("/reconcile/preview", params={"id": c["id"]}).status_code)
+            for c in results]
+
+
+INSERT = (f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <{NEW}> a <{ATHLETE}> ; "
+          f"<http://www.w3.org/2000/01/rdf-schema#label> \"{NEW_NAME}\"@en }} }}")
+DELETE = f"DROP SILENT GRAPH <{GRAPH}>"
+
+
+def test_an_update_that_adds_then_removes_a_resource_is_reconciled_at_once(kzgraph_update_server):
+    with httpx.Client(base_url=kzgraph_update_server.base_url, timeout=30) as client:
+        assert client.get("/reconcile").status_code == 200  # the service is built from the data before the update
+        assert found(client, NEW_NAME) == []
+        update(kzgraph_update_server, INSERT)
+        try:
+            assert found(client, NEW_NAME) == [(NEW, NEW_NAME, 200)]
+            suggested = client.get("/reconcile/suggest/entity", params={"prefix": "Qorqyt"}).json()["result"]
+            assert [(s["id"], s["name"]) for s in suggested] == [(NEW, NEW_NAME)]
+        finally:
+            update(kzgraph_update_server, DELETE)
+        assert found(client, NEW_NAME) == []
+        assert client.get("/reconcile/preview", params={"id": NEW}).status_code == 404
+        assert client.get("/reconcile/suggest/entity", params={"prefix": "Qorqyt"}).json()["result"] == []
+
+
+def test_reconciling_while_updates_run_never_fails_and_ends_with_the_last_data(kzgraph_update_server):
+    """Readers on several threads while the index is replaced: every answer is 200 (no closed index, no
+    half-built service), and once the updates are over every candidate proposed has a preview."""
+    import concurrent.futures
+
+    def read(i):
+        with httpx.Client(base_url=kzgraph_update_server.base_url, timeout=60) as client:
+            statuses = []
+            for _ in range(6):
+                statuses.append(reconcile(client, {"q0": {"query": NEW_NAME}}).status_code)
+                statuses.append(client.get("/reconcile/suggest/entity", params={"prefix": "Qorqyt"}).status_code)
+                statuses.append(client.get("/reconcile/preview", params={"id": KZ + "athlete/david-degtyarev"})
+                                .status_code)
+                statuses.append(client.get("/search", params={"q": "Shamey"}).status_code)
+            return statuses
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
+        readers = [pool.submit(read, i) for i in range(4)]
+        try:
+            for _ in range(3):
+                update(kzgraph_update_server, INSERT)
+                update(kzgraph_update_server, DELETE)
+            update(kzgraph_update_server, INSERT)
+            statuses = [s for r in readers for s in r.result()]
+        finally:
+            concurrent.futures.wait(readers)
+    try:
+        assert set(statuses) == {200}
+        with httpx.Client(base_url=kzgraph_update_server.base_url, timeout=30) as client:
+            assert found(client, NEW_NAME) == [(NEW, NEW_NAME, 200)]
+    finally:
+        update(kzgraph_update_server, DELETE)

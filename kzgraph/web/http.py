@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -27,8 +28,26 @@ from .problems import HttpError, problem
 from .render import Renderer
 from .sizes import Sizes
 
-__all__ = ["Settings", "State", "state", "negotiate", "media_type", "serialize", "read_body", "html",
-           "error_response", "check_token", "SELECT_OFFER", "GRAPH_OFFER", "PAGE_OFFER"]
+if TYPE_CHECKING:
+    from ..search import SearchIndex
+    from .reconcile import Reconciler
+
+__all__ = [
+    "GRAPH_OFFER",
+    "PAGE_OFFER",
+    "SELECT_OFFER",
+    "Lazy",
+    "Settings",
+    "State",
+    "check_token",
+    "error_response",
+    "html",
+    "media_type",
+    "negotiate",
+    "read_body",
+    "serialize",
+    "state",
+]
 
 SELECT_OFFER = offered("json", "xml", "csv", "tsv", "html")
 GRAPH_OFFER = offered("ttl", "nt", "jsonld", "rdfxml", "html")
@@ -60,8 +79,58 @@ class Settings:
             raise UsageError("timeout, max rows, max body and workers must be positive")
 
 
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Lazy(Generic[T]):
+    """A value built on first use by one thread at a time (the others wait for it), and forgotten by
+    ``clear()`` when the data change; a value whose build began before the last ``clear()`` answers the
+    call that built it but is not kept.
+
+    >>> built = []
+    >>> lazy = Lazy(lambda: built.append(1) or len(built))
+    >>> lazy.get(), lazy.get(), built
+    (1, 1, [1])
+    >>> lazy.clear(); lazy.get()
+    2
+    """
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._lock = threading.Lock()  # guards the fields below; held only briefly, never while building
+        self._building = threading.Lock()
+        self._value: T | None = None
+        self._generation = 0
+
+    def get(self) -> T:
+        """The value, built now when there is none."""
+        with self._building:
+            with self._lock:
+                if self._value is not None:
+                    return self._value
+                generation = self._generation
+            value = self._build()
+            with self._lock:
+                if generation == self._generation:
+                    self._value = value
+            return value
+
+    def clear(self) -> None:
+        """Forget the value (the data changed): the next ``get`` builds it again. Never waits for a build."""
+        with self._lock:
+            self._value = None
+            self._generation += 1
+
+
 class State:
-    """The served graph and what the routes share: pools, cache, templates, links."""
+    """The served graph and what the routes share: pools, cache, templates, links.
+
+    The search index belongs to the graph, which replaces it after an update; the routes use it only
+    through ``with_index`` (and the reconciliation service through ``reconciler``), under the same lock
+    as ``update``, so no request reads an index that an update is closing, and no index or service
+    built from the data before an update outlives it.
+    """
 
     def __init__(self, kg: KnowledgeGraph, settings: Settings) -> None:
         self.kg, self.settings = kg, settings
@@ -74,11 +143,38 @@ class State:
         self.mapping = IriMapping()
         self.sizes = Sizes(kg.stats)
         self.building: dict[tuple[object, ...], asyncio.Future[tuple[bytes, str]]] = {}  # pages being built
+        self._data = threading.RLock()  # held by an update, and by whatever reads the search index
+        self._reconciler: Lazy[Reconciler] = Lazy(self._new_reconciler)
+
+    def _new_reconciler(self) -> Reconciler:
+        from .reconcile import Reconciler  # reconcile imports this module
+
+        return Reconciler.of(self.kg.search_index)
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL Update (on a worker thread), then forget what was built from the old data."""
+        try:
+            with self._data:
+                self.kg.update(text)
+        finally:
+            self.data_changed()
+
+    def with_index(self, work: Callable[[SearchIndex], R]) -> R:
+        """``work(index)`` with the graph's search index (built on first use), on a worker thread."""
+        with self._data:
+            return work(self.kg.search_index)
+
+    def reconciler(self, work: Callable[[Reconciler], R]) -> R:
+        """``work(reconciler)`` with the reconciliation service of the current data, on a worker thread."""
+        with self._data:
+            return work(self._reconciler.get())
 
     def data_changed(self) -> None:
-        """After an update: forget cached answers, the sizes and the search index."""
+        """After an update: forget cached answers, the sizes and the reconciliation service (the graph has
+        replaced its search index already). Quick: never waits for a build or an update."""
         self.cache.clear()
         self.sizes.clear()
+        self._reconciler.clear()
 
     def close(self) -> None:
         """Stop the worker pools."""

@@ -172,9 +172,9 @@ async def search(request: Request) -> Response:
     fmt = negotiate(request, SELECT_OFFER)
     limit = int(limit_text)
     if fmt.name == "html":
-        hits = await kz.pages.run(lambda: kz.kg.search_index.search(text, limit=limit)) if text else []
+        hits = await kz.pages.run(lambda: kz.with_index(lambda index: index.search(text, limit=limit))) if text else []
         return html(request, "search.html", title="Search", q=text, hits=hits, headers={"Vary": "Accept"})
-    result: SelectResult = await kz.pages.run(lambda: kz.kg.search_index.result(text, limit=limit))
+    result: SelectResult = await kz.pages.run(lambda: kz.with_index(lambda index: index.result(text, limit=limit)))
     return Response(serialize(result, fmt), headers={"Content-Type": media_type(fmt), "Vary": "Accept"})
 
 

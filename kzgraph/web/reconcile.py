@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -20,7 +21,7 @@ from ..search import Hit, SearchIndex
 from .http import State, form_fields, one_value, read_body, state
 from .problems import HttpError
 
-__all__ = ["reconcile", "suggest", "preview", "MATCH_SCORE"]
+__all__ = ["MATCH_SCORE", "Reconciler", "preview", "reconcile", "suggest"]
 
 MATCH_SCORE = 0.9  # a top candidate at or above this, clearly ahead of the next, is a match
 MAX_QUERIES = 50
@@ -28,9 +29,22 @@ MAX_LIMIT = 50
 _CLASSES = ("Athlete", "Medal", "Event", "Sport", "Venue", "Games", "Delegation", "Country", "City", "Record")
 
 
-def _types(index: SearchIndex) -> dict[str, str]:
-    """The reconcilable classes: IRI → label."""
-    return {KZ[name]: entity[0] for name in _CLASSES if (entity := index.entity(KZ[name])) is not None}
+@dataclass(frozen=True)
+class Reconciler:
+    """What the service answers from: the search index of one state of the data, and the reconcilable
+    classes it names (IRI → label). The server keeps one until an update (``State.reconciler``)."""
+
+    index: SearchIndex
+    types: dict[str, str]
+
+    @classmethod
+    def of(cls, index: SearchIndex) -> Reconciler:
+        """The service over ``index``."""
+        return cls(index, {KZ[name]: entity[0] for name in _CLASSES if (entity := index.entity(KZ[name])) is not None})
+
+    def candidates(self, batch: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """The answer to a batch of queries: ranked candidates for each."""
+        return {key: {"result": _candidates(self.index, self.types, query)} for key, query in batch.items()}
 
 
 def _manifest(request: Request, types: dict[str, str]) -> dict[str, Any]:
@@ -84,10 +98,9 @@ async def _queries(request: Request, kz: State) -> str | None:
 async def reconcile(request: Request) -> Response:
     """``/reconcile``: the manifest, or the candidates for a batch of ``queries``."""
     kz = state(request)
-    index: SearchIndex = await kz.pages.run(lambda: kz.kg.search_index)
-    types = await kz.pages.run(lambda: _types(index))
     text = await _queries(request, kz)
     if text is None:
+        types = await kz.pages.run(lambda: kz.reconciler(lambda service: service.types))
         return JSONResponse(_manifest(request, types))
     try:
         batch = json.loads(text)
@@ -97,15 +110,15 @@ async def reconcile(request: Request) -> Response:
         raise HttpError(400, "'queries' must be a JSON object of query objects, e.g. {\"q0\": {\"query\": \"Shamey\"}}")
     if len(batch) > MAX_QUERIES:
         raise HttpError(413, f"at most {MAX_QUERIES} queries per request")
-    return JSONResponse({key: {"result": _candidates(index, types, query)} for key, query in batch.items()})
+    return JSONResponse(await kz.pages.run(lambda: kz.reconciler(lambda service: service.candidates(batch))))
 
 
 async def suggest(request: Request) -> Response:
     """``/reconcile/suggest/entity?prefix=TEXT``: entities whose names start like ``prefix``."""
     kz = state(request)
     prefix = request.query_params.get("prefix", "").strip()
-    index: SearchIndex = await kz.pages.run(lambda: kz.kg.search_index)
-    hits = index.search(prefix, limit=10) if prefix else []
+    hits = await kz.pages.run(lambda: kz.reconciler(lambda service: service.index.search(prefix, limit=10))) \
+        if prefix else []
     return JSONResponse({"result": [{"id": h.resource, "name": h.label, "description": h.type or ""}
                                     for h in hits]})
 
@@ -114,8 +127,7 @@ async def preview(request: Request) -> Response:
     """``/reconcile/preview?id=IRI``: a small HTML card (name, class, link to the entity's page)."""
     kz = state(request)
     iri = request.query_params.get("id", "")
-    index: SearchIndex = await kz.pages.run(lambda: kz.kg.search_index)
-    entity = await kz.pages.run(lambda: index.entity(iri))
+    entity = await kz.pages.run(lambda: kz.reconciler(lambda service: service.index.entity(iri)))
     if entity is None:
         raise HttpError(404, f"the dataset has no entity <{iri}>")
     label, kind = entity[0], entity[1] or ""

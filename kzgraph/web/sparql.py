@@ -133,7 +133,7 @@ async def _update(request: Request, text: str, params: Mapping[str, list[str]]) 
         raise HttpError(400, "using-graph-uri and using-named-graph-uri are not supported; use USING in the update")
     check_remote_calls(text, kz.settings.service_allow)
     try:
-        await kz.queries.run(lambda: kz.kg.update(text))
+        await kz.queries.run(lambda: kz.update(text))
     finally:
         kz.data_changed()  # even a timed-out update may still complete
     return Response(status_code=204)
