@@ -2,7 +2,8 @@
 
 ``SelectResult`` (rows of Python values), ``AskResult`` (a boolean) and ``GraphResult`` (triples, serialised
 by the engine that produced them). ``format_result(result, "csv")`` is the single entry point the CLI and
-the web layer use; ``parse_json``/``parse_xml`` read W3C results documents back.
+the web layer use; ``parse_json``/``parse_xml`` (``parse`` by media type) read W3C results documents back:
+the one parser of SPARQL results, used by the remote backend too.
 
 >>> r = SelectResult(["name", "n"], [("Astana", 3), (None, 1)])
 >>> r.to_csv()
@@ -29,11 +30,20 @@ TYPE_CHECKING = False  # typing, csv, html and json stay off the start-up path (
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["SelectResult", "AskResult", "GraphResult", "Result", "format_result",
-           "parse_json", "parse_xml", "display"]
+__all__ = [
+    "AskResult",
+    "GraphResult",
+    "Result",
+    "SelectResult",
+    "display",
+    "format_result",
+    "parse",
+    "parse_json",
+    "parse_xml",
+]
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
-Row = tuple  # of Value | None, one per column
+Row = tuple[Value | None, ...]  # one value per column
 _SHORT = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 _MAX_CELL = 60
 
@@ -212,7 +222,7 @@ class SelectResult:
     def to_dataframe(self) -> Any:
         """A pandas DataFrame of the rows (needs the ``kzgraph[pandas]`` extra)."""
         try:
-            import pandas
+            import pandas  # type: ignore[import-untyped,unused-ignore]
         except ImportError as exc:
             raise ImportError("to_dataframe() needs pandas: pip install 'kzgraph[pandas]'") from exc
         return pandas.DataFrame(self.rows, columns=self.columns)
@@ -327,36 +337,56 @@ def format_result(result: Result, fmt: str) -> str:
     return str(getattr(result, _METHODS[f.name])())
 
 
-def _from_json_term(term: dict[str, str]) -> Value:
-    kind, value = term["type"], term["value"]
-    if kind == "uri":
-        return IRI(value)
-    if kind == "bnode":
-        return BNode(value)
-    return to_python(value, term.get("datatype"), term.get("xml:lang"))
+# --- reading results documents: the one parser of SPARQL results, for every backend and test ------------
 
-
-def parse_json(text: str | bytes) -> SelectResult | AskResult:
-    """Read a W3C SPARQL 1.1 JSON results document."""
-    import json
-
-    doc = json.loads(text)
-    if "boolean" in doc:
-        return AskResult(doc["boolean"])
-    columns = doc["head"].get("vars", [])
-    rows = ([_from_json_term(b[c]) if c in b else None for c in columns] for b in doc["results"]["bindings"])
-    return SelectResult(columns, rows)
-
-
+#: A blank node label as N-Triples allows it; other labels (Virtuoso's ``nodeID://b1``) are hex-encoded,
+#: the same way whichever format brought them.
+_BNODE_LABEL = r"[A-Za-z0-9_][A-Za-z0-9_.-]*"  # compiled on first use
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+def _term(kind: str, value: str, datatype: str | None, lang: str | None) -> Value:
+    """A term of a results document: ``uri``, ``bnode``, or ``literal`` (``typed-literal``: Virtuoso's JSON)."""
+    if kind == "uri":
+        return IRI(value)
+    if kind == "bnode":
+        import re
+
+        return BNode(value if re.fullmatch(_BNODE_LABEL, value) else "x" + value.encode().hex())
+    if kind in ("literal", "typed-literal"):
+        return to_python(value, datatype, lang)
+    raise ValueError(f"unknown kind of term {kind!r}")
+
+
+def parse_json(text: str | bytes) -> SelectResult | AskResult:
+    """Read a W3C SPARQL 1.1 JSON results document (Virtuoso's variants accepted); ValueError when it is
+    not one."""
+    import json
+
+    try:
+        doc = json.loads(text)
+        if "boolean" in doc:
+            return AskResult(doc["boolean"] is True)
+        columns = list(doc["head"].get("vars", []))
+        rows = [tuple(_term(t["type"], t["value"], t.get("datatype"), t.get("xml:lang"))
+                      if (t := b.get(c)) is not None else None for c in columns)
+                for b in doc["results"]["bindings"]]
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a SPARQL JSON results document: {type(exc).__name__} {exc}") from None
+    return SelectResult.of_tuples(columns, rows)
+
+
 def parse_xml(text: str | bytes) -> SelectResult | AskResult:
-    """Read a W3C SPARQL XML results document."""
+    """Read a W3C SPARQL XML results document; ValueError when it is not one."""
     ns = {"r": SPARQL_RESULTS_NS}
     from xml.etree import ElementTree  # only when reading XML results
 
-    root = ElementTree.fromstring(text)
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        raise ValueError(f"not XML: {exc}") from None
+    if root.tag != f"{{{SPARQL_RESULTS_NS}}}sparql":
+        raise ValueError(f"not a SPARQL XML results document: the root element is {root.tag}")
     boolean = root.find("r:boolean", ns)
     if boolean is not None:
         return AskResult((boolean.text or "").strip() == "true")
@@ -365,10 +395,15 @@ def parse_xml(text: str | bytes) -> SelectResult | AskResult:
     for result in root.findall("r:results/r:result", ns):
         values: dict[str, Value] = {}
         for binding in result.findall("r:binding", ns):
+            if len(binding) != 1:
+                raise ValueError(f"a binding of {binding.get('name')!r} holds {len(binding)} terms, not one")
             term = binding[0]
-            tag, text_ = term.tag.split("}", 1)[-1], term.text or ""
-            values[binding.get("name", "")] = (
-                IRI(text_) if tag == "uri" else BNode(text_) if tag == "bnode"
-                else to_python(text_, term.get("datatype"), term.get(_XML_LANG)))
-        rows.append([values.get(c) for c in columns])
-    return SelectResult(columns, rows)
+            values[binding.get("name", "")] = _term(term.tag.rpartition("}")[2], term.text or "",
+                                                    term.get("datatype"), term.get(_XML_LANG))
+        rows.append(tuple(values.get(c) for c in columns))
+    return SelectResult.of_tuples(columns, rows)
+
+
+def parse(data: str | bytes, media_type: str) -> SelectResult | AskResult:
+    """A results document by its media type: SPARQL XML for ``…xml``, else SPARQL JSON."""
+    return parse_xml(data) if media_type.split(";", 1)[0].strip().lower().endswith("xml") else parse_json(data)

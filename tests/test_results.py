@@ -13,7 +13,7 @@ import pytest
 
 from kzgraph.errors import UsageError
 from kzgraph.namespaces import XSD
-from kzgraph.results import AskResult, GraphResult, SelectResult, format_result, parse_json, parse_xml
+from kzgraph.results import AskResult, GraphResult, SelectResult, format_result, parse, parse_json, parse_xml
 from kzgraph.terms import IRI, BNode, LangString, TypedLiteral
 
 ROWS = [
@@ -162,3 +162,50 @@ def test_format_mismatch(result):
         format_result(result, "ttl")
     with pytest.raises(UsageError, match="unknown format"):
         format_result(result, "yaml")
+
+
+# --- reading results documents: one parser, the same values from JSON and from XML ------------------
+
+SAME_JSON = """{"head": {"vars": ["s", "label", "n", "o", "d"]}, "results": {"bindings": [
+ {"s": {"type": "bnode", "value": "b0"}, "label": {"type": "literal", "value": "Алматы", "xml:lang": "kk"},
+  "n": {"type": "typed-literal", "value": "3", "datatype": "http://www.w3.org/2001/XMLSchema#integer"},
+  "o": {"type": "uri", "value": "https://w3id.org/kzgraph/city/almaty"},
+  "d": {"type": "literal", "value": "PT1S", "datatype": "http://www.w3.org/2001/XMLSchema#duration"}},
+ {"s": {"type": "bnode", "value": "nodeID://b10007"}, "label": {"type": "literal", "value": "plain"},
+  "o": {"type": "bnode", "value": "b0"}}]}}"""
+SAME_XML = """<?xml version="1.0"?>
+<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="s"/><variable name="label"/>
+<variable name="n"/><variable name="o"/><variable name="d"/></head><results>
+<result><binding name="s"><bnode>b0</bnode></binding><binding name="label"><literal xml:lang="kk">Алматы</literal>
+</binding><binding name="n"><literal datatype="http://www.w3.org/2001/XMLSchema#integer">3</literal></binding>
+<binding name="o"><uri>https://w3id.org/kzgraph/city/almaty</uri></binding>
+<binding name="d"><literal datatype="http://www.w3.org/2001/XMLSchema#duration">PT1S</literal></binding></result>
+<result><binding name="s"><bnode>nodeID://b10007</bnode></binding><binding name="label"><literal>plain</literal>
+</binding><binding name="o"><bnode>b0</bnode></binding></result>
+</results></sparql>"""
+SAME_ROWS = [
+    (BNode("b0"), LangString("Алматы", "kk"), 3, IRI("https://w3id.org/kzgraph/city/almaty"),
+     TypedLiteral("PT1S", XSD["duration"])),
+    (BNode("x" + "nodeID://b10007".encode().hex()), "plain", None, BNode("b0"), None),
+]
+
+
+@pytest.mark.parametrize("text, media_type", [(SAME_JSON, "application/sparql-results+json"),
+                                              (SAME_XML, "application/sparql-results+xml; charset=utf-8")])
+def test_the_same_result_in_json_and_xml_parses_to_the_same_values(text, media_type):
+    """Blank nodes too: a label N-Triples cannot write (Virtuoso's ``nodeID://…``) is hex-encoded in both."""
+    parsed = parse(text.encode(), media_type)
+    assert parsed == SelectResult(["s", "label", "n", "o", "d"], SAME_ROWS)
+    assert [tuple(type(v) for v in row) for row in parsed] == [
+        (BNode, LangString, int, IRI, TypedLiteral), (BNode, str, type(None), BNode, type(None))]
+    assert parse_json(SAME_JSON) == parse_xml(SAME_XML)
+
+
+@pytest.mark.parametrize("text, parser", [
+    ("{not json", parse_json), ('{"head": {"vars": ["a"]}}', parse_json),
+    ('{"head": {"vars": ["a"]}, "results": {"bindings": [{"a": {"type": "triple", "value": "x"}}]}}', parse_json),
+    ("<sparql", parse_xml), ("<html><body>busy</body></html>", parse_xml),
+])
+def test_what_is_not_a_results_document_is_a_value_error(text, parser):
+    with pytest.raises(ValueError):
+        parser(text)

@@ -18,8 +18,6 @@ Virtuoso's GSP rejects N-Quads), else SPARQL Update on ``update_url`` (default: 
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -28,50 +26,25 @@ import httpx
 
 from .. import formats
 from ..errors import EndpointError, UsageError
-from ..namespaces import BASE, PREFIXES, XSD
-from ..results import AskResult, GraphResult, Result, SelectResult, parse_xml
-from ..terms import IRI, BNode, LangString, Value, to_ntriples, to_python
+from ..namespaces import BASE, PREFIXES
+from ..results import GraphResult, Result, SelectResult, parse
+from ..terms import IRI, Value, to_ntriples
 from . import Progress, Source, SourceLike, limit_rows
 from .http import Http, endpoint_name
 from .oxrdf import from_ox, parse_source, serialize_quads
 from .select import DEFAULT_GRAPHS, METHODS
 from ..sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
 
-__all__ = ["RemoteBackend", "parse_json_results"]
+__all__ = ["RemoteBackend"]
 
 MAX_GET_URL = 2000
 BATCH_TRIPLES = 1000
 _JSON = "application/sparql-results+json"
 _RESULTS_ACCEPT = f"{_JSON}, application/sparql-results+xml;q=0.8"
 _RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-_XSD_STRING = XSD["string"]
-_BNODE_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")  # else (Virtuoso's nodeID://b1) hex-encoded
 _ALL_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def _json_term(term: dict[str, str]) -> Value:
-    kind, value = term["type"], term["value"]
-    if kind == "uri":
-        return IRI(value)
-    if kind == "bnode":
-        return BNode(value if _BNODE_LABEL.fullmatch(value) else "x" + value.encode().hex())
-    lang = term.get("xml:lang")
-    if lang:
-        return LangString(value, lang)
-    datatype = term.get("datatype")  # Virtuoso says "typed-literal": same thing
-    return value if datatype is None or datatype == _XSD_STRING else to_python(value, datatype)
-
-
-def parse_json_results(body: bytes) -> SelectResult | AskResult:
-    """A W3C SPARQL 1.1 JSON results document as a result (Virtuoso's variants accepted)."""
-    doc = json.loads(body)
-    if "boolean" in doc:
-        return AskResult(bool(doc["boolean"]))
-    columns = doc["head"].get("vars", [])
-    rows = [tuple(_json_term(b[c]) if c in b else None for c in columns) for b in doc["results"]["bindings"]]
-    return SelectResult(columns, rows)
 
 
 class RemoteBackend:
@@ -210,9 +183,7 @@ class RemoteBackend:
                 quads = parse_source(Source(data=response.content, format=fmt, name=endpoint))
                 triples = [(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in quads]
                 return GraphResult(triples, lambda f: serialize_quads(((*t, None) for t in triples), f.name))
-            if media.endswith("xml"):
-                return parse_xml(response.content)
-            return parse_json_results(response.content)
+            return parse(response.content, media)  # results documents: kzgraph.results reads them
         except (ValueError, KeyError, TypeError) as exc:  # json.JSONDecodeError is a ValueError
             raise EndpointError(endpoint, f"unreadable {media or 'untyped'} response: {exc}",
                                 status=response.status_code) from exc
