@@ -7,11 +7,21 @@ imports rdflib, SPARQLWrapper or httpx.
 ('oxigraph', 'oxigraph', 'remote')
 >>> kind_of(None, backend="rdflib")
 'rdflib'
+
+A string that looks like a URL of another kind (or a mistyped one) is refused rather than taken as a
+directory name: ``--store ftp://x/y`` would otherwise make a store in ``./ftp:/x/y/``.
+
+>>> kind_of("ftp://x/y")
+Traceback (most recent call last):
+kzgraph.errors.UsageError: unsupported store URL 'ftp://x/y': a store is an http:// or https:// SPARQL endpoint, or a directory (for a directory of that name, write ./ftp://x/y)
+>>> looks_like_url("http//typo/sparql"), looks_like_url("https:/typo"), looks_like_url("C:/kz.store")
+(True, True, False)
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections import namedtuple
 
 from ..errors import UsageError
@@ -20,7 +30,17 @@ TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.cache)
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["BACKENDS", "AUTH_SCHEMES", "METHODS", "DEFAULT_GRAPHS", "Opened", "kind_of", "is_url", "open_backend"]
+__all__ = [
+    "AUTH_SCHEMES",
+    "BACKENDS",
+    "DEFAULT_GRAPHS",
+    "METHODS",
+    "Opened",
+    "is_url",
+    "kind_of",
+    "looks_like_url",
+    "open_backend",
+]
 
 BACKENDS = ("oxigraph", "rdflib", "remote")
 #: The remote backend's choices (here, where the CLI can read them without importing httpx).
@@ -32,6 +52,16 @@ DEFAULT_GRAPHS = ("auto", "protocol", "union-parameter", "server")
 def is_url(store: object) -> bool:
     """True for an ``http://`` or ``https://`` string."""
     return isinstance(store, str) and store.lower().startswith(("http://", "https://"))
+
+
+#: ``scheme:/…`` (any scheme of two letters or more, so that ``C:/…`` stays a path), or ``http``/``https`` with
+#: the colon or the slashes missing.
+_URL_LIKE = r"(?i)^(?:[a-z][a-z0-9+.-]+:/|https?(?::|//))"
+
+
+def looks_like_url(store: object) -> bool:
+    """True for a string that looks like a URL (``ftp://…``, ``https:/…``, ``http//…``), supported or not."""
+    return isinstance(store, str) and (is_url(store) or re.match(_URL_LIKE, store) is not None)
 
 
 def _is_sparqlwrapper(store: object) -> bool:
@@ -50,6 +80,9 @@ def kind_of(store: object, *, backend: str | None = None, graph: object = None) 
         kind = "rdflib"
     elif _is_sparqlwrapper(store) or is_url(store):
         kind = "remote"
+    elif looks_like_url(store):
+        raise UsageError(f"unsupported store URL {store!r}: a store is an http:// or https:// SPARQL endpoint, "
+                         f"or a directory (for a directory of that name, write ./{store})")
     elif store is not None and _is_backend(store):
         kind = "given"
     else:
