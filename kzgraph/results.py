@@ -18,10 +18,9 @@ the one parser of SPARQL results, used by the remote backend too.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from . import formats
+from . import formats, table
 from .errors import UsageError
 from .namespaces import BASE, PREFIXES, XSD
 from .terms import IRI, BNode, LangString, Value, lexical_form, to_literal, to_ntriples, to_python
@@ -98,20 +97,10 @@ def _xml_term(value: Value) -> str:
     return f"<literal>{_escape(lex)}</literal>"
 
 
-def _width(text: str) -> int:
-    if text.isascii():  # no wide or combining characters: the common case, fast
-        return len(text)
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-               for c in text)
-
-
 def _cell(value: Value | None) -> str:
+    """A value on one line of a terminal table, cut to ``_MAX_CELL`` columns."""
     text = " ".join(display(value).split("\n")).replace("\r", " ").replace("\t", " ")
-    if _width(text) > _MAX_CELL:
-        while _width(text) > _MAX_CELL - 1:
-            text = text[:-1]
-        text += "…"
-    return text
+    return table.clip(text, _MAX_CELL)
 
 
 def _is_number(value: Value | None) -> bool:
@@ -198,26 +187,15 @@ class SelectResult:
         lines += ["| " + " | ".join(md(v) for v in row) + " |" for row in self.rows]
         return "\n".join(lines) + "\n"
 
-    def to_table(self) -> str:
-        """A box-drawn table for terminals; long cells are cut with ``…``."""
-        cells = [[_cell(v) for v in row] for row in self.rows]
-        widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(self.columns)]
+    def to_table(self, *, width: int | None = None) -> str:
+        """A box-drawn table for terminals, at most ``width`` columns wide (default: ``$COLUMNS``, else the
+        terminal's when stdout is one, else no limit); long cells end in ``…``."""
         numeric = [bool(self.rows) and all(_is_number(r[i]) or r[i] is None for r in self.rows)
                    for i in range(len(self.columns))]
-
-        def line(texts: Sequence[str], right: Sequence[bool]) -> str:
-            padded = [(" " * (w - _width(t)) + t) if r else (t + " " * (w - _width(t)))
-                      for t, w, r in zip(texts, widths, right)]
-            return "│ " + " │ ".join(padded) + " │"
-
-        def rule(left: str, mid: str, right: str) -> str:
-            return left + mid.join("─" * (w + 2) for w in widths) + right
-
-        out = [rule("┌", "┬", "┐"), line(self.columns, [False] * len(widths)), rule("├", "┼", "┤")]
-        out += [line(r, numeric) for r in cells]
-        out.append(rule("└", "┴", "┘"))
-        out.append(f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}")
-        return "\n".join(out) + "\n"
+        cells = [[_cell(v) for v in row] for row in self.rows]
+        text = table.render(self.columns, cells, right=numeric,
+                            width=width if width is not None else table.terminal_width())
+        return text + f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}\n"
 
     def to_dataframe(self) -> Any:
         """A pandas DataFrame of the rows (needs the ``kzgraph[pandas]`` extra)."""

@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kzgraph"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "_data" not in p.parts)
 
 LAYERS = {  # a module may import from its own layer or lower ones
-    "errors": 0, "namespaces": 0, "formats": 0, "terms": 0, "resources": 0, "names": 0, "sparqltext": 0,
+    "errors": 0, "namespaces": 0, "formats": 0, "terms": 0, "resources": 0, "names": 0, "sparqltext": 0, "table": 0,
     "results": 1,
     "backends": 2,
     "queries": 3, "dataset": 3, "validate": 3, "stats": 3, "publish": 3, "push": 3, "search": 3, "synth": 3, "cache": 3,
