@@ -176,7 +176,8 @@ class KnowledgeGraph:
                 self._search_index = self.search_index
 
     def load(self, *paths: SourceLike) -> int:
-        """Add RDF files to the store, all or none; returns the number of quads added."""
+        """Add RDF files to the store, all or none; returns the number of quads read from them (those the store
+        already held included: ``len(kg.backend)`` before and after tells how many were new)."""
         if not paths:
             raise UsageError("load() needs at least one file")
         added = self.backend.load(paths, progress=self._progress)

@@ -6,7 +6,13 @@ import pytest
 
 from kzgraph.backends import Source
 from kzgraph.backends.oxigraph import OxigraphBackend
-from kzgraph.errors import DataError, DataSyntaxError, QueryParameterError, QuerySyntaxError, UsageError
+from kzgraph.errors import (
+    DataError,
+    DataSyntaxError,
+    QueryParameterError,
+    QuerySyntaxError,
+    UsageError,
+)
 from kzgraph.results import AskResult, GraphResult, SelectResult
 from kzgraph.terms import IRI
 
@@ -27,6 +33,9 @@ def test_atomic_load_on_disk(files, tmp_path):
     store_path = tmp_path / "store"
     backend = OxigraphBackend(store_path)
     assert backend.load([files / "good.nq"]) == 1
+    assert (store_path / "GENERATION").read_text() == "g000001\n"
+    assert backend.load([files / "good.nq"]) == 1  # read again, added nothing: no new generation
+    assert (store_path / "GENERATION").read_text() == "g000001\n" and len(backend) == 1
     with pytest.raises(DataSyntaxError) as info:
         backend.load([files / "good.ttl", files / "broken.ttl"])
     error = info.value

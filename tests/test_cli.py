@@ -112,7 +112,7 @@ def test_load_is_atomic(tmp_path):
     quads = json.loads(before.stdout)["quads"]
     r = run("--store", str(store), "load", str(good))
     assert r.returncode == 0 and r.stdout == ""
-    assert r.stderr == f"loaded 1 quads from 1 file(s) into {store} (1 new)\n"
+    assert r.stderr == f"read 1 quad from 1 file(s) into {store}: 1 new\n"
     after = json.loads(run("--store", str(store), "stats", "-f", "json").stdout)
     assert after["quads"] == quads + 1
     r = run("--store", str(store), "load", str(good), "--graph", "https://w3id.org/kzgraph/graph/external/x")

@@ -76,7 +76,8 @@ class Backend(Protocol):
         ...
 
     def load(self, sources: Iterable[SourceLike], *, progress: Progress | None = None) -> int:
-        """Add every source or none of them (all are parsed before any is stored); returns quads added."""
+        """Add every source or none of them (all are parsed before any is stored); returns the number of quads
+        read (``len`` before and after tells how many were new)."""
         ...
 
     def update(self, sparql: str) -> None:

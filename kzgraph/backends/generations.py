@@ -13,34 +13,82 @@ A write (``load``, ``update``) copies the current generation with a RocksDB chec
 data is copied), bulk-loads or updates the copy, flushes it and only then renames GENERATION to name it.
 Killed at any point, the store still names the old generation, whole; the half-written copy is removed
 by the next writer. Readers open the named generation read-only, so a reader running during a write sees
-the state before it, and the next open sees the state after it. Loading uses ``Store.bulk_load`` (as
-fast, and as light on memory, as loading into an empty store), not one large transaction.
+the state before it, and the next open sees the state after it. Loading uses ``Store.bulk_extend`` with the
+parser's quads (as fast, and as light on memory, as ``bulk_load`` into an empty store; and they are counted),
+not one large transaction. A load that adds no quad publishes nothing.
 
-A store made before generations (a RocksDB directory at the path itself) is opened as it is.
+A store made before generations (a RocksDB directory at the path itself, holding kzgraph's graphs) is
+opened as it is. ``store_kind`` refuses any other directory that is not empty, so that kzgraph never
+writes among someone else's files: a pyoxigraph store of other data is named as such, with how to use it.
+
+Reading needs no write access: a reader that cannot create or open a generation's lock for writing takes
+its shared lock through a read-only descriptor (or, when the lock file is missing, reads without one), so
+another user's store, or one on a read-only mount, can be queried. Writing it is a ``BackendError``.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from ..errors import BackendError
+from ..errors import BackendError, UsageError
+from ..namespaces import ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
 try:
     import fcntl
 except ImportError:  # Windows: no locks; one writer at a time is then the user's to ensure
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["Generations", "is_legacy"]
+__all__ = ["Generations", "store_kind"]
 
 _POINTER = "GENERATION"
+#: What kzgraph itself puts in a store's directory: the pointer (and its partial copies), the writer's lock,
+#: generations, their locks and the files beside them (``g000002.search.sqlite``); and what a fresh file
+#: system has at its root, where a store may be mounted.
+_OWN_ENTRY = r"GENERATION(\.\d+\.partial)?|write\.lock|g\d+(\..+)?|lost\+found"
+#: Errors that mean "this process may not write here" (another user's store, a read-only mount).
+_READ_ONLY = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
-def is_legacy(path: str) -> bool:
-    """True for a store written before generations: a RocksDB directory at the path itself."""
-    return os.path.isfile(os.path.join(path, "CURRENT")) and not os.path.exists(os.path.join(path, _POINTER))
+def store_kind(path: str) -> str:
+    """``generations`` for a kzgraph store (or a path where one can be made: missing, or an empty directory),
+    ``legacy`` for a kzgraph store made before generations; UsageError for a directory that holds anything
+    else, so that kzgraph's files are never written among the user's."""
+    try:
+        entries = os.listdir(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "generations"  # Generations makes it, or says it is not a directory
+    except OSError as exc:
+        raise BackendError(f"cannot open the store at {path}: {exc.strerror or exc}") from exc
+    if _POINTER in entries:
+        return "generations"
+    if "CURRENT" in entries and os.path.isfile(os.path.join(path, "CURRENT")):
+        if _holds_kzgraph_graphs(path):
+            return "legacy"
+        raise UsageError(
+            f"{path} is a pyoxigraph (Oxigraph) store, not a kzgraph store: to query it, serve it with Oxigraph "
+            f"server (oxigraph serve-read-only --location {path}) and pass its URL (--store "
+            f"http://127.0.0.1:7878/query), or dump it (oxigraph dump --location {path} --file data.nq) and "
+            f"load that file into a kzgraph store (kzgraph load data.nq --store NEW_DIR)")
+    foreign = sorted(e for e in entries if not re.fullmatch(_OWN_ENTRY, e))
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise UsageError(f"{path} is not empty and is not a kzgraph store (it holds {shown}); "
+                         f"give a new or empty directory for the store")
+    return "generations"
+
+
+def _holds_kzgraph_graphs(path: str) -> bool:
+    """Whether the RocksDB store at ``path`` holds kzgraph's ontology or provenance graph."""
+    try:
+        store = ox.Store.read_only(path)
+    except OSError:
+        return False
+    return any(store.contains_named_graph(ox.NamedNode(g)) for g in (ONTOLOGY_GRAPH, PROVENANCE_GRAPH))
 
 
 class Generations:
@@ -84,17 +132,20 @@ class Generations:
                     return ox.Store.read_only(os.path.join(self.path, name))
                 except OSError as exc:
                     raise BackendError(f"cannot open the store at {self.path}: {exc}") from exc
-            os.close(lock)  # a writer published a newer one meanwhile: read that
+            if lock is not None:
+                os.close(lock)  # a writer published a newer one meanwhile: read that
         raise BackendError(f"cannot open the store at {self.path}: it changes too fast to be read")
 
-    def write(self, change: Callable[[ox.Store], None]) -> None:
+    def write(self, change: Callable[[ox.Store], bool | None]) -> None:
         """Apply ``change`` to a copy of the current generation, then make the copy current.
 
-        If ``change`` raises, the copy is removed and the store is as it was.
+        If ``change`` raises, or returns False (it changed nothing), the copy is removed and the store is as
+        it was: no new generation is published.
         """
         import shutil  # writers only: shutil is slow to import, and reading is the common case
 
         lock = self._lock("write.lock", shared=False, wait=False)
+        assert lock is not None  # only shared locks may be missing
         try:
             self._collect()
             name = self.current()
@@ -103,19 +154,21 @@ class Generations:
                 number += 1
             new = os.path.join(self.path, f"g{number:06d}")
             done = False
+            publish = False
             try:
                 if name is not None:
                     ox.Store.read_only(os.path.join(self.path, name)).backup(new)
                 store = ox.Store(new)
-                change(store)
+                publish = change(store) is not False
                 store.flush()
                 del store  # closes the RocksDB instance before it is published
-                done = True
+                done = publish
             finally:
                 if not done:
                     shutil.rmtree(new, ignore_errors=True)
-            self._publish(os.path.basename(new))
-            self._collect()
+            if publish:
+                self._publish(os.path.basename(new))
+                self._collect()
         except OSError as exc:
             raise BackendError(f"cannot write to the store at {self.path}: {exc}") from exc
         finally:
@@ -125,7 +178,7 @@ class Generations:
         """Let go of the read lock (the generation may then be cleaned up once it is not current)."""
         if self._read_lock is not None:
             os.close(self._read_lock)
-            self._read_lock, self.opened = None, None
+        self._read_lock, self.opened = None, None
 
     def _publish(self, name: str) -> None:
         pointer = os.path.join(self.path, _POINTER)
@@ -156,6 +209,7 @@ class Generations:
                 lock = self._lock(f"{entry}.lock", shared=False, wait=False)
             except BackendError:
                 continue  # a reader still has it open
+            assert lock is not None
             try:
                 shutil.rmtree(os.path.join(self.path, entry), ignore_errors=True)
                 for beside in os.listdir(self.path):
@@ -165,8 +219,25 @@ class Generations:
             finally:
                 os.close(lock)
 
-    def _lock(self, name: str, *, shared: bool, wait: bool) -> int:
-        fd = os.open(os.path.join(self.path, name), os.O_RDWR | os.O_CREAT, 0o644)
+    def _lock(self, name: str, *, shared: bool, wait: bool) -> int | None:
+        """A descriptor of the lock file ``name``, locked; None for a shared lock this process cannot take
+        because it may not write to the store and the lock file is missing (a reader then reads unlocked)."""
+        path = os.path.join(self.path, name)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            if exc.errno not in _READ_ONLY:
+                raise BackendError(f"cannot open the store at {self.path}: {exc.strerror or exc}") from exc
+            if not shared:
+                raise BackendError(f"cannot write to the store at {self.path}: it is read-only for this user "
+                                   f"({exc.strerror or exc}: {path}); it can be read, and changed by its owner "
+                                   f"or in a copy of your own") from exc
+            try:
+                fd = os.open(path, os.O_RDONLY)  # a shared lock needs no write access to the file
+            except FileNotFoundError:
+                return None
+            except OSError as again:
+                raise BackendError(f"cannot open the store at {self.path}: {again.strerror or again}") from again
         if fcntl is None:
             return fd
         try:

@@ -9,16 +9,33 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from ..errors import (BackendError, DataError, DataSyntaxError, QueryError, QueryParameterError, QuerySyntaxError,
-                      ResultTooLargeError, UsageError)
+from ..errors import (
+    BackendError,
+    DataError,
+    DataSyntaxError,
+    QueryError,
+    QueryParameterError,
+    QuerySyntaxError,
+    ResultTooLargeError,
+    UsageError,
+)
 from ..namespaces import PREFIXES
-from ..sparqltext import names_dataset
 from ..results import AskResult, GraphResult, Result, SelectResult
+from ..sparqltext import names_dataset
 from ..terms import Value
 from . import Progress, Source, SourceLike
-from .generations import Generations, is_legacy
-from .oxrdf import (RDF_FORMATS, format_named, from_ox, graph_of, parse, rdf_format_of, reading_error,
-                    remembering, to_ox)
+from .generations import Generations, store_kind
+from .oxrdf import (
+    RDF_FORMATS,
+    format_named,
+    from_ox,
+    graph_of,
+    parse,
+    rdf_format_of,
+    reading_error,
+    remembering,
+    to_ox,
+)
 
 __all__ = ["OxigraphBackend"]
 
@@ -28,6 +45,8 @@ _NOT_PROJECTED = r"does not contains? variable \?(\w+) in its SELECT projection"
 TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.cache)
 if TYPE_CHECKING:
     from typing import TypeVar
+
+    from typing_extensions import Buffer
 
     _T = TypeVar("_T")
 
@@ -50,8 +69,10 @@ class OxigraphBackend:
         try:
             if self.path is None:
                 self._open: ox.Store | None = ox.Store()
-            elif is_legacy(str(self.path)):
-                self._open = ox.Store(str(self.path))
+            elif store_kind(str(self.path)) == "legacy":
+                # read-write when this process may write there, else read-only (writes then fail)
+                legacy = str(self.path)
+                self._open = ox.Store(legacy) if os.access(legacy, os.W_OK) else ox.Store.read_only(legacy)
             else:
                 self._disk = Generations(str(self.path))
                 self._open = self._disk.reader()
@@ -120,8 +141,9 @@ class OxigraphBackend:
         return rows
 
     def load(self, sources: Iterable[SourceLike], *, progress: Progress | None = None) -> int:
-        """Add every source or none: in memory, parsed first and added in one transaction; on disk,
-        bulk-loaded into a new generation that becomes current once every source is in."""
+        """Add every source or none; returns the number of quads read. In memory, parsed first and added in
+        one transaction; on disk, bulk-loaded into a new generation that becomes current once every source
+        is in, and only if it adds a quad the store did not hold (else the store is left as it was)."""
         items = [Source.of(s) for s in sources]
         if self._disk is not None:
             return self._load_generation(self._disk, items, progress)
@@ -149,7 +171,7 @@ class OxigraphBackend:
     def _load_generation(self, disk: Generations, items: list[Source], progress: Progress | None) -> int:
         plans = [(source, rdf_format_of(source), graph_of(source)) for source in items]
         sizes = [len(s.data) if s.data is not None else _size(s) for s in items]
-        before, done = len(self._store), 0
+        done = read = 0
 
         def report(n: int, label: str) -> None:
             nonlocal done
@@ -157,25 +179,37 @@ class OxigraphBackend:
             if progress is not None:
                 progress(done, sum(sizes), label)
 
-        def change(store: ox.Store) -> None:
+        def counted(quads: Iterable[ox.Quad], graph: ox.NamedNode | None) -> Iterator[ox.Quad]:
+            nonlocal read
+            for quad in quads:
+                read += 1
+                if graph is not None and isinstance(quad.graph_name, ox.DefaultGraph):
+                    quad = ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+                yield quad
+
+        def change(store: ox.Store) -> bool:
+            before = len(store)
             for source, rdf_format, graph in plans:
                 try:
                     if source.data is not None:
-                        store.bulk_load(source.data, format=rdf_format, to_graph=graph)
+                        store.bulk_extend(counted(ox.parse(source.data, format=rdf_format, rename_blank_nodes=True),
+                                                  graph))
                         report(len(source.data), source.label)
                     elif source.path is not None:
                         with open(source.path, "rb") as raw:
-                            store.bulk_load(input=io.BufferedReader(_Counting(raw, source.label, report), 1 << 20),
-                                            format=rdf_format, to_graph=graph)
+                            reader = io.BufferedReader(_Counting(raw, source.label, report), 1 << 20)
+                            store.bulk_extend(counted(ox.parse(reader, format=rdf_format, rename_blank_nodes=True),
+                                                      graph))
                     else:
                         raise DataError(f"{source.label}: nothing to load")
                 except (SyntaxError, OSError) as exc:
                     raise reading_error(source, exc) from exc
+            return read > 0 and len(store) > before  # nothing new: no new generation
 
         self._write(disk, change)
-        return len(self._store) - before
+        return read
 
-    def _write(self, disk: Generations, change: Callable[[ox.Store], None]) -> None:
+    def _write(self, disk: Generations, change: Callable[[ox.Store], bool | None]) -> None:
         """A new generation; this backend's own reader lets go of the old one first, so that the write
         can clean it up, and reads the current one afterwards (the new one, or the old if ``change`` failed)."""
         self._open = None
@@ -304,7 +338,7 @@ class _Counting(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+    def readinto(self, buffer: Buffer) -> int:
         n = self._raw.readinto(buffer) or 0
         self._report(n, self._label)
         return n

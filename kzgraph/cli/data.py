@@ -67,13 +67,14 @@ def cmd_load(args: argparse.Namespace) -> int:
     try:
         with open_graph(args, progress) as kg:
             before = len(kg.backend)
-            added = kg.load(*(Source(path=f, graph=args.graph[0] if args.graph else None)
-                              for f in args.files))
-            after = len(kg.backend)
+            graph = args.graph[0] if args.graph else None
+            read = kg.load(*(Source.of(f)._replace(graph=graph) for f in args.files))
+            new = len(kg.backend) - before
     finally:
         getattr(progress, "stop", lambda: None)()
-    print(f"loaded {added} quads from {len(args.files)} file(s) into {args.store} ({after - before} new)",
-          file=sys.stderr)
+    unchanged = " (the store is unchanged)" if new == 0 else ""
+    print(f"read {read} quad{'' if read == 1 else 's'} from {len(args.files)} file(s) into {args.store}: "
+          f"{new} new{unchanged}", file=sys.stderr)
     return 0
 
 
