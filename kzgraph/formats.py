@@ -8,6 +8,12 @@ Used by the CLI's ``--format`` and by HTTP content negotiation.
 'trig'
 >>> by_media_type("text/turtle; charset=utf-8").name
 'ttl'
+
+A file named after an RDF format is read in that format, as is a file with the format's extension:
+``kzgraph export --format rdfxml --out kz.rdfxml`` writes what ``kzgraph load kz.rdfxml`` reads.
+
+>>> by_extension("rdfxml").name, by_extension(".rdf").name, by_extension(".owl").name
+('rdfxml', 'rdfxml', 'rdfxml')
 """
 
 from __future__ import annotations
@@ -22,14 +28,18 @@ if TYPE_CHECKING:
 
     Kind = Literal["results", "rdf", "text"]
 
-__all__ = ["Format", "FORMATS", "by_name", "by_media_type", "by_extension", "names"]
+__all__ = ["FORMATS", "Format", "by_extension", "by_media_type", "by_name", "names"]
 
 
-class Format(namedtuple("Format", "name media_type extension kind quads aliases", defaults=(False, ()))):
-    """An output format (name, media_type, extension, kind, quads, aliases); ``kind`` says what it can carry.
+class Format(namedtuple("Format", "name media_type extension kind quads aliases other_extensions",
+                         defaults=(False, (), ()))):
+    """A format (name, media_type, extension, kind, quads, aliases, other_extensions); ``kind`` says what it
+    can carry.
 
     ``results``: SELECT/ASK results; ``rdf``: triples or quads (``quads`` tells which);
     ``text``: human-readable renderings of SELECT/ASK results.
+    ``extension``: what kzgraph names its files in this format; ``other_extensions``: what else it reads as
+    this format (an RDF format's own name is one: ``kz.rdfxml``).
     ``aliases``: media types that clients also send in ``Accept`` for this format.
     """
 
@@ -44,17 +54,19 @@ FORMATS: tuple[Format, ...] = (
     Format("xml", "application/sparql-results+xml", ".srx", "results", aliases=("application/xml", "text/xml")),
     Format("md", "text/markdown", ".md", "text"),
     Format("html", "text/html", ".html", "text", aliases=("application/xhtml+xml",)),
-    Format("ttl", "text/turtle", ".ttl", "rdf", aliases=("application/x-turtle", "application/turtle")),
+    Format("ttl", "text/turtle", ".ttl", "rdf", aliases=("application/x-turtle", "application/turtle"),
+           other_extensions=(".turtle",)),
     Format("nt", "application/n-triples", ".nt", "rdf"),
     Format("nq", "application/n-quads", ".nq", "rdf", quads=True),
     Format("trig", "application/trig", ".trig", "rdf", quads=True),
     Format("jsonld", "application/ld+json", ".jsonld", "rdf", quads=True, aliases=("application/json",)),
-    Format("rdfxml", "application/rdf+xml", ".rdf", "rdf", aliases=("application/xml", "text/xml")),
+    Format("rdfxml", "application/rdf+xml", ".rdf", "rdf", aliases=("application/xml", "text/xml"),
+           other_extensions=(".rdfxml", ".owl")),
 )
 
 _BY_NAME = {f.name: f for f in FORMATS}
 _BY_MEDIA = {f.media_type: f for f in FORMATS}
-_BY_EXT = {f.extension: f for f in FORMATS}
+_BY_EXT = {ext: f for f in FORMATS for ext in (f.extension, *f.other_extensions)}
 
 
 def names(*kinds: Kind) -> list[str]:
@@ -78,7 +90,4 @@ def by_media_type(media_type: str) -> Format | None:
 def by_extension(extension: str) -> Format | None:
     """The format for a file extension (with or without the dot), or None."""
     ext = extension.lower() if extension.startswith(".") else f".{extension.lower()}"
-    return _BY_EXT.get(ext) or _ALIASES.get(ext)
-
-
-_ALIASES = {".owl": _BY_NAME["rdfxml"], ".turtle": _BY_NAME["ttl"]}
+    return _BY_EXT.get(ext)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from kzgraph import formats
 from tests.servers import free_port
 
 REPO = Path(__file__).resolve().parent.parent
@@ -276,3 +277,22 @@ def test_load_reports_quads_read_and_new_and_publishes_nothing_when_nothing_is_n
     assert (store / "GENERATION").read_text() == "g000002\n"
     assert sorted(os.listdir(store)) == ["GENERATION", "g000002", "g000002.lock", "g000002.search.sqlite",
                                          "write.lock"]
+
+
+# 5. what export writes, load reads -------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", formats.names("rdf"))
+def test_every_file_export_writes_is_loaded(tmp_path: Path, name: str) -> None:
+    fmt = formats.by_name(name)
+    for extension in sorted({fmt.extension, f".{name}"}):
+        out = tmp_path / f"kz{extension}"
+        r = kz("export", "--format", name, "--out", str(out))
+        assert (r.returncode, r.stdout) == (0, "")
+        assert formats.by_extension(extension) == fmt
+        store = tmp_path / f"store{extension}"
+        r = kz("load", str(out), "--store", str(store))
+        # a store starts as the built dataset: quads come back into their graphs, triples into the default one
+        new = 0 if fmt.quads else MINI_QUADS
+        unchanged = " (the store is unchanged)" if new == 0 else ""
+        assert (r.returncode, r.stdout, r.stderr) == (
+            0, "", f"read {MINI_QUADS} quads from 1 file(s) into {store}: {new} new{unchanged}\n")
