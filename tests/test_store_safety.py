@@ -296,3 +296,29 @@ def test_every_file_export_writes_is_loaded(tmp_path: Path, name: str) -> None:
         unchanged = " (the store is unchanged)" if new == 0 else ""
         assert (r.returncode, r.stdout, r.stderr) == (
             0, "", f"read {MINI_QUADS} quads from 1 file(s) into {store}: {new} new{unchanged}\n")
+
+
+# 6. a token file others can read ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode, warned", [(0o644, True), (0o640, True), (0o604, True), (0o600, False),
+                                          (0o400, False)])
+def test_serve_warns_of_a_token_file_others_can_read(tmp_path: Path, mode: int, warned: bool) -> None:
+    token = tmp_path / "token"
+    token.write_text("s3cret-token\n")
+    token.chmod(mode)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kzgraph", "--home", str(MINI), "serve", "--port", str(port), "--allow-update",
+             "--token-file", str(token), "--log-level", "warning"], env={**os.environ, "PYTHONPATH": str(REPO)},
+            stdout=subprocess.DEVNULL, stderr=out, stdin=subprocess.DEVNULL)
+    try:
+        assert _get(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", process, log).startswith("{")
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+    warnings = [line for line in log.read_text().splitlines() if "warning" in line]
+    expected = [(f"kzgraph: warning: --token-file {token} is accessible to other users (mode {mode:04o}); "
+                 f"anyone who can read it can update the store: chmod 600 {token}")]
+    assert warnings == (expected if warned else [])

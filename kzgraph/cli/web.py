@@ -30,9 +30,15 @@ def _web(module: str) -> Any:
 def _token(args: argparse.Namespace) -> str | None:
     if args.token_file:
         try:
-            return Path(args.token_file).read_text(encoding="utf-8").strip() or None
+            token = Path(args.token_file).read_text(encoding="utf-8").strip() or None
+            mode = os.stat(args.token_file).st_mode
         except OSError as exc:
             raise UsageError(f"--token-file {args.token_file}: {exc.strerror or exc}") from exc
+        if mode & 0o077:  # as ssh says of a private key: others may read (or change) the token
+            print(f"kzgraph: warning: --token-file {args.token_file} is accessible to other users "
+                  f"(mode {mode & 0o777:04o}); anyone who can read it can update the store: "
+                  f"chmod 600 {args.token_file}", file=sys.stderr)
+        return token
     return os.environ.get("KZGRAPH_UPDATE_TOKEN") or None
 
 
