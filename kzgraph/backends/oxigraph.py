@@ -92,17 +92,17 @@ class OxigraphBackend:
               default_graph_as_union: bool = True, default_graphs: Sequence[str] | None = None,
               named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Result:
         """Run a SPARQL query; ``bindings`` are substituted as terms (never pasted into the text)."""
-        substitutions = {}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
         for name, value in (bindings or {}).items():
             try:
                 substitutions[ox.Variable(name)] = to_ox(value)
             except (ValueError, TypeError) as exc:
                 raise QueryParameterError(name, str(exc)) from exc
-        dataset = _dataset(default_graphs, named_graphs)
+        default_graph, named = _dataset(default_graphs, named_graphs)
         try:
-            union = default_graph_as_union and not dataset and not names_dataset(sparql)  # FROM wins
-            raw = self._store.query(sparql, use_default_graph_as_union=union,
-                                    substitutions=substitutions or None, prefixes=PREFIXES, **dataset)
+            union = default_graph_as_union and named is None and not names_dataset(sparql)  # FROM wins
+            raw = self._store.query(sparql, use_default_graph_as_union=union, substitutions=substitutions or None,
+                                    prefixes=PREFIXES, default_graph=default_graph, named_graphs=named)
             if isinstance(raw, ox.QuerySolutions):
                 columns = [v.value for v in raw.variables]
                 convert = remembering(from_ox)
@@ -119,8 +119,8 @@ class OxigraphBackend:
                 raise QueryParameterError(unprojected[1], "a bound variable must be in the SELECT projection "
                                           "(SEP-0007 substitution)") from exc
             raise BackendError(f"query failed: {exc}") from exc
-        return GraphResult([(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples],
-                           lambda fmt: ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=PREFIXES))
+        return GraphResult([(_value(t.subject), _value(t.predicate), _value(t.object)) for t in triples],
+                           lambda fmt: ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=PREFIXES) or b"")
 
     def select_strings(self, sparql: str) -> Iterator[list[str]]:
         """The rows of a SELECT (over the union of the graphs) as plain strings, '' for unbound: the engine
@@ -256,12 +256,12 @@ class OxigraphBackend:
         try:
             if graph is not None:
                 quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-                return bytes(ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
-                                          format=rdf_format, prefixes=PREFIXES))
+                return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
+                                    format=rdf_format, prefixes=PREFIXES) or b""
             if rdf_format.supports_datasets:
-                return bytes(self._store.dump(format=rdf_format, prefixes=PREFIXES))
+                return self._store.dump(format=rdf_format, prefixes=PREFIXES) or b""
             triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in self._store)
-            return bytes(ox.serialize(triples, format=rdf_format, prefixes=PREFIXES))
+            return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
         except OSError as exc:
             raise BackendError(f"cannot read the store: {exc}") from exc
 
@@ -302,15 +302,24 @@ class OxigraphBackend:
                 raise BackendError(f"cannot flush the store at {self.path}: {exc}") from exc
 
 
-def _dataset(default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None) -> dict[str, object]:
-    """pyoxigraph's dataset arguments; empty when the query's own dataset (or the union) applies."""
+def _dataset(default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None) -> tuple[
+        list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None, list[ox.NamedNode | ox.BlankNode] | None]:
+    """pyoxigraph's ``default_graph`` and ``named_graphs``; both None when the query's own dataset (or the
+    union) applies, both lists (the missing one empty) when either is given."""
     if default_graphs is None and named_graphs is None:
-        return {}
+        return None, None
     try:
-        return {"default_graph": [ox.NamedNode(g) for g in default_graphs or ()],
-                "named_graphs": [ox.NamedNode(g) for g in named_graphs or ()]}
+        return ([ox.NamedNode(g) for g in default_graphs or ()], [ox.NamedNode(g) for g in named_graphs or ()])
     except ValueError as exc:
         raise QueryError(f"a dataset graph is not a valid IRI: {exc}") from exc
+
+
+def _value(term: object) -> Value:
+    """A term of a triple the engine returned (never unbound), as a neutral term."""
+    value = from_ox(term)
+    if value is None:
+        raise BackendError("the engine returned a triple with a missing term")
+    return value
 
 
 def _bounded(items: Iterator[_T], max_rows: int | None) -> Iterator[_T]:
