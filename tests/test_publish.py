@@ -11,10 +11,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import httpx
 import pytest
 import rdflib
 
 import kzgraph
+from kzgraph.backends import Source
 from kzgraph.errors import DataError, UsageError
 from kzgraph.web.publish import MARKER, publish
 
@@ -27,10 +29,13 @@ class Page(HTMLParser):
         super().__init__()
         self.links: list[str] = []
         self.ids: set[str] = set()
+        self.policies: list[str | None] = []  # the content of each <meta http-equiv="Content-Security-Policy">
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "content-security-policy":
+            self.policies.append(attributes.get("content"))
         if attributes.get("id"):
             self.ids.add(attributes["id"])
         for name in ("href", "src"):
@@ -43,7 +48,7 @@ def site(tmp_path_factory):
     """The site written by the command line, as a user runs it."""
     out = tmp_path_factory.mktemp("published") / "site"
     r = subprocess.run([sys.executable, "-m", "kzgraph", "publish", "--out", str(out)], capture_output=True, text=True,
-                       env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=300)
+                       env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=300, check=False)
     assert r.returncode == 0, r.stderr
     assert r.stdout == "" and "wrote" in r.stderr
     return out
@@ -164,6 +169,46 @@ def test_refuses_to_follow_a_link_out_of_the_site(tmp_path, kg):
 def test_cli_reports_refusal_with_exit_code_2(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     r = subprocess.run([sys.executable, "-m", "kzgraph", "publish", "--out", str(tmp_path)], capture_output=True,
-                       text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=300)
+                       text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=300, check=False)
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.startswith("kzgraph: error:") and "not empty" in r.stderr
+
+
+# --- links only to http(s) and relative targets; the server's Content-Security-Policy ------------------
+
+#: IRIs of schemes a browser would run or open as a document; loaded as a fact's object, a resource
+#: linking into the namespace, and a named graph stating a fact.
+SCRIPTS = """
+<https://w3id.org/kzgraph/graph/article/s05> {
+  <https://w3id.org/kzgraph/athlete/david-degtyarev> <http://www.w3.org/2000/01/rdf-schema#seeAlso>
+    <javascript:alert(5)>, <JavaScript:alert(6)>, <data:text/html;base64,PHNjcmlwdD5hbGVydCg3KTwvc2NyaXB0Pg==> .
+  <javascript:alert(8)> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <https://w3id.org/kzgraph/athlete/david-degtyarev> ;
+    <http://www.w3.org/2000/01/rdf-schema#label> "a script" .
+}
+<javascript:alert(9)> {
+  <https://w3id.org/kzgraph/athlete/david-degtyarev> <http://www.w3.org/2004/02/skos/core#note> "stated by a script" .
+}
+"""
+
+#: How the pages show such an IRI: text with the IRI as its title, never an <a>.
+SHOWN = '<span class="iri" title="javascript:alert(5)">&lt;javascript:alert(5)&gt;</span>'
+LIVE_LINK = r"""(?i)href\s*=\s*["']?\s*(javascript|data|vbscript):"""
+
+
+def test_a_script_iri_is_text_not_a_link_and_pages_carry_the_servers_csp(tmp_path, kzgraph_server):
+    import re
+
+    with kzgraph.open() as graph:
+        graph.load(Source(data=SCRIPTS.encode(), format="trig", name="scripts"))
+        publish(graph, tmp_path / "site")
+    pages = {p: p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.html")}
+    assert len(pages) > 100
+    assert [p.name for p, text in pages.items() if re.search(LIVE_LINK, text)] == []
+    athlete = pages[tmp_path / "site" / "athlete" / "david-degtyarev.html"]
+    assert SHOWN in athlete
+    assert '<span class="iri" title="data:text/html;base64,PHNjcmlwdD5hbGVydCg3KTwvc2NyaXB0Pg==">' in athlete
+    assert '<span class="iri" title="javascript:alert(8)">a script</span>' in athlete  # linked from
+    assert '<span class="source graph" title="javascript:alert(9)">&lt;javascript:alert(9)&gt;</span>' in athlete
+    served = httpx.get(kzgraph_server.base_url + "/about", timeout=30).headers["content-security-policy"]
+    assert "default-src 'self'" in served
+    assert {p.name: Page(text).policies for p, text in pages.items() if Page(text).policies != [served]} == {}

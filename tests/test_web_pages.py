@@ -12,6 +12,8 @@ import httpx
 import pytest
 import rdflib
 
+from tests.kzgraph_servers import UPDATE_TOKEN
+
 KZ = "https://w3id.org/kzgraph/"
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
@@ -256,3 +258,35 @@ def test_a_page_past_its_deadline_says_so_in_words_and_is_there_when_tried_again
             break
         time.sleep(0.05)
     assert r.status_code == 200 and "Zarina Raifova" in r.text
+
+
+# --- only http(s) and relative links are links, on served pages as on the static site ---------------
+
+SCRIPT_GRAPH = KZ + "graph/test-script-links"
+
+
+def test_a_script_iri_is_shown_as_text_on_served_pages(kzgraph_update_server):
+    def update(text):
+        r = httpx.post(kzgraph_update_server.sparql, data={"update": text}, timeout=30,
+                       headers={"Authorization": f"Bearer {UPDATE_TOKEN}"})
+        assert r.status_code == 204, r.text
+
+    update(f"INSERT DATA {{ GRAPH <{SCRIPT_GRAPH}> {{ <{KZ}athlete/zarina-raifova> "
+           "<http://www.w3.org/2000/01/rdf-schema#seeAlso> <javascript:alert(5)> . "
+           f"<javascript:alert(8)> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{KZ}athlete/zarina-raifova> ; "
+           "<http://www.w3.org/2000/01/rdf-schema#label> \"Zzscript Linkxq\"@en } }")
+    try:
+        with httpx.Client(base_url=kzgraph_update_server.base_url, timeout=30) as client:
+            page = client.get("/athlete/zarina-raifova.html").text
+            card = client.get("/reconcile/preview", params={"id": "javascript:alert(8)"})
+            query = client.get("/sparql", params={"query": "SELECT ?o WHERE { ?s <http://www.w3.org/2000/01/"
+                                                           "rdf-schema#seeAlso> ?o } ORDER BY ?o"},
+                               headers={"Accept": "text/html"}).text
+    finally:
+        update(f"DROP SILENT GRAPH <{SCRIPT_GRAPH}>")
+    for text in (page, card.text, query):
+        assert not re.search(r"""(?i)href\s*=\s*["']?\s*javascript:""", text)
+    assert '<span class="iri" title="javascript:alert(5)">&lt;javascript:alert(5)&gt;</span>' in page
+    assert '<span class="iri" title="javascript:alert(8)">Zzscript Linkxq</span>' in page
+    assert card.status_code == 404  # reconciliation knows the namespace's resources only
+    assert '<span class="iri" title="javascript:alert(5)">&lt;javascript:alert(5)&gt;</span>' in query

@@ -26,7 +26,7 @@ from ..errors import KzgraphError
 from . import pages, reconcile, sparql
 from .http import Settings, State, error_response
 from .problems import HttpError
-from .render import STATIC
+from .render import CONTENT_SECURITY_POLICY, STATIC
 
 __all__ = ["create_app", "serve", "Settings", "ROUTES"]
 
@@ -45,12 +45,10 @@ ROUTES: list[tuple[str, Any]] = [
     ("/reconcile/preview", reconcile.preview),
 ]
 _POST = ("/sparql", "/reconcile")
-# Content-Security-Policy: nothing from other origins; YASGUI styles some elements inline.
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                                 b"script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode("ascii")),  # also the static site's <meta>
     (b"server", b"kzgraph"),
 ]
 

@@ -18,17 +18,24 @@ True
 '../athlete/zarina-raifova.html'
 >>> StaticLinks("index.html").resource("https://w3id.org/kzgraph/ontology#Medal")
 'ontology.html#Medal'
+
+Only http(s) and relative links are links; an IRI of any other scheme is shown as text:
+
+>>> ServerLinks().href("http://www.wikidata.org/entity/Q232"), ServerLinks().href("javascript:alert(5)")
+('http://www.wikidata.org/entity/Q232', None)
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from typing import ClassVar
 from urllib.parse import quote
 
 from ..namespaces import BASE
 
-__all__ = ["IriMapping", "Links", "ServerLinks", "StaticLinks", "RESERVED", "DOCUMENT_FORMATS", "safe_parts"]
+__all__ = ["DOCUMENT_FORMATS", "RESERVED", "IriMapping", "Links", "ServerLinks", "StaticLinks", "safe_link",
+           "safe_parts"]
 
 #: First path segments the server uses for itself; IRIs of the namespace under them are not served.
 RESERVED = frozenset({"sparql", "queries", "search", "static", "dumps", ".well-known", "resources", "about"})
@@ -36,6 +43,8 @@ RESERVED = frozenset({"sparql", "queries", "search", "static", "dumps", ".well-k
 DOCUMENT_FORMATS = {"html": ".html", "ttl": ".ttl", "jsonld": ".jsonld", "nt": ".nt"}
 _SAFE = "/:@!$&'()*+,;=-._~"
 _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_LINK_SCHEMES = ("http:", "https:")
 
 
 class IriMapping:
@@ -57,6 +66,20 @@ class IriMapping:
     def document(self, iri: str) -> str:
         """The IRI without its fragment: what a client fetches."""
         return iri.split("#", 1)[0]
+
+
+def safe_link(url: str) -> str | None:
+    """``url`` when a browser would follow it as an http(s) or a relative link; None for every other scheme
+    (``javascript:``, ``data:``, ``vbscript:``, ``file:``…), and for text with whitespace or control
+    characters, which browsers drop from a URL before they read its scheme (``java\tscript:``).
+
+    >>> [safe_link(u) for u in ("https://x.org/a", "../athlete/x.html", "JavaScript:alert(5)", "data:,x")]
+    ['https://x.org/a', '../athlete/x.html', None, None]
+    """
+    if any(c <= " " or c == "\x7f" for c in url):
+        return None
+    scheme = _SCHEME.match(url)
+    return url if scheme is None or scheme.group().lower() in _LINK_SCHEMES else None
 
 
 def safe_parts(path: str) -> list[str] | None:
@@ -87,17 +110,19 @@ class Links:
         """A packaged asset (CSS, scripts)."""
         raise NotImplementedError
 
-    def href(self, iri: str) -> str:
-        """A link for any IRI: its page when it is in the namespace, else the IRI itself."""
-        return self.resource(iri) or iri
+    def href(self, iri: str) -> str | None:
+        """A link for any IRI: its page when it is in the namespace, else the IRI itself when it is an http(s)
+        IRI; None for any other scheme (such an IRI is shown as text, never as a live link)."""
+        return self.resource(iri) or safe_link(iri)
 
 
 class ServerLinks(Links):
     """Absolute paths on the server; a resource's link is its IRI's path (content negotiation picks)."""
 
     has_server = True
-    _PAGES = {"index": "/", "resources": "/resources", "ontology": "/ontology", "about": "/about",
-              "search": "/search", "queries": "/queries", "sparql": "/sparql", "void": "/.well-known/void"}
+    _PAGES: ClassVar[dict[str, str]] = {"index": "/", "resources": "/resources", "ontology": "/ontology", "about": "/about",
+                                        "search": "/search", "queries": "/queries", "sparql": "/sparql",
+                                        "void": "/.well-known/void"}
 
     def resource(self, iri: str) -> str | None:
         path = self.mapping.path(iri)
@@ -117,8 +142,9 @@ class ServerLinks(Links):
 class StaticLinks(Links):
     """Relative links from the file ``current`` (a path inside the site), working from any host or file://."""
 
-    _PAGES = {"index": "index.html", "resources": "resources.html", "ontology": "ontology.html",
-              "about": "about.html", "void": ".well-known/void.ttl"}
+    _PAGES: ClassVar[dict[str, str]] = {"index": "index.html", "resources": "resources.html",
+                                        "ontology": "ontology.html", "about": "about.html",
+                                        "void": ".well-known/void.ttl"}
 
     def __init__(self, current: str) -> None:
         self.current = current

@@ -131,8 +131,9 @@ async def preview(request: Request) -> Response:
     if entity is None:
         raise HttpError(404, f"the dataset has no entity <{iri}>")
     label, kind = entity[0], entity[1] or ""
-    link = kz.links.resource(iri) or iri
+    link = kz.links.href(iri)  # None for an IRI that is not http(s): its name is shown as text
+    name = f"<b>{html.escape(label)}</b>"
     return HTMLResponse(
         "<!doctype html><meta charset=utf-8><div style=\"font:14px sans-serif;padding:8px\">"
-        f"<a href=\"{html.escape(link)}\" target=\"_blank\"><b>{html.escape(label)}</b></a>"
+        + (f"<a href=\"{html.escape(link)}\" target=\"_blank\">{name}</a>" if link is not None else name) +
         f"<div>{html.escape(kind)}</div><code>{html.escape(iri)}</code></div>")

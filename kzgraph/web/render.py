@@ -1,7 +1,9 @@
 """The HTML pages, from Jinja templates shared by the server and the static site.
 
 Templates get ``links`` (a :class:`~kzgraph.web.links.Links`), so they never spell a URL themselves; the
-filters here turn RDF terms into text and links.
+helpers here turn RDF terms into text and links. Only http(s) and relative links are links (``link``,
+``term``): an IRI of another scheme (``javascript:``) is shown as text. Static pages carry the server's
+Content-Security-Policy (``CONTENT_SECURITY_POLICY``) in a ``<meta http-equiv>``.
 """
 
 from __future__ import annotations
@@ -23,10 +25,25 @@ from . import svg
 from .links import Links
 from .model import Chain
 
-__all__ = ["Renderer", "TEMPLATES", "STATIC"]
+__all__ = ["CONTENT_SECURITY_POLICY", "STATIC", "TEMPLATES", "Renderer"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
+#: Nothing from other origins (YASGUI styles some elements inline): the header of every answer of
+#: ``kzgraph serve``, and a ``<meta http-equiv>`` of every page ``kzgraph publish`` writes.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                           "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+
+
+def _link(links: Links, iri: str, text: str, cls: str | None = None, title: str | None = None) -> Markup:
+    """``<a>`` to ``iri`` (its page in the namespace) when it is an http(s) IRI, else a ``<span>`` of text."""
+    href = links.href(iri)
+    attributes = ((Markup(' class="{}"').format(cls) if cls else Markup(""))
+                  + (Markup(' href="{}"').format(href) if href is not None else Markup(""))
+                  + (Markup(' title="{}"').format(title) if title else Markup("")))
+    if href is None:
+        return Markup("<span{}>{}</span>").format(attributes, text)
+    return Markup("<a{}>{}</a>").format(attributes, text)
 
 
 def _term(links: Links, value: Value | None, label: str | None = None) -> Markup:
@@ -34,9 +51,8 @@ def _term(links: Links, value: Value | None, label: str | None = None) -> Markup
     if value is None:
         return Markup("")
     if isinstance(value, IRI):
-        href = links.href(value)
-        text = label or display(value)
-        return Markup('<a href="{}" title="{}">{}</a>').format(href, str(value), text)
+        return _link(links, value, label or display(value), "iri" if links.href(value) is None else None,
+                     str(value))
     if isinstance(value, BNode):
         return Markup("<code>_:{}</code>").format(str(value))
     if isinstance(value, LangString):
@@ -56,13 +72,16 @@ class Renderer:
     def __init__(self) -> None:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(base=BASE, XSD=XSD)
+        self.env.globals.update(base=BASE, XSD=XSD, content_security_policy=CONTENT_SECURITY_POLICY)
         self.env.filters["short"] = lambda value: display(value) if value is not None else ""
 
     def render(self, template: str, links: Links, **context: Any) -> str:
         """A page: ``template`` with ``links`` and the helpers every page uses."""
         def term(value: Value | None, label: str | None = None) -> Markup:
             return _term(links, value, label)
+
+        def link(iri: str, text: str, cls: str | None = None, title: str | None = None) -> Markup:
+            return _link(links, iri, text, cls, title)
 
         def chain_svg(item: Chain, ident: str = "chain") -> Markup:
             return Markup(svg.chain([("athlete", item.athlete_name, item.athlete),
@@ -75,8 +94,8 @@ class Renderer:
             text = json.dumps(data, ensure_ascii=False)
             return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
-        helpers: dict[str, Callable[..., Any]] = {"term": term, "chain_svg": chain_svg, "as_json": as_json,
-                                                   "escape": escape}
+        helpers: dict[str, Callable[..., Any]] = {"term": term, "link": link, "chain_svg": chain_svg,
+                                                   "as_json": as_json, "escape": escape}
         return self.env.get_template(template).render(links=links, **helpers, **context)
 
     @staticmethod
