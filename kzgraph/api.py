@@ -143,14 +143,16 @@ class KnowledgeGraph:
     def resolve(self, name: str, /) -> list[str]:
         """The IRIs of the resources called ``name`` (label, other name or spelling; case, accents and
         script aside), from the search index: how ``resource`` parameters given by name are bound."""
-        return self.search_index.resolve(name)
+        with self._index_lock:  # not while a write replaces the index
+            return self.search_index.resolve(name)
 
     def search(self, text: str, /, *, limit: int = 20) -> list[Hit]:
         """Resources whose label, alternative or hidden label matches ``text``, best first.
 
         Case, accents and transliteration variants do not matter: *Shamey* finds Yergali Shamei.
         """
-        return self.search_index.search(text, limit=limit)
+        with self._index_lock:  # not while a write replaces the index
+            return self.search_index.search(text, limit=limit)
 
     @property
     def search_index(self) -> SearchIndex:

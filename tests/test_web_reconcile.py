@@ -125,8 +125,9 @@ def test_an_update_that_adds_then_removes_a_resource_is_reconciled_at_once(kzgra
 
 
 def test_reconciling_while_updates_run_never_fails_and_ends_with_the_last_data(kzgraph_update_server):
-    """Readers on several threads while the index is replaced: every answer is 200 (no closed index, no
-    half-built service), and once the updates are over every candidate proposed has a preview."""
+    """Readers on several threads while the index is replaced (reconciliation, search, and a named query
+    whose parameter is a name the index resolves): every answer is 200 (no closed index, no half-built
+    service), and once the updates are over every candidate proposed has a preview."""
     import concurrent.futures
 
     def read(i):
@@ -138,6 +139,7 @@ def test_reconciling_while_updates_run_never_fails_and_ends_with_the_last_data(k
                 statuses.append(client.get("/reconcile/preview", params={"id": KZ + "athlete/david-degtyarev"})
                                 .status_code)
                 statuses.append(client.get("/search", params={"q": "Shamey"}).status_code)
+                statuses.append(client.get("/queries/athlete", params={"athlete": "Shamey"}).status_code)  # resolved
             return statuses
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
