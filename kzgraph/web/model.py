@@ -207,7 +207,8 @@ def ontology_page(kg: KnowledgeGraph) -> OntologyPage:
     labels: dict[str, str] = {}
     for subject, _, prop, prop_label, value, _ in (tuple(r)[:6] for r in
                                                     _select(kg, "graph-facts", graph=IRI(ONTOLOGY_GRAPH))):
-        triples[subject][str(prop)].append(value)  # type: ignore[index]
+        if subject is not None and value is not None:  # a graph-facts row binds both
+            triples[subject][str(prop)].append(value)
         if prop_label:
             labels[str(prop)] = str(prop_label)
     ontology_iri = IRI(KZ.rstrip("#"))
