@@ -26,6 +26,7 @@ from .push import PushReport, push
 from .queries import Catalogue, NamedQuery, bind, execute, load_catalogue
 from .resources import Resources, find
 from .results import Result
+from .sparqltext import check_nesting
 from .terms import Value
 
 TYPE_CHECKING = False
@@ -121,6 +122,7 @@ class KnowledgeGraph:
             return execute(self.backend, named, bind(named, params), resolve=self.resolve)
         if re.match(_SPARQL_START, query):
             bindings: dict[str, Value] = {k: v for k, v in params.items() if v is not None}  # type: ignore[misc]
+            check_nesting(query)
             return self.backend.query(query, bindings=bindings)
         raise UnknownQueryError(query, self.catalogue)
 
@@ -132,11 +134,13 @@ class KnowledgeGraph:
         without them the default graph is the union of all graphs. ``max_rows`` bounds the result
         (ResultTooLargeError beyond it).
         """
+        check_nesting(text)
         return self.backend.query(text, default_graphs=default_graphs, named_graphs=named_graphs,
                                   max_rows=max_rows)
 
     def update(self, text: str, /) -> None:
         """Run a SPARQL 1.1 Update."""
+        check_nesting(text)
         self.backend.update(text)
         self._written()
 

@@ -25,7 +25,7 @@ from .errors import QueryError, QueryParameterError, QuerySyntaxError, UnknownQu
 from .namespaces import BASE, PREFIXES
 from .resources import files, find
 from .results import Result, SelectResult
-from .sparqltext import insert_rows, query_form
+from .sparqltext import check_nesting, insert_rows, query_form
 from .terms import IRI, LangString, Value
 
 TYPE_CHECKING = False  # typing, dataclasses and pathlib stay off the start-up path (see kzgraph.cache)
@@ -113,6 +113,11 @@ def parse_text(text: str, *, name: str, path: str | os.PathLike[str] | None = No
             raise QueryError(f"{where}:{lineno}: '{key}' given twice")
         else:
             fields[key].append(value)
+    try:
+        check_nesting(text)
+    except QuerySyntaxError as exc:
+        exc.source = where
+        raise
     return NamedQuery(
         name=name, file=os.fspath(path) if path is not None else None, title=" ".join(fields["title"]),
         description=" ".join(fields["description"]),

@@ -33,13 +33,23 @@ import re
 from collections import namedtuple
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from typing import NoReturn
 
 from .errors import QueryParameterError, QuerySyntaxError
 from .namespaces import PREFIXES
 from .terms import IRI, BNode, LangString, TypedLiteral, Value, to_ntriples
 
-__all__ = ["Token", "tokens", "query_form", "insert_values", "insert_rows", "with_prefixes", "names_dataset",
-           "remote_calls", "Shape", "shape"]
+__all__ = ["MAX_CHAIN", "MAX_DEPTH", "Shape", "Token", "check_nesting", "insert_rows", "insert_values",
+           "names_dataset", "position", "query_form", "remote_calls", "shape", "tokens", "with_prefixes"]
+
+#: The deepest brackets ({, ( and [ together) a text may open: engines' parsers recurse on each level
+#: (pyoxigraph crashes the process from about 2,500 levels; rdflib raises RecursionError from about 30).
+MAX_DEPTH = 100
+#: The most operators (|| && ! + - * / ^ | = < > and UNION) that may be chained, counted over the open
+#: brackets between triple separators: each one is a level of recursion too (pyoxigraph crashes from about
+#: 10,000).
+MAX_CHAIN = 1000
+_OPERATORS = frozenset("|&!+-*/^=<>")
 
 _TOKEN = (r'''
    (?P<comment>\#[^\r\n]*)
@@ -217,3 +227,53 @@ def insert_rows(sparql: str, variables: list[str], rows: list[tuple[Value, ...]]
     names = " ".join(f"?{name}" for name in variables)
     block = " ".join("(" + " ".join(_term(n, v) for n, v in zip(variables, row)) + ")" for row in rows)
     return f"{sparql[:at]} VALUES ({names}) {{ {block} }}{sparql[at:]}"
+
+
+def position(sparql: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of ``offset`` in ``sparql``.
+
+    >>> position("SELECT *\\nWHERE {}", 10)
+    (2, 2)
+    """
+    line = sparql.count("\n", 0, offset) + 1
+    return line, offset - (sparql.rfind("\n", 0, offset) + 1) + 1
+
+
+def check_nesting(sparql: str) -> None:
+    """Refuse text nested deeper than engines can parse (QuerySyntaxError at the first level too deep).
+
+    Engines' parsers recurse without a limit, so such text would crash or exhaust them: it must be refused
+    before any engine sees it. Brackets and operators inside strings, IRIs and comments do not count.
+
+    >>> check_nesting("SELECT * WHERE { ?s ?p ?o FILTER (?o > 1 || ?o < -1) }")
+    >>> check_nesting("SELECT * WHERE " + "{" * 101 + "}" * 101)
+    Traceback (most recent call last):
+    kzgraph.errors.QuerySyntaxError: query:1:116: SPARQL syntax error: query nested too deeply (limit 100 levels of brackets)
+    """
+    if len(sparql) <= MAX_CHAIN and sum(map(sparql.count, "{([")) <= MAX_DEPTH:
+        return  # the common case, without lexing
+    chains = [0]  # operators chained at each open level
+    chained = 0  # their sum: the levels the engine's expression parser is in
+    for token in _code(sparql):
+        kind, text = token.kind, token.text
+        if kind == "punct":
+            if text in "{([":
+                chains.append(0)
+                if len(chains) > MAX_DEPTH + 1:
+                    _too_deep(sparql, token, f"query nested too deeply (limit {MAX_DEPTH} levels of brackets)")
+            elif text in "})]":
+                if len(chains) > 1:
+                    chained -= chains.pop()
+            else:  # . ; , separate triples: data with many negative numbers is no chain
+                chained -= chains[-1]
+                chains[-1] = 0
+        elif (kind == "other" and text in _OPERATORS) or (kind == "word" and text.upper() == "UNION"):
+            chains[-1] += 1
+            chained += 1
+            if chained > MAX_CHAIN:
+                _too_deep(sparql, token, f"query nested too deeply (limit {MAX_CHAIN} operators in a row)")
+
+
+def _too_deep(sparql: str, token: Token, message: str) -> NoReturn:
+    line, column = position(sparql, token.start)
+    raise QuerySyntaxError(message, line=line, column=column)

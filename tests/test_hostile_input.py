@@ -35,6 +35,22 @@ SPARQL_TOKENS = ["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "{", "}", "(
                  "kz:Medal", "a", '"x"', "COUNT", "SERVICE", "<http://127.0.0.1:9/sparql>", "LOAD", "INSERT",
                  "DATA", "VALUES", "#", "\n", "PREFIX", "ex:", "<http://e/>", "SUM", "GROUP", "BY", "@en"]
 sparqlish = st.builds(lambda words: "SELECT " + " ".join(words), st.lists(st.sampled_from(SPARQL_TOKENS), max_size=14))
+# what engines' recursive parsers choke on: deep brackets and long runs of operators, alone and together
+# (prefix, repeated opening, middle, closing repeated as often, suffix)
+NESTINGS = [
+    ("SELECT * WHERE ", "{", " ?s ?p ?o ", "}", ""),
+    ("SELECT * WHERE { ?s ?p ?o FILTER (", "(", "?o", ")", ") }"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER (", "!", "?o", "", ") }"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER (", "?o || ", "true", "", ") }"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER (", "(!", "?o", ")", ") }"),
+    ("SELECT * WHERE { ", "{ ?s ?p ?o } UNION ", "{ ?s ?p ?o }", "", " }"),
+    ("SELECT * WHERE { ?s ", "^", "<http://e/p>", "", " ?o }"),
+    ("SELECT * WHERE { ?s <http://e/p> ", "[ <http://e/p> ", "?o", " ]", " }"),
+    ("INSERT DATA { <http://e/s> <http://e/p> ", "( ", "1", " )", " }"),
+]
+deep_text = st.builds(lambda shape, n: shape[0] + shape[1] * n + shape[2] + shape[3] * n + shape[4],
+                      st.sampled_from(NESTINGS),
+                      st.one_of(st.sampled_from([100, 101, 1000, 1001, 2500, 5000, 20000]), st.integers(1, 30000)))
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +60,7 @@ def kg():
 
 
 @FAST
-@given(text=st.one_of(hostile_text, sparqlish))
+@given(text=st.one_of(hostile_text, sparqlish, deep_text))
 def test_any_query_text_gives_a_result_or_a_typed_error(kg, text):
     try:
         kg.query(text)
@@ -142,7 +158,54 @@ def test_cli_query_exits_0_or_2_with_a_message_never_a_traceback(name, params):
 
 
 @FAST
-@given(text=st.one_of(hostile_text, sparqlish))
+@given(text=st.one_of(hostile_text, sparqlish, deep_text))
 def test_cli_query_from_stdin_exits_0_or_2(text):
     code, _out, err = run_cli(["--home", str(MINI), "query", "-", "-f", "tsv"], stdin=text)
     assert "Traceback" not in err and code in (0, 2) and (code == 0 or err.strip())
+
+
+@pytest.fixture(scope="module")
+def rdflib_kg():
+    with kzgraph.open(backend="rdflib") as graph:
+        yield graph
+
+
+@FAST
+@given(text=st.one_of(sparqlish, deep_text))
+def test_rdflib_backend_gives_a_result_or_a_typed_error(rdflib_kg, text):
+    """rdflib's parser recurses with Python's stack: what it cannot parse is a syntax error, not a RecursionError."""
+    try:
+        rdflib_kg.update(text) if text.startswith("INSERT") else rdflib_kg.query(text)
+    except KzgraphError as exc:
+        assert str(exc)
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("text, where", [
+    ("SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000, "stdin:1:116:"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER (" + "(" * 100_000 + "?o" + ")" * 100_000 + ") }", "stdin:1:"),
+    ("SELECT ?o WHERE { ?s ?p ?o\n FILTER (" + "!" * 20_000 + "?o) }", "stdin:2:1010:"),
+])
+def test_deep_nesting_is_refused_before_the_engine_sees_it(backend, text, where):
+    """pyoxigraph's parser crashes the process (SIGSEGV) on such text: kzgraph refuses it, on every backend."""
+    code, out, err = run_cli(["query", "--backend", backend, "-"], stdin=text)
+    assert code == 2 and out == ""
+    assert err.startswith(f"kzgraph: {where}") or err.startswith(where), err
+    assert "query nested too deeply (limit" in err
+
+
+def test_deep_nesting_in_a_named_query_file_names_the_file(tmp_path):
+    home = tmp_path / "home"
+    (home / "queries").mkdir(parents=True)
+    for part in ("ontology", "data"):
+        (home / part).symlink_to(MINI / part)
+    (home / "queries" / "deep.rq").write_text("#+ title: Deep\nSELECT * WHERE " + "{" * 3000 + "}" * 3000 + "\n")
+    code, out, err = run_cli(["--home", str(home), "query", "deep"])
+    assert code == 2 and out == ""
+    assert "deep.rq:2:116: SPARQL syntax error: query nested too deeply (limit 100 levels of brackets)" in err
+
+
+def test_rdflib_names_an_undeclared_prefix_in_one_line():
+    code, out, err = run_cli(["query", "--backend", "rdflib", "-"], stdin="SELECT * WHERE {\n  ?s foo:bar ?o }")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "stdin:2:6: SPARQL syntax error: undeclared prefix 'foo:'" in err

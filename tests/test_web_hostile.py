@@ -7,6 +7,9 @@ server's own limits), with no Python traceback in the body. Examples are bounded
 
 from __future__ import annotations
 
+import socket
+import time
+
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -65,3 +68,45 @@ def test_random_paths_and_iris(client, part, accept):
         except (httpx.InvalidURL, UnicodeEncodeError):
             continue  # not a URL a client can send
         deliberate(client.send(request))
+
+
+DEEP = "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000  # 10 KB: pyoxigraph's parser would crash on it
+
+
+def test_a_query_nested_too_deeply_is_a_400_and_the_server_lives_on(client):
+    r = client.post("/sparql", content=DEEP, headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 400
+    assert "query:1:116: SPARQL syntax error: query nested too deeply (limit 100 levels of brackets)" in r.text
+    assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+
+
+def test_an_update_nested_too_deeply_is_a_400(kzgraph_update_server):
+    from tests.kzgraph_servers import UPDATE_TOKEN
+
+    update = "INSERT DATA { <http://e/s> <http://e/p> " + "( " * 5000 + "1" + " )" * 5000 + " }"
+    r = httpx.post(kzgraph_update_server.sparql, content=update, timeout=30,
+                   headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {UPDATE_TOKEN}"})
+    assert r.status_code == 400 and "query nested too deeply (limit 100 levels of brackets)" in r.text
+
+
+def raw_get(base_url: str, target: str) -> tuple[int, str]:
+    """GET ``target`` over a plain socket, 4 KiB at a time (HTTP clients refuse URLs this long): (status, body)."""
+    host, port = httpx.URL(base_url).host, httpx.URL(base_url).port
+    with socket.create_connection((host, port), timeout=30) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        request = f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+        for start in range(0, len(request), 4096):  # in segments, as a network delivers it
+            sock.sendall(request[start:start + 4096])
+            time.sleep(0.002)
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body.decode()
+
+
+def test_a_long_query_string_is_answered_up_to_max_body_and_414_beyond(kzgraph_server):
+    """The HTTP parser buffers a head up to --max-body (65,536 on this server) plus 64 KiB, so both answers come
+    from kzgraph, however the bytes arrive: a long GET below the limit runs, one above it is 414 in words."""
+    ask = "/sparql?query=ASK%7B%3Fs%3Fp%3Fo%7D"
+    assert raw_get(kzgraph_server.base_url, ask + "+" * 60_000)[0] == 200
+    status, body = raw_get(kzgraph_server.base_url, ask + "+" * 100_000)
+    assert status == 414 and "the query string is longer than 65536 bytes; POST the query" in body

@@ -8,15 +8,23 @@ terms; RDF is written out through pyoxigraph's serialisers too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pyparsing
 import rdflib
 from rdflib.plugins.sparql.sparql import SPARQLError
 
-from ..errors import BackendError, QueryParameterError, QuerySyntaxError, UsageError
+from ..errors import (
+    BackendError,
+    KzgraphError,
+    QueryParameterError,
+    QuerySyntaxError,
+    UsageError,
+)
 from ..namespaces import PREFIXES, XSD
 from ..results import AskResult, GraphResult, Result, SelectResult
+from ..sparqltext import position, tokens
 from ..terms import IRI, BNode, Value, to_literal, to_python
 from . import Progress, Source, SourceLike, limit_rows
 from .oxrdf import parse_source, serialize_quads
@@ -117,10 +125,13 @@ class RdflibBackend:
                 return SelectResult(columns, [tuple(None if t is None else from_rdflib(t) for t in row)
                                               for row in raw])  # type: ignore[union-attr]
             triples = [(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in raw.graph or ()]
-        except pyparsing.ParseException as exc:
-            raise QuerySyntaxError(exc.msg, line=exc.lineno, column=exc.col) from exc
-        except (SPARQLError, ValueError, TypeError, KeyError, NotImplementedError, AttributeError) as exc:
-            raise BackendError(f"rdflib query failed: {type(exc).__name__}: {exc}") from exc
+        except (pyparsing.ParseException, RecursionError) as exc:
+            raise _syntax_error(exc) from None
+        except Exception as exc:  # rdflib raises a bare Exception for an undeclared prefix; nothing else is caught
+            error = _user_error(exc, sparql, "query")
+            if error is None:
+                raise
+            raise error from exc
         finally:
             if self._is_dataset:
                 self.graph.default_union = union_before  # type: ignore[attr-defined]
@@ -151,10 +162,13 @@ class RdflibBackend:
         """Run a SPARQL 1.1 Update."""
         try:
             self.graph.update(sparql, initNs=PREFIXES)
-        except pyparsing.ParseException as exc:
-            raise QuerySyntaxError(exc.msg, line=exc.lineno, column=exc.col) from exc
-        except (SPARQLError, ValueError, TypeError, KeyError, NotImplementedError) as exc:
-            raise BackendError(f"rdflib update failed: {type(exc).__name__}: {exc}") from exc
+        except (pyparsing.ParseException, RecursionError) as exc:
+            raise _syntax_error(exc) from None
+        except Exception as exc:  # as in query: only what a user's text causes is translated
+            error = _user_error(exc, sparql, "update")
+            if error is None:
+                raise
+            raise error from exc
 
     def replace_graph(self, graph: str | None, ntriples: bytes) -> None:
         """Replace one named graph (None: the default graph) by the given N-Triples."""
@@ -189,3 +203,24 @@ class RdflibBackend:
 
     def close(self) -> None:
         """Nothing to release: the graph stays the caller's (or is garbage-collected)."""
+
+
+_UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix : (\S*)")
+
+
+def _syntax_error(exc: pyparsing.ParseException | RecursionError) -> QuerySyntaxError:
+    if isinstance(exc, RecursionError):  # rdflib's parser recurses once per level, with Python's stack
+        return QuerySyntaxError("query nested too deeply for the rdflib engine (Python's recursion limit)")
+    return QuerySyntaxError(exc.msg, line=exc.lineno, column=exc.col)
+
+
+def _user_error(exc: Exception, sparql: str, what: str) -> KzgraphError | None:
+    """What a user's text made rdflib raise, as kzgraph's error; None for anything else (a bug, raised as is)."""
+    match = _UNKNOWN_PREFIX.fullmatch(str(exc)) if type(exc) is Exception else None
+    if match:
+        offset = next((t.start for t in tokens(sparql) if t.kind == "word" and t.text.startswith(match[1] + ":")), 0)
+        line, column = position(sparql, offset)
+        return QuerySyntaxError(f"undeclared prefix '{match[1]}:'", line=line, column=column)
+    if isinstance(exc, (SPARQLError, ValueError, NotImplementedError)):
+        return BackendError(f"rdflib {what} failed: {type(exc).__name__}: {exc}")
+    return None

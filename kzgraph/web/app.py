@@ -111,9 +111,16 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
     return app
 
 
+#: Bytes of a request's head beyond --max-body (request line and headers) that still reach the app.
+HEAD_ALLOWANCE = 64 * 1024
+
+
 def serve(kg: KnowledgeGraph, settings: Settings, *, log_level: str = "info") -> None:
     """Run the app with uvicorn until interrupted."""
     import uvicorn
 
     uvicorn.run(create_app(kg, settings), host=settings.host, port=settings.port, log_level=log_level,
-                server_header=False, proxy_headers=False)
+                server_header=False, proxy_headers=False,
+                # the HTTP parser buffers a request's head up to this size: a query string up to --max-body
+                # reaches the app (which answers 414 beyond it) however the client's bytes arrive
+                h11_max_incomplete_event_size=settings.max_body + HEAD_ALLOWANCE)
