@@ -1,7 +1,5 @@
 """``python -m kzgraph``: the same as the ``kzgraph`` command."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

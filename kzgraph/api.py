@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 
 from . import cache
@@ -26,8 +26,9 @@ from .push import PushReport, push
 from .queries import Catalogue, NamedQuery, bind, execute, load_catalogue
 from .resources import Resources, find
 from .results import Result
+from .deadline import DEFAULT_TIMEOUT, within
 from .sparqltext import check_nesting
-from .terms import Value
+from .terms import IRI, Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ class KnowledgeGraph:
         self.path = _path(store) if isinstance(store, (str, os.PathLike)) and not is_url(store) else None
         self._kind = kind_of(store, backend=backend, graph=graph)
         self._graph = graph
+        # a remote store's requests have their own timeout; an embedded engine's SERVICE calls get this one
+        local_timeout = options.pop("timeout", None) if self._kind != "remote" else None
+        self.timeout: float = DEFAULT_TIMEOUT if local_timeout is None else float(local_timeout)
         self._options = options
         self._root = root
         self._progress = progress
@@ -115,16 +119,20 @@ class KnowledgeGraph:
         For SPARQL text, ``params`` bind variables of the same name to typed values
         (``IRI(...)``, ``str``, ``int``, ``Decimal``, ``date``…).
         """
-        if isinstance(query, NamedQuery):
-            return execute(self.backend, query, bind(query, params), resolve=self.resolve)
-        if query in self.catalogue:
-            named = self.catalogue.get(query)
-            return execute(self.backend, named, bind(named, params), resolve=self.resolve)
+        if isinstance(query, NamedQuery) or query in self.catalogue:
+            named = query if isinstance(query, NamedQuery) else self.catalogue.get(query)
+            values = bind(named, params)
+            return self._within(named.sparql, lambda: execute(self.backend, named, values, resolve=self.resolve),
+                                bound=[v for v in values.values() if isinstance(v, IRI)])
         if re.match(_SPARQL_START, query):
             bindings: dict[str, Value] = {k: v for k, v in params.items() if v is not None}  # type: ignore[misc]
             check_nesting(query)
-            return self.backend.query(query, bindings=bindings)
+            return self._within(query, lambda: self.backend.query(query, bindings=bindings))
         raise UnknownQueryError(query, self.catalogue)
+
+    def _within(self, sparql: str, call: Callable[[], Result], bound: Sequence[IRI] = ()) -> Result:
+        """``call()``; one that calls other endpoints from an embedded engine, for at most ``timeout`` s."""
+        return call() if self._kind == "remote" else within(sparql, call, seconds=self.timeout, bound=bound)
 
     def sparql(self, text: str, /, *, default_graphs: Sequence[str] | None = None,
                named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Result:
@@ -135,8 +143,8 @@ class KnowledgeGraph:
         (ResultTooLargeError beyond it).
         """
         check_nesting(text)
-        return self.backend.query(text, default_graphs=default_graphs, named_graphs=named_graphs,
-                                  max_rows=max_rows)
+        return self._within(text, lambda: self.backend.query(text, default_graphs=default_graphs,
+                                                              named_graphs=named_graphs, max_rows=max_rows))
 
     def update(self, text: str, /) -> None:
         """Run a SPARQL 1.1 Update."""

@@ -33,11 +33,14 @@ import re
 from collections import namedtuple
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import NoReturn
 
 from .errors import QueryParameterError, QuerySyntaxError
 from .namespaces import PREFIXES
 from .terms import IRI, BNode, LangString, TypedLiteral, Value, to_ntriples
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing stays off the start-up path
+    from typing import NoReturn
 
 __all__ = ["MAX_CHAIN", "MAX_DEPTH", "Shape", "Token", "check_nesting", "insert_rows", "insert_values",
            "names_dataset", "position", "query_form", "remote_calls", "shape", "tokens", "with_prefixes"]

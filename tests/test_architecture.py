@@ -10,6 +10,7 @@ MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "_data" not in p.parts)
 
 LAYERS = {  # a module may import from its own layer or lower ones
     "errors": 0, "namespaces": 0, "formats": 0, "terms": 0, "resources": 0, "names": 0, "sparqltext": 0, "table": 0,
+    "deadline": 1,
     "results": 1,
     "backends": 2,
     "queries": 3, "dataset": 3, "validate": 3, "stats": 3, "publish": 3, "push": 3, "search": 3, "synth": 3, "cache": 3,
@@ -72,9 +73,14 @@ def test_only_backends_import_an_engine(path):
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_small_modules_without_broad_excepts(path):
     text = path.read_text(encoding="utf-8")
-    assert len(text.splitlines()) <= 400
+    lines = text.splitlines()
+    assert len(lines) <= 400
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.ExceptHandler):
             assert node.type is not None, f"{path}:{node.lineno}: bare except"
-            assert not (isinstance(node.type, ast.Name) and node.type.id in ("Exception", "BaseException")), \
+            # allowed: a handler that raises (re-raises or translates), or one excused from ruff's blind-except
+            # rule with a reason
+            justified = any(isinstance(inner, ast.Raise) for inner in ast.walk(node)) \
+                or "# noqa: BLE001  # " in lines[node.lineno - 1]
+            assert justified or not (isinstance(node.type, ast.Name) and node.type.id in ("Exception", "BaseException")), \
                 f"{path}:{node.lineno}: except {node.type.id}"

@@ -34,7 +34,7 @@ def test_wheel_contents(wheel):
         assert f"kzgraph/{packaged}" in names, packaged
     assert not any(n.startswith(("tests/", "ontology/")) for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "kzgraph = kzgraph.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "kzgraph = kzgraph.cli:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_unpacked_wheel_finds_its_data(wheel, tmp_path):

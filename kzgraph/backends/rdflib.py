@@ -127,7 +127,7 @@ class RdflibBackend:
             triples = [(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in raw.graph or ()]
         except (pyparsing.ParseException, RecursionError) as exc:
             raise _syntax_error(exc) from None
-        except Exception as exc:  # rdflib raises a bare Exception for an undeclared prefix; nothing else is caught
+        except Exception as exc:  # rdflib raises a bare Exception for an undeclared prefix; the rest is re-raised
             error = _user_error(exc, sparql, "query")
             if error is None:
                 raise

@@ -1,7 +1,8 @@
 """The ``kzgraph`` command: parses arguments, calls the library, maps errors to exit codes.
 
 Exit codes: 0 ok, 1 a check failed (validate), 2 usage or bad input (query, parameter, data file),
-3 runtime error (store, engine, I/O). Data goes to stdout; messages and progress to stderr.
+3 runtime error (store, engine, I/O), 130 interrupted (Ctrl-C). Data goes to stdout; messages and
+progress to stderr.
 Sub-commands live in ``data`` (the dataset), ``web`` (serve, publish, search) and ``wikidata``.
 """
 
@@ -9,14 +10,21 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 
 from .. import __version__
+from ..deadline import interruptible
 from ..errors import DataSyntaxError, KzgraphError, QuerySyntaxError
 from .common import Formatter, global_options
 
-__all__ = ["build_parser", "main", "COMMANDS"]
+__all__ = ["COMMANDS", "build_parser", "main", "run"]
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing stays off the start-up path
+    from typing import NoReturn
 
 #: Each sub-command and the module of this package that defines it (imported only when needed).
 COMMANDS = {"query": "data", "queries": "data", "load": "data", "export": "data", "validate": "data",
@@ -48,7 +56,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kzgraph", parents=[common], formatter_class=Formatter,
         description="A knowledge graph of Kazakhstan at the Paris 2024 Games, queried with SPARQL.",
-        epilog="exit codes: 0 ok, 1 check failed, 2 usage or bad input, 3 runtime error\n\n"
+        epilog="exit codes: 0 ok, 1 check failed, 2 usage or bad input, 3 runtime error, 130 interrupted\n\n"
                "example:\n  kzgraph query medals --format csv")
     parser.add_argument("--version", action="version", version=f"kzgraph {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -76,7 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.backend = getattr(args, "backend", None)
     args.home = getattr(args, "home", None)
     try:
-        return int(args.func(args))
+        if args.command == "serve":  # the server handles SIGINT and SIGTERM itself, on this thread
+            return int(args.func(args))
+        return int(interruptible(lambda: args.func(args)))
     except (DataSyntaxError, QuerySyntaxError) as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
@@ -89,4 +99,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kzgraph: error: {exc}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
+        print("kzgraph: interrupted", file=sys.stderr)
         return 130
+
+
+def run() -> NoReturn:
+    """The ``kzgraph`` program: ``main()``, then exit. Engine work that was given up (interrupted, past its
+    deadline) cannot be stopped and would hold the interpreter's exit: the process then ends at once (the
+    store is left as it was: loads publish a new generation only when whole)."""
+    code = main()
+    if threading.active_count() > 1:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

@@ -145,7 +145,8 @@ def global_options() -> argparse.ArgumentParser:
     remote.add_argument("--auth", choices=AUTH_SCHEMES, default=argparse.SUPPRESS,
                         help="HTTP auth scheme (default basic; bearer takes $KZGRAPH_TOKEN)")
     remote.add_argument("--timeout", type=float, metavar="SECONDS", default=argparse.SUPPRESS,
-                        help="per request (default 30)")
+                        help="seconds to wait: per request to a remote store; for the other endpoints a "
+                             "federated (SERVICE) query calls from an embedded one (default 30)")
     remote.add_argument("--method", choices=METHODS, default=argparse.SUPPRESS,
                         help="how queries are sent (default auto: GET, form POST when long)")
     remote.add_argument("--default-graph", dest="default_graph", choices=DEFAULT_GRAPHS,

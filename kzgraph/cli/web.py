@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -54,8 +55,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"kzgraph: dataset ready: {backend!r}", file=sys.stderr)
         mode = "read-write (bearer token)" if args.allow_update else "read-only"
         print(f"kzgraph: serving http://{args.host}:{args.port}/ ({mode}); SPARQL at /sparql", file=sys.stderr)
-        app.serve(kg, settings, log_level=args.log_level)
+        previous = signal.signal(signal.SIGTERM, _stop)
+        try:
+            app.serve(kg, settings, log_level=args.log_level)
+        except (_Stopped, KeyboardInterrupt):  # the server re-raises the signal that stopped it, once stopped
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+    print("kzgraph: stopped", file=sys.stderr)
     return 0
+
+
+class _Stopped(Exception):
+    """SIGTERM: stop serving (a normal end, exit 0, as with Ctrl-C)."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped
 
 
 def cmd_publish(args: argparse.Namespace) -> int:

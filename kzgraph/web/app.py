@@ -111,6 +111,8 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
     return app
 
 
+#: Seconds that running requests are given to finish when the server is told to stop.
+SHUTDOWN_GRACE = 2.0
 #: Bytes of a request's head beyond --max-body (request line and headers) that still reach the app.
 HEAD_ALLOWANCE = 64 * 1024
 
@@ -123,4 +125,7 @@ def serve(kg: KnowledgeGraph, settings: Settings, *, log_level: str = "info") ->
                 server_header=False, proxy_headers=False,
                 # the HTTP parser buffers a request's head up to this size: a query string up to --max-body
                 # reaches the app (which answers 414 beyond it) however the client's bytes arrive
-                h11_max_incomplete_event_size=settings.max_body + HEAD_ALLOWANCE)
+                h11_max_incomplete_event_size=settings.max_body + HEAD_ALLOWANCE,
+                # on SIGINT or SIGTERM, requests still running (a query the engine cannot stop) are given
+                # this long, then dropped
+                timeout_graceful_shutdown=SHUTDOWN_GRACE)

@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from ..errors import BackendError, QueryTimeoutError
 
-__all__ = ["Executor", "Overloaded", "PageTimeoutError"]
+__all__ = ["Executor", "Overloaded", "PageTimeoutError", "Stopping"]
 
 T = TypeVar("T")
 
@@ -40,6 +40,16 @@ class Overloaded(BackendError):
     def __str__(self) -> str:
         return (f"the server is busy: {self.workers} queries are running and {self.backlog} waiting; "
                 f"try again shortly")
+
+
+class Stopping(Overloaded):
+    """The server is shutting down and gave up this request's work (HTTP 503)."""
+
+    def __init__(self) -> None:
+        BackendError.__init__(self, "stopping")
+
+    def __str__(self) -> str:
+        return "the server is shutting down and stopped waiting for this answer; try again when it is back"
 
 
 class PageTimeoutError(QueryTimeoutError):
@@ -89,6 +99,9 @@ class Executor:
         except asyncio.TimeoutError:
             future.cancel()  # drops it if it has not started; a running query cannot be stopped
             raise self.late(self.timeout) from None
+        except asyncio.CancelledError:  # the server stops and gave its requests their grace period
+            future.cancel()
+            raise Stopping() from None
         if time.monotonic() - started > self.timeout:
             # the event loop's timer can fire only when the loop holds the GIL: an answer built in Python
             # on a worker may finish first, yet past the deadline, and is late all the same
