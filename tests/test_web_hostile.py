@@ -1,7 +1,7 @@
 """Hostile HTTP input to a running ``kzgraph serve``, property-tested: never a 500, never a traceback.
 
 Random query text, parameter values, IRIs (as paths), ``Accept`` headers and paths are sent to a real
-server on loopback; every answer must be a deliberate one (2xx, 3xx or 4xx, and 502/503/504 only for the
+server on loopback; every answer must be a deliberate one (2xx, 3xx or 4xx, and 503/504 only for the
 server's own limits), with no Python traceback in the body. Examples are bounded so the suite stays fast.
 """
 
@@ -32,7 +32,7 @@ def client(kzgraph_server):
 
 
 def deliberate(response: httpx.Response) -> None:
-    assert response.status_code < 500 or response.status_code in (502, 503, 504), response.text[:300]
+    assert response.status_code < 500 or response.status_code in (503, 504), response.text[:300]  # 502: a bug
     assert "Traceback" not in response.text
 
 
