@@ -42,7 +42,13 @@ if TYPE_CHECKING:
 __all__ = ["KnowledgeGraph", "open"]
 
 # regular expressions are compiled on first use (re caches them): compiling all at import costs start-up time
-_SPARQL_START = r"(?is)^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b"
+#: A query name: one word of letters, digits, '-', '_' and '.' (what a file stem in queries/ can be). Any other
+#: text, and a word that is a SPARQL keyword, is SPARQL.
+_NAME = r"[\w.-]+"
+#: The first keyword after the prologue (comments, PREFIX and BASE declarations).
+_FIRST_KEYWORD = r"(?is)(?:\s|#[^\n]*|PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*([a-z]+)"
+_QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE"}
+_UPDATE_FORMS = {"INSERT", "DELETE", "DROP", "CLEAR", "LOAD", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 
 class KnowledgeGraph:
@@ -118,17 +124,28 @@ class KnowledgeGraph:
 
         For SPARQL text, ``params`` bind variables of the same name to typed values
         (``IRI(...)``, ``str``, ``int``, ``Decimal``, ``date``…).
+
+        A single word (letters, digits, ``-``, ``_``, ``.``) that is not a SPARQL keyword is a query name:
+        an unknown one is an UnknownQueryError suggesting the closest names. Anything else is SPARQL: a
+        QuerySyntaxError with its line and column when it does not parse, a UsageError when it is an update
+        (run those with ``update``).
         """
+        if not isinstance(query, (str, NamedQuery)):
+            raise UsageError(f"query() takes a query name or SPARQL text, not {type(query).__name__}")
         if isinstance(query, NamedQuery) or query in self.catalogue:
             named = query if isinstance(query, NamedQuery) else self.catalogue.get(query)
+            _refuse_update(named.sparql, f"{named.file or named.name}: ")
             values = bind(named, params)
             return self._within(named.sparql, lambda: execute(self.backend, named, values, resolve=self.resolve),
                                 bound=[v for v in values.values() if isinstance(v, IRI)])
-        if re.match(_SPARQL_START, query):
-            bindings: dict[str, Value] = {k: v for k, v in params.items() if v is not None}  # type: ignore[misc]
-            check_nesting(query)
-            return self._within(query, lambda: self.backend.query(query, bindings=bindings))
-        raise UnknownQueryError(query, self.catalogue)
+        if not query.strip():
+            raise UsageError("the query is empty: give a query name (see queries()) or SPARQL text")
+        if re.fullmatch(_NAME, query) and _first_keyword(query) not in _QUERY_FORMS | _UPDATE_FORMS:
+            raise UnknownQueryError(query, self.catalogue)
+        _refuse_update(query)
+        bindings: dict[str, Value] = {k: v for k, v in params.items() if v is not None}  # type: ignore[misc]
+        check_nesting(query)
+        return self._within(query, lambda: self.backend.query(query, bindings=bindings))
 
     def _within(self, sparql: str, call: Callable[[], Result], bound: Sequence[IRI] = ()) -> Result:
         """``call()``; one that calls other endpoints from an embedded engine, for at most ``timeout`` s."""
@@ -163,6 +180,10 @@ class KnowledgeGraph:
 
         Case, accents and transliteration variants do not matter: *Shamey* finds Yergali Shamei.
         """
+        if not isinstance(text, str):
+            raise UsageError(f"search() takes the text to look for, not {type(text).__name__}")
+        if not isinstance(limit, int) or isinstance(limit, bool):
+            raise UsageError(f"search() takes a whole number as limit, not {type(limit).__name__}")
         with self._index_lock:  # not while a write replaces the index
             return self.search_index.search(text, limit=limit)
 
@@ -230,6 +251,20 @@ class KnowledgeGraph:
         if self._backend is not None:
             self._backend.close()
             self._backend = None
+
+
+def _first_keyword(sparql: str) -> str:
+    """The first keyword after the prologue, upper-cased ('' when there is none)."""
+    first = re.match(_FIRST_KEYWORD, sparql)
+    return first[1].upper() if first else ""
+
+
+def _refuse_update(sparql: str, where: str = "") -> None:
+    """UsageError when ``sparql`` is an update, saying how updates are run."""
+    keyword = _first_keyword(sparql)
+    if keyword in _UPDATE_FORMS:
+        raise UsageError(f"{where}this is a SPARQL update ({keyword}), not a query: run it with update() "
+                         "(kg.update(text)), or send it to kzgraph serve --allow-update as update= on /sparql")
 
 
 def _is_empty(backend: Backend) -> bool:

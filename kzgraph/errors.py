@@ -6,7 +6,7 @@
     ├── UsageError                a command or call was used the wrong way
     ├── QueryError
     │   ├── QuerySyntaxError      .line .column (when the engine tells them)
-    │   ├── UnknownQueryError     .name .known
+    │   ├── UnknownQueryError     .name .known .suggestions
     │   ├── QueryParameterError   .param
     │   └── ResultTooLargeError   .limit (more rows or triples than the caller allows)
     ├── DataError                 a data file cannot be read
@@ -75,15 +75,27 @@ class QuerySyntaxError(QueryError):
 
 
 class UnknownQueryError(QueryError):
-    """No named query has this name."""
+    """No named query has this name; ``suggestions`` are the known names closest to it (at most three).
+
+    >>> print(UnknownQueryError("medal", ["athlete", "medal-table", "medals"]))
+    no named query 'medal'; did you mean medals or medal-table?
+    >>> print(UnknownQueryError("nope", ["athlete", "medals"]))
+    no named query 'nope'; known queries: athlete, medals
+    """
 
     def __init__(self, name: str, known: Iterable[str] = ()) -> None:
+        import difflib  # only when a name is wrong: off the start-up path
+
         self.name, self.known = name, sorted(known)
+        self.suggestions = difflib.get_close_matches(name[:200], self.known, n=3, cutoff=0.6)
         super().__init__(name)
 
     def __str__(self) -> str:
+        if self.suggestions:
+            *others, last = self.suggestions
+            return f"no named query {self.name!r}; did you mean {', '.join(others) + ' or ' if others else ''}{last}?"
         names = ", ".join(self.known) if self.known else "(none)"
-        return f"unknown query {self.name!r}; known queries: {names}"
+        return f"no named query {self.name!r}; known queries: {names}"
 
 
 class QueryParameterError(QueryError):

@@ -57,7 +57,7 @@ def test_query_file_and_stdin(tmp_path):
 
 
 @pytest.mark.parametrize("args, stdin, message", [
-    (["query", "nope"], None, "kzgraph: error: unknown query 'nope'; known queries: athlete-by-name"),
+    (["query", "nope"], None, "kzgraph: error: no named query 'nope'; known queries: athlete-by-name"),
     (["query", "medals", "-p", "athlete=not an iri"], None, "kzgraph: error: parameter 'athlete': "),
     (["query", "medals", "-p", "team=x"], None, "kzgraph: error: parameter 'team': unknown parameter"),
     (["query", "athlete-by-name"], None, "kzgraph: error: parameter 'name': required"),

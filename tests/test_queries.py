@@ -71,7 +71,8 @@ def test_catalogue():
     with pytest.raises(UnknownQueryError) as info:
         catalogue.get("medal")
     assert info.value.known == list(catalogue)
-    assert "unknown query 'medal'; known queries: athlete-by-name, has-gold" in str(info.value)
+    assert str(info.value) == "no named query 'medal'; did you mean medals or medal-graph?"
+    assert info.value.suggestions == ["medals", "medal-graph"]
 
 
 def test_duplicate_names(tmp_path):
