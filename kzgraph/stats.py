@@ -1,4 +1,4 @@
-"""Size of the dataset: triples per graph and per kind of graph, instances per class."""
+"""Size of the dataset: triples per graph and per kind of graph (the default graph too), instances per class."""
 
 from __future__ import annotations
 
@@ -12,27 +12,33 @@ from .queries import execute, parse_file
 from .results import SelectResult
 from .terms import IRI
 
-__all__ = ["Stats", "compute"]
+__all__ = ["DEFAULT_GRAPH", "Stats", "compute"]
 
 _SPARQL = Path(__file__).resolve().parent / "sparql"
+
+DEFAULT_GRAPH = "(default graph)"
+"""The row of ``by_kind`` for the triples outside every named graph (a plain ``.ttl`` loaded without ``--graph``)."""
 
 
 @dataclass(frozen=True)
 class Stats:
-    """``quads`` in the store, ``graphs`` (graph IRI → triples) and ``classes`` (class IRI → instances)."""
+    """``quads`` in the store, ``graphs`` (graph IRI → triples), ``classes`` (class IRI → instances) and
+    ``default_graph``: the triples in the default graph and in no named graph."""
 
     quads: int
     graphs: dict[str, int]
     classes: dict[str, int]
+    default_graph: int = 0
 
     @property
     def by_kind(self) -> dict[str, tuple[int, int]]:
-        """Kind of graph (ontology, provenance, article, external, derived, other) → (graphs, triples)."""
-        kinds: dict[str, tuple[int, int]] = {}
+        """Kind of graph (ontology, provenance, article, external, derived, …, other) → (graphs, triples); first,
+        ``"(default graph)"`` → (1, triples) when the default graph holds any."""
+        kinds: dict[str, tuple[int, int]] = {DEFAULT_GRAPH: (1, self.default_graph)} if self.default_graph else {}
         for graph, triples in self.graphs.items():
             graphs_n, triples_n = kinds.get(graph_kind(graph), (0, 0))
             kinds[graph_kind(graph)] = (graphs_n + 1, triples_n + triples)
-        order = list(GRAPH_KINDS) + ["other"]
+        order = [DEFAULT_GRAPH, *GRAPH_KINDS, "other"]
         return dict(sorted(kinds.items(), key=lambda kv: order.index(kv[0])))
 
     def kinds_result(self) -> SelectResult:
@@ -45,7 +51,7 @@ class Stats:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
-        return {"quads": self.quads,
+        return {"quads": self.quads, "default_graph": self.default_graph,
                 "kinds": {k: {"graphs": g, "triples": t} for k, (g, t) in self.by_kind.items()},
                 "graphs": self.graphs, "classes": self.classes}
 
@@ -53,7 +59,12 @@ class Stats:
 def compute(backend: Backend) -> Stats:
     """Count what is in the store."""
     sizes = execute(backend, parse_file(_SPARQL / "graph-sizes.rq"))
-    classes = execute(backend, parse_file(_SPARQL / "class-counts.rq"))
-    assert isinstance(sizes, SelectResult) and isinstance(classes, SelectResult)
+    # These two read the default graph as itself, not as the union of the named graphs.
+    default = backend.query(parse_file(_SPARQL / "default-graph-size.rq").sparql, default_graph_as_union=False)
+    classes = backend.query(parse_file(_SPARQL / "class-counts.rq").sparql, default_graph_as_union=False)
+    assert isinstance(sizes, SelectResult) and isinstance(default, SelectResult)
+    assert isinstance(classes, SelectResult)
+    (in_default,), = default.rows
     return Stats(quads=len(backend), graphs={str(g): int(n) for g, n in sizes},  # type: ignore[arg-type]
-                 classes={str(c): int(n) for c, n in classes})  # type: ignore[arg-type]
+                 classes={str(c): int(n) for c, n in classes},  # type: ignore[arg-type]
+                 default_graph=int(in_default or 0))  # type: ignore[arg-type]
