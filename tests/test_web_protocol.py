@@ -163,7 +163,8 @@ def test_construct_defaults_to_turtle_and_describe_works(client):
 
 @pytest.mark.parametrize("value, media", [("csv", "text/csv"), ("text/csv", "text/csv"), ("xml", "application/sparql-results+xml"),
                                           ("ttl", "application/sparql-results+json"),  # not for SELECT: Accept decides
-                                          ("bogus", "application/sparql-results+json")])
+                                          ("application/sparql-results+xml", "application/sparql-results+xml"),
+                                          ("TSV", "text/tab-separated-values")])
 def test_format_parameter_overrides_accept(client, value, media):
     r = client.get("/sparql", params={"query": ATHLETES, "format": value}, headers={"Accept": "application/json"})
     assert r.status_code == 200 and r.headers["content-type"].startswith(media)
@@ -174,6 +175,29 @@ def test_format_parameter_overrides_accept(client, value, media):
 def test_format_parameter_for_graphs_takes_the_names_other_clients_send(client, value, media):
     r = client.get("/sparql", params={"query": "DESCRIBE <https://w3id.org/kzgraph/city/paris>", "format": value})
     assert r.status_code == 200 and r.headers["content-type"].startswith(media)
+
+
+SELECT_NAMES = "json, xml, csv, tsv, html"
+GRAPH_NAMES = "ttl, nt, jsonld, rdfxml, html"
+
+
+@pytest.mark.parametrize("url, params, accept, offered", [
+    ("/sparql", {"query": ATHLETES}, "application/json", SELECT_NAMES),
+    ("/sparql", {"query": "ASK {}"}, "text/html", SELECT_NAMES),
+    ("/sparql", {"query": "DESCRIBE <https://w3id.org/kzgraph/city/paris>"}, None, GRAPH_NAMES),
+    ("/queries/medals", {}, None, SELECT_NAMES),
+    ("/queries/resource-description", {"resource": KZ + "city/paris"}, "text/turtle", GRAPH_NAMES),
+])
+@pytest.mark.parametrize("parameter", ["format", "output"])
+def test_a_format_parameter_that_names_no_format_is_400_naming_the_formats_on_offer(
+        client, url, params, accept, offered, parameter):
+    r = client.get(url, params={**params, parameter: "bogus"}, headers={"Accept": accept} if accept else {})
+    assert r.status_code == 400
+    message = f"unknown format 'bogus'; this answer is offered as {offered} (or by media type)"
+    if accept == "text/html":
+        assert r.headers["content-type"].startswith("text/html") and message.replace("'", "&#39;") in r.text
+    else:
+        assert r.headers["content-type"].startswith("text/plain") and r.text.strip() == f"400 Bad request: {message}"
 
 
 # --- service description and named queries ------------------------------------------------------------
@@ -261,8 +285,10 @@ def test_errors_are_html_for_browsers(client):
     ({"method": "GET", "url": "/sparql", "params": {"query": "  "}}, 400, "empty"),
     ({"method": "GET", "url": "/sparql", "params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406,
      "application/sparql-results+json"),
-    ({"method": "GET", "url": "/sparql", "params": {"query": "ASK {}", "format": "bogus"},
+    ({"method": "GET", "url": "/sparql", "params": {"query": "ASK {}", "format": "ttl"},
       "headers": {"Accept": "image/png"}}, 406, "none of the acceptable types"),
+    ({"method": "GET", "url": "/sparql", "params": {"query": "ASK {}", "format": "bogus"},
+      "headers": {"Accept": "image/png"}}, 400, "unknown format 'bogus'"),
     ({"method": "GET", "url": "/queries/nope"}, 404, "known queries: athlete"),
     ({"method": "GET", "url": "/queries/athlete"}, 400, "parameter 'athlete'"),
     ({"method": "GET", "url": "/queries/medals", "params": {"colour": "gold"}}, 400, "parameter 'colour'"),

@@ -15,7 +15,6 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from .. import formats
 from ..api import KnowledgeGraph
 from ..errors import KzgraphError, UsageError
 from ..formats import Format
@@ -23,7 +22,7 @@ from ..results import GraphResult, Result, format_result
 from .cache import Cache
 from .executor import Executor, PageTimeoutError
 from .links import IriMapping, ServerLinks
-from .negotiation import choose, offered
+from .negotiation import choose, offered, requested
 from .problems import HttpError, problem
 from .render import Renderer
 from .sizes import Sizes
@@ -188,23 +187,11 @@ def state(request: Request) -> State:
     return request.app.state.kzgraph  # type: ignore[no-any-return]
 
 
-#: ``?format=`` values other clients send (SPARQLWrapper sends ``format=turtle``, ``format=xml`` for RDF/XML…).
-_FORMAT_ALIASES = {"turtle": ("ttl",), "n3": ("ttl",), "ntriples": ("nt",), "n-triples": ("nt",),
-                   "json-ld": ("jsonld",), "rdf": ("rdfxml",), "rdf+xml": ("rdfxml",), "xml": ("xml", "rdfxml"),
-                   "json": ("json", "jsonld"), "text": ("table",), "tab-separated-values": ("tsv",)}
-
-
 def negotiate(request: Request, offer: Sequence[Format]) -> Format:
-    """``?format=`` (a format name, a common alias or a media type) when it names a format on offer;
-    otherwise the ``Accept`` header decides."""
-    value = (request.query_params.get("format") or request.query_params.get("output") or "").strip().lower()
-    if value:
-        by_type = formats.by_media_type(value)
-        names = _FORMAT_ALIASES.get(value, (value,)) + ((by_type.name,) if by_type else ())
-        for fmt in offer:
-            if fmt.name in names:
-                return fmt
-    return choose(offer, request.headers.get("accept"))
+    """``?format=`` (a format name, a common alias or a media type) when it names a format on offer (400 when it
+    names no format); otherwise the ``Accept`` header decides."""
+    value = request.query_params.get("format") or request.query_params.get("output")
+    return requested(value, offer) or choose(offer, request.headers.get("accept"))
 
 
 def media_type(fmt: Format) -> str:

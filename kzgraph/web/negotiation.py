@@ -20,6 +20,19 @@ server's order (its first offer is the default for ``*/*`` or no ``Accept``). No
 Traceback (most recent call last):
 ...
 kzgraph.web.negotiation.NotAcceptable: none of the acceptable types (image/png) is available; available: application/sparql-results+json, application/sparql-results+xml, text/csv, text/tab-separated-values, text/html
+
+``requested(value, offer)`` reads ``?format=``: a format name, a media type or a name other clients send
+picks that format when it is on offer; a known format that is not (``ttl`` for a SELECT) leaves the choice
+to ``Accept``; anything else is ``UnknownFormat`` (HTTP 400) naming what is on offer.
+
+>>> requested("turtle", offered("ttl", "jsonld")).name, requested("text/csv", offer).name
+('ttl', 'csv')
+>>> requested("ttl", offer) is None
+True
+>>> requested("bogus", offer)
+Traceback (most recent call last):
+...
+kzgraph.web.negotiation.UnknownFormat: unknown format 'bogus'; this answer is offered as json, xml, csv, tsv, html (or by media type)
 """
 
 from __future__ import annotations
@@ -27,10 +40,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .. import formats
-from ..errors import KzgraphError
+from ..errors import KzgraphError, UsageError
 from ..formats import Format
 
-__all__ = ["NotAcceptable", "offered", "choose", "parse_accept", "by_extension"]
+__all__ = ["NotAcceptable", "UnknownFormat", "by_extension", "choose", "offered", "parse_accept", "requested"]
+
+#: ``?format=`` values other clients send (SPARQLWrapper sends ``format=turtle``, ``format=xml`` for RDF/XML…).
+ALIASES = {"turtle": ("ttl",), "n3": ("ttl",), "ntriples": ("nt",), "n-triples": ("nt",),
+           "json-ld": ("jsonld",), "rdf": ("rdfxml",), "rdf+xml": ("rdfxml",), "xml": ("xml", "rdfxml"),
+           "json": ("json", "jsonld"), "text": ("table",), "tab-separated-values": ("tsv",)}
 
 
 class NotAcceptable(KzgraphError):
@@ -43,6 +61,34 @@ class NotAcceptable(KzgraphError):
     def __str__(self) -> str:
         return (f"none of the acceptable types ({self.accept}) is available; available: "
                 f"{', '.join(f.media_type for f in self.offer)}")
+
+
+class UnknownFormat(UsageError):
+    """``?format=`` names no format (HTTP 400); ``offer`` is what this answer could be."""
+
+    def __init__(self, value: str, offer: Sequence[Format]) -> None:
+        self.value, self.offer = value, list(offer)
+        super().__init__(value)
+
+    def __str__(self) -> str:
+        return (f"unknown format {self.value[:100]!r}; this answer is offered as "
+                f"{', '.join(f.name for f in self.offer)} (or by media type)")
+
+
+def requested(value: str | None, offer: Sequence[Format]) -> Format | None:
+    """The offered format that ``?format=`` names (a format name, an alias other clients send or a media type,
+    parameters ignored); None without a value or for a known format not on offer (``Accept`` then decides);
+    UnknownFormat for a value that names no format."""
+    value = (value or "").strip().lower()
+    if not value:
+        return None
+    media = value.split(";", 1)[0].strip()
+    names = set(ALIASES.get(value, (value,)))
+    names.update(f.name for f in formats.FORMATS if media == f.media_type or media in f.aliases)
+    known = names & set(formats.names())
+    if not known:
+        raise UnknownFormat(value, offer)
+    return next((f for f in offer if f.name in known), None)
 
 
 def offered(*names: str) -> list[Format]:
