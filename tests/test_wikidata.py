@@ -14,9 +14,20 @@ import pytest
 
 import kzgraph
 from kzgraph import IRI
-from kzgraph.errors import EndpointError
-from kzgraph.wikidata import (Endpoint, accept, diff, links_trig, pull, read_review, reconcile, unlinked,
-                              write_review)
+from kzgraph.errors import DataError, EndpointError
+from kzgraph.wikidata import (
+    NO_SNAPSHOT,
+    Endpoint,
+    accept,
+    diff,
+    has_snapshot,
+    links_trig,
+    pull,
+    read_review,
+    reconcile,
+    unlinked,
+    write_review,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 WD = "http://www.wikidata.org/entity/"
@@ -109,6 +120,37 @@ def test_review_file_round_trip(candidates, tmp_path):
         (KZ + "athlete/nurdaulet-zhumagali", WD + "Q900000105")]
 
 
+def test_read_review_refuses_a_file_without_the_review_columns(tmp_path):
+    review = tmp_path / "review.csv"
+    review.write_text("entity,candidate\nhttps://w3id.org/kzgraph/athlete/x,http://www.wikidata.org/entity/Q1\n",
+                      encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_review(review)
+    assert str(info.value) == (f"{review}: no 'kind', 'label', 'description', 'score', 'reason', 'accept' columns "
+                               "(found: entity, candidate); a review file has the columns entity, kind, candidate, "
+                               "label, description, score, reason, accept, as `kzgraph wikidata reconcile --review "
+                               "FILE` writes it")
+    review.write_text("", encoding="utf-8")
+    with pytest.raises(DataError, match=r"\(found: none\)"):
+        read_review(review)
+    with pytest.raises(DataError) as info:
+        read_review(tmp_path / "absent.csv")
+    assert str(info.value) == f"{tmp_path / 'absent.csv'}: no such file"
+
+
+def test_without_a_snapshot_diff_says_to_pull(tmp_path):
+    import shutil
+
+    for part in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    with kzgraph.open(root=tmp_path) as kg:
+        assert not has_snapshot(kg)
+        with pytest.raises(DataError) as info:
+            diff(kg)
+    assert str(info.value) == NO_SNAPSHOT
+    assert str(info.value).startswith("no snapshot; run `kzgraph wikidata pull`")
+
+
 def test_reconciled_links_live_apart_with_score_and_method(linked, endpoint):
     with kzgraph.open(root=linked) as kg:
         links = {(r["resource"][len(KZ):], r["kind"]): r for r in kg.query("wikidata-links").to_dicts()}
@@ -126,6 +168,7 @@ def test_pull_keeps_a_citable_snapshot_and_refetches_only_on_refresh(linked, end
     before = path.read_bytes()
     with kzgraph.open(root=linked) as kg:
         snapshot = [g for g in kg.query("graphs").to_dicts() if g["kind"] == "wikidata"]
+        assert has_snapshot(kg)
         kept = pull(kg, endpoint, path)
         assert (kept.fetched, path.read_bytes()) == (False, before)
         refreshed = pull(kg, endpoint, path, refresh=True, now=NOW + datetime.timedelta(days=1))

@@ -41,6 +41,12 @@ def cmd_query(args: argparse.Namespace) -> int:
             raise UsageError("--live takes the name of a query that has a federated '-live' variant")
         query, params["endpoint"] = f"{query}-live", args.live
     with open_graph(args) as kg:
+        if isinstance(query, str) and query.startswith("wikidata-") and not args.live:
+            # Imported only here, off the start-up path of other queries. Without a snapshot the offline joins
+            # would answer as if Wikidata said nothing.
+            from ..wikidata.snapshot import require_snapshot
+
+            require_snapshot(kg, query)
         result = kg.query(query, **params)
         fmt = args.format or ("ttl" if hasattr(result, "serialize") else "table")
         write(format_result(result, fmt))

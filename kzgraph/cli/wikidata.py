@@ -15,9 +15,15 @@ from .common import TEXT_AND_RESULTS, Command, open_graph, write
 __all__ = ["add_commands"]
 
 
-def _wikidata_file(args: argparse.Namespace, option: str, default: str) -> Path:
-    given = getattr(args, option)
-    return Path(given) if given else find(args.home).root / "data" / default
+def _wikidata_file(args: argparse.Namespace, default: str) -> tuple[Path, str]:
+    """Where ``--out`` says, else ``data/`` of ``--home`` (part of that dataset), else the working directory:
+    never the installed package. With a note for stderr when the file is not part of a dataset."""
+    if args.out:
+        return Path(args.out), ""
+    if args.home:
+        return find(args.home).root / "data" / default, ""
+    return Path(default), (f" (in the working directory, not part of any dataset: use --home DIR to keep it in "
+                           f"DIR/data/, or load it: kzgraph load {default} --store PATH)")
 
 
 def cmd_wikidata(args: argparse.Namespace) -> int:
@@ -36,10 +42,10 @@ def cmd_wikidata(args: argparse.Namespace) -> int:
     try:
         with open_graph(args) as kg:
             if args.action == "pull":
-                done = wikidata.pull(kg, endpoint, _wikidata_file(args, "out", "wikidata-snapshot.trig"),
-                                     refresh=args.refresh)
+                path, note = _wikidata_file(args, wikidata.SNAPSHOT_FILE)
+                done = wikidata.pull(kg, endpoint, path, refresh=args.refresh)
                 print(f"{'fetched' if done.fetched else 'kept (use --refresh to fetch again)'}: {done.path} "
-                      f"({done.items} linked items, {done.triples} triples)", file=sys.stderr)
+                      f"({done.items} linked items, {done.triples} triples){note}", file=sys.stderr)
                 return 0
             return _reconcile(args, kg, endpoint, wikidata)
     finally:
@@ -59,11 +65,11 @@ def _reconcile(args: argparse.Namespace, kg: KnowledgeGraph, endpoint: Any, wiki
         wikidata.write_review(candidates, accepted, Path(args.review))
         print(f"{len(candidates)} candidates for {len(entities)} entities written to {args.review}",
               file=sys.stderr)
-    out = _wikidata_file(args, "out", "wikidata-links.trig")
-    out.write_text(wikidata.links_trig(accepted, endpoint.url, now, confirmed=bool(args.accept)), encoding="utf-8")
+    out, note = _wikidata_file(args, "wikidata-links.trig")
+    wikidata.write_atomically(out, wikidata.links_trig(accepted, endpoint.url, now, confirmed=bool(args.accept)))
     write(format_result(SelectResult(["entity", "item", "score", "reason"],
                                       [(c.resource, c.item, c.score, c.reason) for c in accepted]), args.format))
-    print(f"{len(accepted)} accepted links written to {out}", file=sys.stderr)
+    print(f"{len(accepted)} accepted links written to {out}{note}", file=sys.stderr)
     return 0
 
 
@@ -83,8 +89,8 @@ def add_commands(command: Command) -> None:
     p.add_argument("--review", default="wikidata-review.csv", metavar="FILE",
                    help="reconcile: where to write every candidate (default: wikidata-review.csv)")
     p.add_argument("--accept", metavar="FILE", help="reconcile: take the rows marked yes in this review file")
-    p.add_argument("--out", metavar="FILE", help="reconcile/pull: output file (default: data/wikidata-links.trig, "
-                   "data/wikidata-snapshot.trig under --home)")
+    p.add_argument("--out", metavar="FILE", help="reconcile/pull: output file (default: wikidata-links.trig, "
+                   "wikidata-snapshot.trig in data/ of --home, else in the working directory)")
     p.add_argument("--refresh", action="store_true", help="pull: fetch again even if the snapshot exists")
     p.add_argument("--quickstatements", metavar="FILE", help="diff: write QuickStatements to FILE")
     p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")

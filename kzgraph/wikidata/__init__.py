@@ -9,9 +9,51 @@ from __future__ import annotations
 
 from .diff import Diff, diff
 from .endpoint import DEFAULT_ENDPOINT, USER_AGENT, Endpoint
-from .reconcile import THRESHOLD, Candidate, Entity, accept, links_trig, read_review, reconcile, unlinked, write_review
-from .snapshot import SNAPSHOT_GRAPH, Pull, linked_items, pull
+from .reconcile import (
+    THRESHOLD,
+    Candidate,
+    Entity,
+    accept,
+    links_trig,
+    read_review,
+    reconcile,
+    unlinked,
+    write_review,
+)
+from .snapshot import (
+    NO_SNAPSHOT,
+    SNAPSHOT_FILE,
+    SNAPSHOT_GRAPH,
+    Pull,
+    has_snapshot,
+    linked_items,
+    pull,
+    require_snapshot,
+    write_atomically,
+)
 
-__all__ = ["DEFAULT_ENDPOINT", "USER_AGENT", "Endpoint", "THRESHOLD", "Candidate", "Entity", "accept",
-           "links_trig", "read_review", "reconcile", "unlinked", "write_review", "SNAPSHOT_GRAPH", "Pull",
-           "linked_items", "pull", "Diff", "diff"]
+__all__ = [
+    "DEFAULT_ENDPOINT",
+    "NO_SNAPSHOT",
+    "SNAPSHOT_FILE",
+    "SNAPSHOT_GRAPH",
+    "THRESHOLD",
+    "USER_AGENT",
+    "Candidate",
+    "Diff",
+    "Endpoint",
+    "Entity",
+    "Pull",
+    "accept",
+    "diff",
+    "has_snapshot",
+    "linked_items",
+    "links_trig",
+    "pull",
+    "read_review",
+    "reconcile",
+    "require_snapshot",
+    "unlinked",
+    "write_atomically",
+    "write_review",
+]

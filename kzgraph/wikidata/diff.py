@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..api import KnowledgeGraph
 from ..namespaces import WD
 from ..results import SelectResult
+from .snapshot import require_snapshot
 
 __all__ = ["Diff", "diff"]
 
@@ -30,7 +31,8 @@ def _qid(value: object) -> str | None:
 
 
 def diff(kg: KnowledgeGraph, *, today: datetime.date | None = None) -> Diff:
-    """Compare our Paris medals with the Wikidata snapshot."""
+    """Compare our Paris medals with the Wikidata snapshot; DataError when there is none (``kzgraph wikidata pull``)."""
+    require_snapshot(kg)
     day = (today or datetime.date.today()).isoformat()
     rows = kg.query("wikidata-diff")
     assert isinstance(rows, SelectResult)

@@ -6,13 +6,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..backends import Backend
-from ..sparqltext import insert_rows
 from ..queries import NamedQuery, parse_file
 from ..resources import find
 from ..results import GraphResult, SelectResult
+from ..sparqltext import insert_rows
 from ..terms import IRI, LangString, Value
 
-__all__ = ["Endpoint", "DEFAULT_ENDPOINT", "USER_AGENT"]
+__all__ = ["DEFAULT_ENDPOINT", "USER_AGENT", "Endpoint"]
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
 USER_AGENT = "kzgraph (a knowledge graph of Kazakhstan at the Paris 2024 Paralympics; wikidata reconcile/pull)"

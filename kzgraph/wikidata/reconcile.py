@@ -12,23 +12,37 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..namespaces import GRAPH, KZ, PROV, PROVENANCE_GRAPH, RDF, SKOS, WD, XSD
+from ..errors import DataError
 from ..names import fold, key, similarity, variants
+from ..namespaces import BASE, GRAPH, KZ, PROV, PROVENANCE_GRAPH, RDF, SKOS, WD, XSD
 from ..terms import IRI, LangString, TypedLiteral, Value, to_ntriples
 from .endpoint import Endpoint
 
-__all__ = ["THRESHOLD", "Entity", "Candidate", "unlinked", "reconcile", "accept", "write_review", "read_review",
-           "links_trig"]
+__all__ = [
+    "THRESHOLD",
+    "Candidate",
+    "Entity",
+    "accept",
+    "links_trig",
+    "read_review",
+    "reconcile",
+    "unlinked",
+    "write_review",
+]
 
 THRESHOLD = 0.8
 METHOD = "exact label lookup of names and spelling variants, scored on name and type (kzgraph wikidata reconcile)"
 OLYMPICS_2024 = WD["Q995653"]  # the Olympics, never the Paralympics (external fact w8)
 REVIEW_COLUMNS = ["entity", "kind", "candidate", "label", "description", "score", "reason", "accept"]
+_YES = ("yes", "y", "true", "1")
+_ENTITY = re.compile(re.escape(BASE) + r"[a-z][a-z-]*/[^\s<>\"{}|\\^`/]+")  # kind/slug: its link's graph name
+_ITEM = re.compile(re.escape(WD) + r"Q[1-9][0-9]*")
 
 
 @dataclass(frozen=True)
@@ -180,11 +194,48 @@ def write_review(candidates: Iterable[Candidate], accepted: Iterable[Candidate],
 
 
 def read_review(path: Path) -> list[Candidate]:
-    """The candidates a person marked ``yes`` (or ``y``, ``true``, ``1``) in a review file."""
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    return [Candidate(r["entity"], r["kind"], r["candidate"], r["label"], r["description"], float(r["score"]),
-                      r["reason"]) for r in rows if r.get("accept", "").strip().lower() in ("yes", "y", "true", "1")]
+    """The candidates a person marked ``yes`` (or ``y``, ``true``, ``1``) in a review file.
+
+    DataError (the CLI's exit 2) for a file that cannot be read, that lacks a column of the review file
+    (naming the columns it has), or whose accepted row is not a link from one of our entities to an item.
+    """
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            found = [c for c in reader.fieldnames or [] if c]
+            missing = [c for c in REVIEW_COLUMNS if c not in found]
+            if missing:
+                raise DataError(f"{path}: no {', '.join(repr(c) for c in missing)} column"
+                                f"{'s' if len(missing) > 1 else ''} (found: {', '.join(found) or 'none'}); "
+                                f"a review file has the columns {', '.join(REVIEW_COLUMNS)}, as "
+                                "`kzgraph wikidata reconcile --review FILE` writes it")
+            rows = []
+            for row in reader:
+                if (row["accept"] or "").strip().lower() in _YES:
+                    rows.append(_reviewed(row, f"{path}:{reader.line_num}"))
+    except FileNotFoundError as exc:
+        raise DataError(f"{path}: no such file") from exc
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text") from exc
+    except csv.Error as exc:
+        raise DataError(f"{path}: not a CSV file: {exc}") from exc
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    return rows
+
+
+def _reviewed(row: dict[str, str | None], where: str) -> Candidate:
+    value = {c: (row[c] or "").strip() for c in REVIEW_COLUMNS}
+    if not _ENTITY.fullmatch(value["entity"]):
+        raise DataError(f"{where}: entity {value['entity']!r} is not one of ours ({BASE}<kind>/<slug>)")
+    if not _ITEM.fullmatch(value["candidate"]):
+        raise DataError(f"{where}: candidate {value['candidate']!r} is not a Wikidata item ({WD}Q…)")
+    try:
+        score = float(value["score"])
+    except ValueError:
+        raise DataError(f"{where}: score {value['score']!r} is not a number") from None
+    return Candidate(value["entity"], value["kind"], value["candidate"], value["label"], value["description"],
+                     score, value["reason"])
 
 
 def links_trig(accepted: Iterable[Candidate], endpoint: str, when: datetime.datetime, *,

@@ -2,7 +2,9 @@
 
 The snapshot is one named graph (``kzg:wikidata/snapshot``) in a TriG file; the provenance graph records
 the endpoint, the query sent, and when. Item revisions come with the items (``schema:version``). Without
-``refresh`` an existing snapshot is kept and nothing is fetched, so joins stay reproducible.
+``refresh`` an existing snapshot is kept and nothing is fetched, so joins stay reproducible. The offline joins
+(``wikidata-athletes``, ``wikidata-diff``) ask ``require_snapshot`` first: without a snapshot they would
+answer as if Wikidata said nothing.
 """
 
 from __future__ import annotations
@@ -14,13 +16,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..api import KnowledgeGraph
+from ..errors import DataError
 from ..namespaces import GRAPH, KZ, PROV, PROVENANCE_GRAPH, RDF, WD
+from ..queries import parse_file
+from ..results import AskResult
 from ..terms import IRI, Value, to_ntriples
 from .endpoint import Endpoint
 
-__all__ = ["SNAPSHOT_GRAPH", "Pull", "linked_items", "pull"]
+__all__ = [
+    "NO_SNAPSHOT",
+    "SNAPSHOT_FILE",
+    "SNAPSHOT_GRAPH",
+    "SNAPSHOT_QUERIES",
+    "Pull",
+    "has_snapshot",
+    "linked_items",
+    "pull",
+    "require_snapshot",
+    "write_atomically",
+]
 
 SNAPSHOT_GRAPH = GRAPH["wikidata/snapshot"]
+SNAPSHOT_FILE = "wikidata-snapshot.trig"
+SNAPSHOT_QUERIES = ("wikidata-athletes", "wikidata-diff")
+"""The named queries that read the snapshot (their ``-live`` variants ask an endpoint instead)."""
+NO_SNAPSHOT = (f"no snapshot; run `kzgraph wikidata pull` (with --home DIR it writes DIR/data/{SNAPSHOT_FILE}, "
+               f"part of that dataset; else load the file it writes: `kzgraph load {SNAPSHOT_FILE} --store PATH`)")
+_HAS_SNAPSHOT = Path(__file__).resolve().parent.parent / "sparql" / "wikidata-snapshot.rq"
 
 
 @dataclass(frozen=True)
@@ -39,6 +61,20 @@ def linked_items(kg: KnowledgeGraph) -> list[IRI]:
                    if str(row["item"]).startswith(WD)})
 
 
+def has_snapshot(kg: KnowledgeGraph) -> bool:
+    """Whether the dataset holds a snapshot that ``pull`` wrote (a lookup of one graph's type, not a scan)."""
+    answer = kg.query(parse_file(_HAS_SNAPSHOT), graph=IRI(SNAPSHOT_GRAPH))
+    assert isinstance(answer, AskResult)
+    return bool(answer)
+
+
+def require_snapshot(kg: KnowledgeGraph, query: str | None = None) -> None:
+    """DataError (exit 2) saying to run ``kzgraph wikidata pull`` when there is no snapshot; with ``query``, only
+    when that named query is one that reads the snapshot."""
+    if (query is None or query in SNAPSHOT_QUERIES) and not has_snapshot(kg):
+        raise DataError(NO_SNAPSHOT)
+
+
 def pull(kg: KnowledgeGraph, endpoint: Endpoint, path: Path, *, refresh: bool = False,
          now: datetime.datetime | None = None) -> Pull:
     """Fetch the linked items' statements into the snapshot file at ``path`` (only if absent or ``refresh``)."""
@@ -47,7 +83,7 @@ def pull(kg: KnowledgeGraph, endpoint: Endpoint, path: Path, *, refresh: bool = 
         return Pull(path, len(items), 0, fetched=False)
     graph = endpoint.statements(items)
     when = now or datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    _write_atomically(path, _trig(graph.serialize("nt").decode("utf-8"), endpoint, when))
+    write_atomically(path, _trig(graph.serialize("nt").decode("utf-8"), endpoint, when))
     return Pull(path, len(items), len(graph), fetched=True)
 
 
@@ -65,7 +101,8 @@ def _trig(ntriples: str, endpoint: Endpoint, when: datetime.datetime) -> str:
             f"{graph} {{\n{ntriples}}}\n")
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a file beside ``path`` and rename it over ``path``: readers see the old file or the new."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
