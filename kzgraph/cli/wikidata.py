@@ -59,7 +59,9 @@ def _reconcile(args: argparse.Namespace, kg: KnowledgeGraph, endpoint: Any, wiki
     if args.accept:
         accepted = wikidata.read_review(Path(args.accept))
     else:
-        entities = wikidata.unlinked(kg.query("wikidata-unlinked").to_dicts())
+        unlinked = kg.query("wikidata-unlinked")
+        assert isinstance(unlinked, SelectResult)
+        entities = wikidata.unlinked(unlinked.to_dicts())
         candidates = wikidata.reconcile(entities, endpoint)
         accepted = wikidata.accept(candidates, args.threshold)
         wikidata.write_review(candidates, accepted, Path(args.review))

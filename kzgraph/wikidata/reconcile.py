@@ -113,17 +113,19 @@ def reconcile(entities: Sequence[Entity], endpoint: Endpoint, *, batch: int = 10
             wanted[name].append(entity)
     hits: dict[tuple[str, str], dict[str, object]] = {}
     for row in endpoint.candidates(sorted(wanted, key=lambda n: (n.lang, str(n))), batch=batch):
-        name = row["name"]
-        if not isinstance(name, LangString):
+        found = row["name"]
+        if not isinstance(found, LangString):
             continue
-        for entity in wanted.get(name, ()):
+        for entity in wanted.get(found, ()):
             info = hits.setdefault((entity.resource, str(row["item"])), {
                 "entity": entity, "names": set(), "sports": set(), "label": row.get("label") or "",
                 "description": row.get("description") or "", "human": bool(row.get("human")),
                 "kazakhstan": bool(row.get("kazakhstan")), "is_sport": bool(row.get("is_sport"))})
-            info["names"].add(name)  # type: ignore[union-attr]
+            names, sports = info["names"], info["sports"]
+            assert isinstance(names, set) and isinstance(sports, set)
+            names.add(found)
             if row.get("item_sport"):
-                info["sports"].add(str(row["item_sport"]))  # type: ignore[union-attr]
+                sports.add(str(row["item_sport"]))
     candidates = [_scored(item, info) for (_, item), info in hits.items()]
     return sorted(candidates, key=lambda c: (c.resource, -c.score, c.item))
 

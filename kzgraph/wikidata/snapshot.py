@@ -19,7 +19,7 @@ from ..api import KnowledgeGraph
 from ..errors import DataError
 from ..namespaces import GRAPH, KZ, PROV, PROVENANCE_GRAPH, RDF, WD
 from ..queries import parse_file
-from ..results import AskResult
+from ..results import AskResult, SelectResult
 from ..terms import IRI, Value, to_ntriples
 from .endpoint import Endpoint
 
@@ -57,8 +57,9 @@ class Pull:
 
 def linked_items(kg: KnowledgeGraph) -> list[IRI]:
     """The Wikidata items our resources link to (stated and reconciled links)."""
-    return sorted({IRI(row["item"]) for row in kg.query("wikidata-links").to_dicts()
-                   if str(row["item"]).startswith(WD)})
+    links = kg.query("wikidata-links")
+    assert isinstance(links, SelectResult)
+    return sorted({IRI(str(row["item"])) for row in links.to_dicts() if str(row["item"]).startswith(WD)})
 
 
 def has_snapshot(kg: KnowledgeGraph) -> bool:
