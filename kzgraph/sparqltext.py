@@ -91,10 +91,12 @@ def _code(sparql: str) -> list[Token]:
     return [t for t in tokens(sparql) if t.kind != "comment"]
 
 
-class Shape(namedtuple("Shape", "form where prefixes names_dataset")):
+class Shape(namedtuple("Shape", "form where prefixes names_dataset branches")):
     """What the remote backend needs to know about a query's text (computed once per text): ``form``
     (SELECT, ASK, CONSTRUCT, DESCRIBE, or '' for an update), ``where`` (offset just after the ``{`` of the
-    outermost WHERE group, or None), ``prefixes`` (used but not declared), ``names_dataset`` (FROM)."""
+    outermost WHERE group, or None), ``prefixes`` (used but not declared), ``names_dataset`` (FROM),
+    ``branches`` (offsets just after the ``{`` of each UNION branch directly in the WHERE group, subqueries
+    left out)."""
 
     __slots__ = ()
 
@@ -109,7 +111,30 @@ def shape(sparql: str) -> Shape:
     used = {t.text.split(":", 1)[0] for t in code if t.kind == "word" and ":" in t.text}
     brace = _where_group(code)
     return Shape(form, None if brace is None else code[brace].start + 1, frozenset(used - declared),
-                 any(t.kind == "word" and t.text.upper() == "FROM" for t in code))
+                 any(t.kind == "word" and t.text.upper() == "FROM" for t in code),
+                 () if brace is None else _union_branches(code, brace))
+
+
+def _union_branches(code: list[Token], brace: int) -> tuple[int, ...]:
+    groups: list[tuple[int, int]] = []  # (opening, closing) index of each group directly in the WHERE group
+    depth, opening = 0, brace
+    for i in range(brace + 1, len(code)):
+        if code[i].kind != "punct" or code[i].text not in "{}":
+            continue
+        if code[i].text == "{":
+            opening, depth = (i, depth + 1) if depth == 0 else (opening, depth + 1)
+        elif depth == 0:
+            break  # the end of the WHERE group
+        else:
+            depth -= 1
+            if depth == 0:
+                groups.append((opening, i))
+
+    def word(i: int, text: str) -> bool:
+        return 0 <= i < len(code) and code[i].kind == "word" and code[i].text.upper() == text
+
+    return tuple(code[o].start + 1 for o, c in groups
+                 if (word(o - 1, "UNION") or word(c + 1, "UNION")) and not word(o + 1, "SELECT"))
 
 
 def query_form(sparql: str) -> str:
@@ -220,6 +245,13 @@ def insert_rows(sparql: str, variables: list[str], rows: list[tuple[Value, ...]]
 
     >>> insert_rows("SELECT ?n WHERE { ?s ?p ?n }", ["n"], [("a",), ("b",)])
     'SELECT ?n WHERE { VALUES (?n) { ("a") ("b") } ?s ?p ?n }'
+
+    Engines do not carry a VALUES block into the branches of a UNION (Oxigraph evaluates each branch over
+    the whole store, then joins), so the block also opens each UNION branch of the WHERE group: a join
+    distributes over a union, and with distinct rows joining the block twice changes nothing.
+
+    >>> insert_rows("SELECT * WHERE { { ?n ?p ?o } UNION { ?s ?p ?n } }", ["n"], [("a",)])
+    'SELECT * WHERE { VALUES (?n) { ("a") } { VALUES (?n) { ("a") } ?n ?p ?o } UNION { VALUES (?n) { ("a") } ?s ?p ?n } }'
     """
     for name in variables:
         if not _NAME.fullmatch(name):
@@ -229,7 +261,11 @@ def insert_rows(sparql: str, variables: list[str], rows: list[tuple[Value, ...]]
         raise QuerySyntaxError("cannot find the WHERE group of the query to bind parameters in")
     names = " ".join(f"?{name}" for name in variables)
     block = " ".join("(" + " ".join(_term(n, v) for n, v in zip(variables, row)) + ")" for row in rows)
-    return f"{sparql[:at]} VALUES ({names}) {{ {block} }}{sparql[at:]}"
+    values = f" VALUES ({names}) {{ {block} }}"
+    places = [at, *(shape(sparql).branches if len(set(rows)) == len(rows) else ())]
+    for place in sorted(places, reverse=True):
+        sparql = sparql[:place] + values + sparql[place:]
+    return sparql
 
 
 def position(sparql: str, offset: int) -> tuple[int, int]:

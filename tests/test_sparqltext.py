@@ -3,7 +3,7 @@
 import pytest
 
 from kzgraph import IRI, LangString, QueryParameterError
-from kzgraph.sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
+from kzgraph.sparqltext import insert_rows, insert_values, names_dataset, query_form, shape, with_prefixes
 
 
 @pytest.mark.parametrize("sparql, where", [
@@ -45,3 +45,14 @@ def test_prefixes_dataset_and_form():
     assert not names_dataset("SELECT ?from WHERE { ?from ?p 'FROM' } # FROM")
     assert query_form("# SELECT\nDESCRIBE <http://x>") == "DESCRIBE"
     assert query_form("INSERT DATA { <a:b> <a:c> 1 }") == ""
+
+
+def test_values_open_each_union_branch_but_not_a_subquery_and_not_when_rows_repeat():
+    """Oxigraph and Virtuoso evaluate UNION branches before joining a VALUES block outside them (a whole-store
+    scan per branch): the block goes into every branch too, where a join with it means the same."""
+    text = "SELECT * WHERE { { ?r ?p ?o } UNION { SELECT ?r WHERE { ?r ?p ?o } } UNION { ?s ?p ?r } FILTER (?p) }"
+    assert insert_rows(text, ["r"], [(IRI("http://e/a"),)]) == (
+        "SELECT * WHERE { VALUES (?r) { (<http://e/a>) } { VALUES (?r) { (<http://e/a>) } ?r ?p ?o } UNION "
+        "{ SELECT ?r WHERE { ?r ?p ?o } } UNION { VALUES (?r) { (<http://e/a>) } ?s ?p ?r } FILTER (?p) }")
+    twice = insert_rows(text, ["r"], [(IRI("http://e/a"),), (IRI("http://e/a"),)])
+    assert twice.count("VALUES") == 1  # repeated rows would be squared by a second join
