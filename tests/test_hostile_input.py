@@ -180,18 +180,20 @@ def test_rdflib_backend_gives_a_result_or_a_typed_error(rdflib_kg, text):
         assert str(exc)
 
 
+BRACKETS, OPERATORS = "100 levels of brackets", "1000 operators in a row"
+
+
 @pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
-@pytest.mark.parametrize("text, where", [
-    ("SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000, "stdin:1:116:"),
-    ("SELECT * WHERE { ?s ?p ?o FILTER (" + "(" * 100_000 + "?o" + ")" * 100_000 + ") }", "stdin:1:"),
-    ("SELECT ?o WHERE { ?s ?p ?o\n FILTER (" + "!" * 20_000 + "?o) }", "stdin:2:1010:"),
+@pytest.mark.parametrize("text, where, limit", [
+    ("SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000, "stdin:1:116", BRACKETS),
+    ("SELECT * WHERE { ?s ?p ?o FILTER (" + "(" * 100_000 + "?o" + ")" * 100_000 + ") }", "stdin:1:133", BRACKETS),
+    ("SELECT ?o WHERE { ?s ?p ?o\n FILTER (" + "!" * 20_000 + "?o) }", "stdin:2:1010", OPERATORS),
 ])
-def test_deep_nesting_is_refused_before_the_engine_sees_it(backend, text, where):
+def test_deep_nesting_is_refused_before_the_engine_sees_it(backend, text, where, limit):
     """pyoxigraph's parser crashes the process (SIGSEGV) on such text: kzgraph refuses it, on every backend."""
     code, out, err = run_cli(["query", "--backend", backend, "-"], stdin=text)
-    assert code == 2 and out == ""
-    assert err.startswith(f"kzgraph: {where}") or err.startswith(where), err
-    assert "query nested too deeply (limit" in err
+    assert (code, out) == (2, "")
+    assert err == f"kzgraph: error: {where}: SPARQL syntax error: query nested too deeply (limit {limit})\n"
 
 
 def test_deep_nesting_in_a_named_query_file_names_the_file(tmp_path):

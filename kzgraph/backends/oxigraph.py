@@ -16,7 +16,6 @@ from ..errors import (
     DataSyntaxError,
     QueryError,
     QueryParameterError,
-    QuerySyntaxError,
     ResultTooLargeError,
     UsageError,
 )
@@ -35,13 +34,15 @@ from .oxrdf import (
     rdf_format_of,
     reading_error,
     remembering,
+    skip_bom,
     to_ox,
+    without_bom,
 )
+from .syntax import sparql_error
 
 __all__ = ["OxigraphBackend"]
 
 # compiled on first use (re caches them): only error messages need them
-_QUERY_ERROR = r"(?s)error at (\d+):(\d+): (.*)"
 _NOT_PROJECTED = r"does not contains? variable \?(\w+) in its SELECT projection"
 TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.cache)
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ class OxigraphBackend:
                 return AskResult(bool(raw))
             triples = list(_bounded(raw, max_rows))
         except SyntaxError as exc:
-            raise _query_syntax_error(exc) from exc
+            raise sparql_error(sparql, _message(exc)) from exc
         except (OSError, RuntimeError) as exc:
             unprojected = re.search(_NOT_PROJECTED, str(exc))
             if unprojected:
@@ -134,7 +135,7 @@ class OxigraphBackend:
                 raise UsageError("select_strings needs a SELECT query")
             text = (raw.serialize(format=ox.QueryResultsFormat.CSV) or b"").decode("utf-8")
         except SyntaxError as exc:
-            raise _query_syntax_error(exc) from exc
+            raise sparql_error(sparql, _message(exc)) from exc
         except (OSError, RuntimeError) as exc:
             raise BackendError(f"query failed: {exc}") from exc
         rows = csv.reader(io.StringIO(text))
@@ -193,11 +194,12 @@ class OxigraphBackend:
             for source, rdf_format, graph in plans:
                 try:
                     if source.data is not None:
-                        _bulk_extend(store, counted(ox.parse(source.data, format=rdf_format,
+                        _bulk_extend(store, counted(ox.parse(without_bom(source.data, rdf_format), format=rdf_format,
                                                              rename_blank_nodes=True), graph))
                         report(len(source.data), source.label)
                     elif source.path is not None:
                         with open(source.path, "rb") as raw:
+                            skip_bom(raw, rdf_format)
                             reader = io.BufferedReader(_Counting(raw, source.label, report), 1 << 20)
                             _bulk_extend(store, counted(ox.parse(reader, format=rdf_format,
                                                                  rename_blank_nodes=True), graph))
@@ -239,7 +241,7 @@ class OxigraphBackend:
                 try:
                     store.update(sparql, prefixes=PREFIXES)
                 except SyntaxError as exc:
-                    raise _query_syntax_error(exc) from exc
+                    raise sparql_error(sparql, _message(exc), update=True) from exc
                 except (OSError, RuntimeError) as exc:
                     raise BackendError(f"update failed: {exc}") from exc
             self._write(self._disk, change)
@@ -247,7 +249,7 @@ class OxigraphBackend:
         try:
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
-            raise _query_syntax_error(exc) from exc
+            raise sparql_error(sparql, _message(exc), update=True) from exc
         except (OSError, RuntimeError) as exc:
             raise BackendError(f"update failed: {exc}") from exc
 
@@ -331,12 +333,8 @@ def _bounded(items: Iterator[_T], max_rows: int | None) -> Iterator[_T]:
         yield item
 
 
-def _query_syntax_error(exc: SyntaxError) -> QuerySyntaxError:
-    message = str(exc.msg if exc.msg else exc)
-    match = re.match(_QUERY_ERROR, message)
-    if match:
-        return QuerySyntaxError(match[3], line=int(match[1]), column=int(match[2]))
-    return QuerySyntaxError(message)
+def _message(exc: SyntaxError) -> str:
+    return str(exc.msg if exc.msg else exc)
 
 
 class _Counting(io.RawIOBase):

@@ -15,15 +15,23 @@ from ..namespaces import PREFIXES, XSD
 from ..terms import IRI, BNode, LangString, Value, to_literal, to_python
 from . import Source
 
+TYPE_CHECKING = False  # typing stays off the start-up path
+if TYPE_CHECKING:
+    from typing import BinaryIO
+
 __all__ = ["RDF_FORMATS", "from_ox", "to_ox", "remembering", "format_named", "rdf_format_of", "graph_of",
            "data_syntax_error", "reading_error", "parse", "parse_source",
-           "serialize_quads"]
+           "serialize_quads", "skip_bom", "without_bom"]
 
 RDF_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
 }
 _PARSE_LOCATION = r"^Parser error [^:]*: "  # compiled on first use: only error messages need it
+_BOM = b"\xef\xbb\xbf"
+#: Formats whose parsers refuse a UTF-8 byte order mark (JSON-LD's and RDF/XML's skip it): kzgraph skips it.
+_BOMLESS = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+_XML_SEARCH_LIMIT = 64 << 20  # bytes of an RDF/XML file searched for a quoted IRI
 _NAMED_NODE, _BLANK_NODE, _LITERAL = ox.NamedNode, ox.BlankNode, ox.Literal
 _XSD_STRING = XSD["string"]
 
@@ -131,7 +139,56 @@ def graph_of(source: Source) -> ox.NamedNode | None:
 def data_syntax_error(source: Source, exc: SyntaxError) -> DataSyntaxError:
     line = exc.lineno if isinstance(exc.lineno, int) else None
     column = exc.offset if isinstance(exc.offset, int) else None
-    return DataSyntaxError(source.label, re.sub(_PARSE_LOCATION, "", str(exc.msg)), line=line, column=column)
+    message = re.sub(_PARSE_LOCATION, "", str(exc.msg))
+    if line is None and _format_name(source) == "rdfxml":
+        line, column = _xml_position(source, message) or (None, None)
+    return DataSyntaxError(source.label, message, line=line, column=column)
+
+
+def _format_name(source: Source) -> str | None:
+    try:
+        return next(name for name, fmt in RDF_FORMATS.items() if fmt == rdf_format_of(source))
+    except DataError:
+        return None
+
+
+class _NoEntities(Exception):
+    """An XML document declares entities: not expanded to find a position."""
+
+
+def _xml_position(source: Source, message: str) -> tuple[int, int] | None:
+    """Where an RDF/XML document is wrong, which pyoxigraph's RDF/XML parser does not say: the first place an
+    XML parser (expat, namespace-aware) finds it not well-formed (a mismatched tag, an unbound prefix, a bare
+    ``&``…); else the first occurrence of the IRI the message quotes; else None."""
+    from xml.parsers import expat  # only for RDF/XML that does not parse
+
+    def refuse(*_: object) -> None:
+        raise _NoEntities
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.EntityDeclHandler = refuse
+    try:
+        if source.data is not None:
+            data = source.data.encode("utf-8") if isinstance(source.data, str) else bytes(source.data)
+            parser.Parse(data, True)
+        elif source.path is not None:
+            with open(source.path, "rb") as file:
+                data = file.read(_XML_SEARCH_LIMIT)
+                file.seek(0)
+                parser.ParseFile(file)
+        else:
+            return None
+    except expat.ExpatError as exc:
+        bom = 1 if exc.lineno == 1 and data.startswith(_BOM) else 0
+        return exc.lineno, exc.offset + 1 - bom
+    except (_NoEntities, OSError):
+        return None
+    quoted = re.search(r"IRI '([^']+)'", message)
+    text = data.decode("utf-8", "replace")
+    at = text.find(quoted[1]) if quoted else -1
+    if at < 0:
+        return None
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 def reading_error(source: Source, exc: SyntaxError | OSError) -> DataError:
@@ -141,14 +198,35 @@ def reading_error(source: Source, exc: SyntaxError | OSError) -> DataError:
     return DataError(f"{source.label}: cannot read: {exc.strerror or exc}")
 
 
+def without_bom(data: bytes | str, rdf_format: ox.RdfFormat) -> bytes | str:
+    """``data`` without a UTF-8 byte order mark at its start, for the parsers that refuse one."""
+    if rdf_format in _BOMLESS:
+        if isinstance(data, str):
+            return data.removeprefix("\ufeff")
+        return data[3:] if data[:3] == _BOM else data
+    return data
+
+
+def skip_bom(file: BinaryIO, rdf_format: ox.RdfFormat) -> bool:
+    """Read past a UTF-8 byte order mark at the start of ``file``, for the parsers that refuse one; whether
+    there was one."""
+    if rdf_format in _BOMLESS and file.read(3) == _BOM:
+        return True
+    file.seek(0)
+    return False
+
+
 def parse(source: Source) -> list[ox.Quad]:
     rdf_format = rdf_format_of(source)
     graph = graph_of(source)
     try:
         if source.data is not None:
-            quads = list(ox.parse(source.data, format=rdf_format, rename_blank_nodes=True))
+            quads = list(ox.parse(without_bom(source.data, rdf_format), format=rdf_format, rename_blank_nodes=True))
         elif source.path is not None:
-            quads = list(ox.parse(path=str(source.path), format=rdf_format, rename_blank_nodes=True))
+            with open(source.path, "rb") as file:  # the engine reads the file itself (faster), unless it has a BOM
+                bom = skip_bom(file, rdf_format)
+                quads = list(ox.parse(file if bom else None, path=None if bom else str(source.path),
+                                      format=rdf_format, rename_blank_nodes=True))
         else:
             raise DataError(f"{source.label}: nothing to load")
     except (SyntaxError, OSError) as exc:

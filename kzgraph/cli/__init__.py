@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from .. import __version__
 from ..deadline import interruptible
-from ..errors import DataSyntaxError, KzgraphError, QuerySyntaxError
+from ..errors import KzgraphError
 from .common import Formatter, global_options
 
 __all__ = ["COMMANDS", "build_parser", "main", "run"]
@@ -87,10 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":  # the server handles SIGINT and SIGTERM itself, on this thread
             return int(args.func(args))
         return int(interruptible(lambda: args.func(args)))
-    except (DataSyntaxError, QuerySyntaxError) as exc:
-        print(str(exc), file=sys.stderr)
-        return exc.exit_code
-    except KzgraphError as exc:
+    except KzgraphError as exc:  # syntax errors too: every error line starts the same way
         print(f"kzgraph: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
