@@ -263,7 +263,19 @@ def test_syntax_error_is_400_with_line_and_column(client):
     r = client.get("/sparql", params={"query": "SELECT * WHERE {\n  ?s ?p \n}"})
     assert r.status_code == 400
     assert r.headers["content-type"].startswith("text/plain")
-    assert "SPARQL syntax error" in r.text and "query:3:" in r.text
+    assert r.text.strip() == "400 Bad request: query:3:1: SPARQL syntax error: unexpected '}'"
+
+
+@pytest.mark.parametrize("query, message", [
+    ("DROP ALL", "query:1:1: SPARQL syntax error: 'DROP' starts an update, not a query"),
+    ("SELEC * WHERE { ?s ?p ?o }",
+     "query:1:1: SPARQL syntax error: unexpected 'SELEC'; expected SELECT, ASK, CONSTRUCT or DESCRIBE"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER (?o = 1 }",
+     "query:1:42: SPARQL syntax error: unexpected '}': '(' at 1:34 is not closed"),
+])
+def test_syntax_errors_are_one_short_line(client, query, message):
+    r = client.get("/sparql", params={"query": query})
+    assert (r.status_code, r.text.strip()) == (400, f"400 Bad request: {message}")
 
 
 def test_errors_are_html_for_browsers(client):
