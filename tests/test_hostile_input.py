@@ -204,10 +204,11 @@ def test_deep_nesting_in_a_named_query_file_names_the_file(tmp_path):
     (home / "queries" / "deep.rq").write_text("#+ title: Deep\nSELECT * WHERE " + "{" * 3000 + "}" * 3000 + "\n")
     code, out, err = run_cli(["--home", str(home), "query", "deep"])
     assert code == 2 and out == ""
-    assert "deep.rq:2:116: SPARQL syntax error: query nested too deeply (limit 100 levels of brackets)" in err
+    assert err == (f"kzgraph: error: {home / 'queries' / 'deep.rq'}:2:116: SPARQL syntax error: query nested too "
+                   "deeply (limit 100 levels of brackets)\n")
 
 
 def test_rdflib_names_an_undeclared_prefix_in_one_line():
     code, out, err = run_cli(["query", "--backend", "rdflib", "-"], stdin="SELECT * WHERE {\n  ?s foo:bar ?o }")
     assert code == 2 and out == "" and "Traceback" not in err
-    assert "stdin:2:6: SPARQL syntax error: undeclared prefix 'foo:'" in err
+    assert err == "kzgraph: error: stdin:2:6: SPARQL syntax error: undeclared prefix 'foo:'\n"
