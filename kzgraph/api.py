@@ -46,7 +46,7 @@ __all__ = ["KnowledgeGraph", "open"]
 #: text, and a word that is a SPARQL keyword, is SPARQL.
 _NAME = r"[\w.-]+"
 #: The first keyword after the prologue (comments, PREFIX and BASE declarations).
-_FIRST_KEYWORD = r"(?is)(?:\s|#[^\n]*|PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*([a-z]+)"
+_FIRST_KEYWORD = r"(?is)(?:\s|#[^\n]*\n|PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*([a-z]+)"
 _QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE"}
 _UPDATE_FORMS = {"INSERT", "DELETE", "DROP", "CLEAR", "LOAD", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 

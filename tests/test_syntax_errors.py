@@ -42,6 +42,7 @@ def kg():
     ('SELECT * WHERE {\n  ?s ?p "abc }', f"query:2:9: {E}: unterminated string"),
     ("SELECT * WHERE { ?s foo:bar ?o }", f"query:1:21: {E}: undeclared prefix 'foo:'"),
     ("SELECT ?s ?s WHERE { ?s ?p ?o }", f"query:1:32: {E}: duplicated variable name in SELECT"),
+    ("SELECT * WHERE { ?s ?p ?o } GROUP BY ?s", f"query:1:40: {E}: SELECT * is not authorized with GROUP BY"),
 ])
 def test_a_sparql_syntax_error_is_one_line_with_position_and_token(kg, text, message):
     with pytest.raises(kzgraph.QuerySyntaxError) as info:

@@ -29,7 +29,7 @@ __all__ = ["QUERY_FORMS", "UPDATE_FORMS", "sparql_error"]
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_FORMS = ("INSERT", "DELETE", "DROP", "CLEAR", "LOAD", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 _ENGINE = r"(?s)error at (\d+):(\d+): (.*)"  # compiled on first use: only errors need it
-_REASON = r"[A-Za-z][A-Za-z*?' ]* [A-Za-z*?' ]*[a-z][A-Za-z*?' ]*"  # words, not tokens or character classes
+_REASON = r"[A-Za-z][A-Za-z*?'. ]* [A-Za-z*?'. ]*[a-z][A-Za-z*?'. ]*"  # words, not tokens or character classes
 _CLOSING = {")": "(", "]": "[", "}": "{"}
 
 
@@ -125,7 +125,7 @@ def _undeclared(code: list[Token]) -> tuple[int, str] | None:
 def _reason(expected: str) -> str | None:
     """The first thing the engine expected that is a sentence (its own message), lower-cased; else None."""
     for item in expected.removeprefix("expected one of ").removeprefix("expected ").split(", "):
-        if re.fullmatch(_REASON, item.strip()):
+        if len(item) < 200 and re.fullmatch(_REASON, item.strip()):
             first, _, rest = item.strip().partition(" ")
             return (first.lower() if not first.isupper() else first) + " " + rest
     return None
