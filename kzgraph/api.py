@@ -199,15 +199,16 @@ class KnowledgeGraph:
                 self._search_index = index_of(self.backend, self.catalogue)
             return self._search_index
 
-    def _written(self) -> None:
-        """After a write: the old index goes; on disk, the new generation's is built now, beside it."""
+    def _written(self, *, loaded: bool = False) -> None:
+        """After a write: the old index goes; on disk, the new generation's is built now, beside it; after a
+        load into an embedded store in memory too (a load is the long step; the first search stays quick)."""
         with self._index_lock:
             if self._search_index is not None:
                 self._search_index.close()
                 self._search_index = None
             from .search.store import index_path
 
-            if index_path(self.backend) is not None:
+            if index_path(self.backend) is not None or (loaded and self._kind != "remote"):
                 self._search_index = self.search_index
 
     def load(self, *paths: SourceLike) -> int:
@@ -216,7 +217,7 @@ class KnowledgeGraph:
         if not paths:
             raise UsageError("load() needs at least one file")
         added = self.backend.load(paths, progress=self._progress)
-        self._written()
+        self._written(loaded=True)
         return added
 
     def push(self, *graphs: str) -> PushReport:
