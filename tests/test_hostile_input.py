@@ -212,3 +212,13 @@ def test_rdflib_names_an_undeclared_prefix_in_one_line():
     code, out, err = run_cli(["query", "--backend", "rdflib", "-"], stdin="SELECT * WHERE {\n  ?s foo:bar ?o }")
     assert code == 2 and out == "" and "Traceback" not in err
     assert err == "kzgraph: error: stdin:2:6: SPARQL syntax error: undeclared prefix 'foo:'\n"
+
+
+@pytest.mark.parametrize("text, line", [
+    ("SELEC *", "stdin:1:1: SPARQL syntax error: unexpected 'SELEC'; expected SELECT, ASK, CONSTRUCT or DESCRIBE"),
+    ('SELECT * WHERE { ?s ?p ?o FILTER(?o = "x) }', "stdin:1:39: SPARQL syntax error: unterminated string"),
+])
+def test_syntax_errors_read_the_same_on_rdflib_and_oxigraph(text, line):
+    for backend in ("oxigraph", "rdflib"):
+        code, out, err = run_cli(["query", "--backend", backend, "-"], stdin=text)
+        assert (code, out, err) == (2, "", f"kzgraph: error: {line}\n"), backend

@@ -28,6 +28,7 @@ from ..sparqltext import position, tokens
 from ..terms import IRI, BNode, Value, to_literal, to_python
 from . import Progress, Source, SourceLike, limit_rows
 from .oxrdf import parse_source, serialize_quads
+from .syntax import sparql_error
 
 __all__ = ["RdflibBackend", "from_rdflib", "to_rdflib"]
 
@@ -126,7 +127,7 @@ class RdflibBackend:
                                               for row in raw])  # type: ignore[union-attr]
             triples = [(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in raw.graph or ()]
         except (pyparsing.ParseException, RecursionError) as exc:
-            raise _syntax_error(exc) from None
+            raise _syntax_error(exc, sparql, update=False) from None
         except Exception as exc:  # rdflib raises a bare Exception for an undeclared prefix; the rest is re-raised
             error = _user_error(exc, sparql, "query")
             if error is None:
@@ -163,7 +164,7 @@ class RdflibBackend:
         try:
             self.graph.update(sparql, initNs=PREFIXES)
         except (pyparsing.ParseException, RecursionError) as exc:
-            raise _syntax_error(exc) from None
+            raise _syntax_error(exc, sparql, update=True) from None
         except Exception as exc:  # as in query: only what a user's text causes is translated
             error = _user_error(exc, sparql, "update")
             if error is None:
@@ -208,10 +209,11 @@ class RdflibBackend:
 _UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix : (\S*)")
 
 
-def _syntax_error(exc: pyparsing.ParseException | RecursionError) -> QuerySyntaxError:
+def _syntax_error(exc: pyparsing.ParseException | RecursionError, sparql: str, *, update: bool) -> QuerySyntaxError:
     if isinstance(exc, RecursionError):  # rdflib's parser recurses once per level, with Python's stack
         return QuerySyntaxError("query nested too deeply for the rdflib engine (Python's recursion limit)")
-    return QuerySyntaxError(exc.msg, line=exc.lineno, column=exc.col)
+    # read again as pyoxigraph's errors are: the offending token, or the mistake the text shows
+    return sparql_error(sparql, f"error at {exc.lineno}:{exc.col}: {exc.msg}", update=update)
 
 
 def _user_error(exc: Exception, sparql: str, what: str) -> KzgraphError | None:
