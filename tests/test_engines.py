@@ -30,6 +30,9 @@ EXTRA_CASES = [
     ("provenance", {"resource": "medal/paris-2024-yerkin-gabbasov-silver"}),
     ("graph-facts", {"graph": "https://w3id.org/kzgraph/graph/article/s05"}),
     ("resources-of-kind", {"class": "https://w3id.org/kzgraph/ontology#Athlete"}),
+    ("resource-facts-sample", {"resource": ATHLETE + "david-degtyarev", "property": "kz:won", "direction": "out"}),
+    ("resource-links", {"resource": "https://w3id.org/kzgraph/games/paris-2024", "property": "kz:atGames",
+                        "direction": "in"}),
 ]
 CASES = [(q.name, {p.name: SAMPLES[p.type] for p in q.params if p.required}) for q in CATALOGUE.values()
          if "federated" not in q.tags]  # federated queries need a live endpoint: tests/test_wikidata.py

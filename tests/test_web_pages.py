@@ -12,6 +12,7 @@ import httpx
 import pytest
 import rdflib
 
+import kzgraph
 from tests.kzgraph_servers import UPDATE_TOKEN
 
 KZ = "https://w3id.org/kzgraph/"
@@ -290,3 +291,72 @@ def test_a_script_iri_is_shown_as_text_on_served_pages(kzgraph_update_server):
     assert '<span class="iri" title="javascript:alert(8)">Zzscript Linkxq</span>' in page
     assert card.status_code == 404  # reconciliation knows the namespace's resources only
     assert '<span class="iri" title="javascript:alert(5)">&lt;javascript:alert(5)&gt;</span>' in query
+
+
+@pytest.fixture(scope="module")
+def synth_app(tmp_path_factory):
+    """The article's data with one synthetic Games of seed 1 beside it (2,392 resources at those Games), in
+    process."""
+    from starlette.testclient import TestClient
+
+    import kzgraph
+    from kzgraph import synth
+    from kzgraph.web.app import create_app
+
+    path = tmp_path_factory.mktemp("synth") / "games.trig"
+    with path.open("w", encoding="utf-8") as out:
+        synth.write(out, games=1, seed=1)
+    with kzgraph.open() as kg:
+        kg.load(path)
+        with TestClient(create_app(kg)) as c:
+            yield kg, c
+
+
+def test_a_page_shows_50_links_of_a_property_and_links_to_the_list_of_them_all(synth_app):
+    kg, client = synth_app
+    games, at_games = KZ + "games/synth-0001", KZ + "ontology#atGames"
+    linkers = {str(r["s"]) for r in kg.query("SELECT ?s ?games WHERE { ?s kz:atGames ?games }",
+                                           games=kzgraph.IRI(games)).to_dicts()}
+    assert len(linkers) == 2392
+    counts = {(r["direction"], str(r["property"])): r["links"]
+              for r in kg.query("resource-link-counts", resource=games).to_dicts()}
+    assert counts[("in", at_games)] == 2392 and counts[("out", KZ + "ontology#competitionVenue")] == 15
+    page = client.get("/games/synth-0001.html")
+    assert page.status_code == 200
+    linked_from = page.text.split("<h2>Linked from</h2>", 1)[1]
+    assert linked_from.count(f'title="{at_games}"') == 50
+    assert "and 2,342 more" in linked_from
+    assert 'class="more"' not in page.text.split("<h2>Linked from</h2>", 1)[0]  # 15 venues: all shown
+    shown = {KZ + href[1:] for href in re.findall(r'<tr><td><a href="(/[^"#]+)"', linked_from)}
+    assert len(shown) == 50 and shown <= linkers
+    listing = re.search(r'<a href="(/queries/resource-links\?[^"]+)">all 2,392 by ', linked_from)
+    assert listing is not None
+    href = listing[1].replace("&amp;", "&")
+    assert href == ("/queries/resource-links?resource=https%3A%2F%2Fw3id.org%2Fkzgraph%2Fgames%2Fsynth-0001"
+                    "&property=https%3A%2F%2Fw3id.org%2Fkzgraph%2Fontology%23atGames&direction=in")
+    everything = client.get(href, headers={"Accept": "application/sparql-results+json"}).json()
+    assert {b["value"]["value"] for b in everything["results"]["bindings"]} == linkers
+    assert client.get(href).status_code == 200  # and as a page
+
+
+def test_a_page_with_few_links_shows_them_all(synth_app):
+    _, client = synth_app
+    page = client.get("/games/paris-2024.html").text
+    assert page.split("<h2>Linked from</h2>", 1)[1].count('title="https://w3id.org/kzgraph/ontology#atGames"') == 10
+    assert "more ·" not in page
+
+
+def test_a_venue_page_shows_50_medal_chains_and_links_to_them_all(synth_app):
+    kg, client = synth_app
+    venue = KZ + "venue/synth-0001-01"
+    chains = kg.query("medal-chain", resource=venue)
+    page = client.get("/venue/synth-0001-01.html").text
+    assert len(chains) == 339
+    assert page.count('<figure class="chain">') == 50
+    listing = re.search(r'and more medals · <a href="(/queries/medal-chain\?[^"]+)">all of them as a table</a>', page)
+    assert listing is not None
+    assert listing[1] == "/queries/medal-chain?resource=https%3A%2F%2Fw3id.org%2Fkzgraph%2Fvenue%2Fsynth-0001-01"
+    everything = client.get(listing[1], headers={"Accept": "application/sparql-results+json"}).json()
+    assert len(everything["results"]["bindings"]) == 339
+    drawn = re.findall(r'<figcaption>\n<a class="athlete" href="[^"]+">[^<]*</a> →\n<a class="medal" href="/([^"]+)"', page)
+    assert len(drawn) == 50 and {KZ + m for m in drawn} <= {str(c["medal"]) for c in chains.to_dicts()}

@@ -30,7 +30,7 @@ from __future__ import annotations
 import posixpath
 import re
 from typing import ClassVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from ..namespaces import BASE
 
@@ -110,6 +110,10 @@ class Links:
         """A packaged asset (CSS, scripts)."""
         raise NotImplementedError
 
+    def query(self, name: str, **params: str) -> str | None:
+        """A link to the answer of a named query with these parameters; None where no server answers queries."""
+        return None
+
     def href(self, iri: str) -> str | None:
         """A link for any IRI: its page when it is in the namespace, else the IRI itself when it is an http(s)
         IRI; None for any other scheme (such an IRI is shown as text, never as a live link)."""
@@ -137,6 +141,9 @@ class ServerLinks(Links):
 
     def static(self, name: str) -> str:
         return f"/static/{name}"
+
+    def query(self, name: str, **params: str) -> str | None:
+        return f"/queries/{quote(name, safe='')}" + (f"?{urlencode(params)}" if params else "")
 
 
 class StaticLinks(Links):

@@ -15,8 +15,8 @@ from ..namespaces import GRAPH, KZ, ONTOLOGY_GRAPH, OWL, PROVENANCE_GRAPH, RDF, 
 from ..results import SelectResult, display
 from ..terms import IRI, BNode, Value
 
-__all__ = ["Source", "Fact", "Chain", "ResourcePage", "Term", "OntologyPage", "Home", "DUMPS",
-           "resource_page", "ontology_page", "home", "all_resources", "resource_kinds", "resources_of_kind",
+__all__ = ["Source", "Fact", "Chain", "More", "ResourcePage", "PAGE_LINKS", "Term", "OntologyPage", "Home",
+           "DUMPS", "resource_page", "ontology_page", "home", "all_resources", "resource_kinds", "resources_of_kind",
            "KIND_PAGE", "dump_links"]
 
 #: The dumps: format name → title (the same list as the ``void`` query's).
@@ -83,6 +83,26 @@ class Chain:
     venue_name: str | None
 
 
+#: The most links of one property, in each direction, that a resource's page shows; it counts the others
+#: (``resource-link-counts``) and links to the list of them all (``resource-links``).
+PAGE_LINKS = 50
+
+
+@dataclass(frozen=True)
+class More:
+    """The links of one property a page does not show: ``total`` in all, ``shown`` of them on the page."""
+
+    direction: str
+    predicate: IRI
+    shown: int
+    total: int
+
+    @property
+    def rest(self) -> int:
+        """How many are not shown."""
+        return self.total - self.shown
+
+
 @dataclass
 class ResourcePage:
     """Everything a resource's page shows."""
@@ -95,6 +115,10 @@ class ResourcePage:
     wikidata: list[str]
     chains: list[Chain]
     graph_facts: list[tuple[Value, str | None, IRI, str | None, Value, str | None]]
+    #: The properties with links not shown, by (direction, property).
+    more: dict[tuple[str, IRI], More] = field(default_factory=dict)
+    #: Whether the resource has more medal chains than ``chains`` (the page links to them all).
+    more_chains: bool = False
 
     @property
     def is_medal(self) -> bool:
@@ -122,10 +146,19 @@ def _facts(rows: Iterable[dict[str, Value | None]]) -> tuple[list[Fact], list[Fa
     return out, incoming
 
 
-def chains(kg: KnowledgeGraph, iri: str) -> list[Chain]:
-    """The medal chains that involve ``iri`` (as athlete, medal, event or venue)."""
+def chains(kg: KnowledgeGraph, iri: str, *, query: str = "medal-chain") -> list[Chain]:
+    """The medal chains that involve ``iri`` (as athlete, medal, event or venue); ``query`` may be
+    ``medal-chain-sample``, which gives at most ``PAGE_LINKS + 1`` of them in no order."""
     return [Chain(**{k: v for k, v in row.items() if k != "resource"})  # type: ignore[arg-type]
-            for row in _select(kg, "medal-chain", resource=IRI(iri)).to_dicts()]
+            for row in _select(kg, query, resource=IRI(iri)).to_dicts()]
+
+
+def _page_chains(kg: KnowledgeGraph, iri: str) -> tuple[list[Chain], bool]:
+    """Up to ``PAGE_LINKS`` medal chains of ``iri`` by date, and whether it has more."""
+    found = chains(kg, iri, query="medal-chain-sample")
+    shown = sorted(found[:PAGE_LINKS], key=lambda c: (c.date is not None, c.date or datetime.date.min,
+                                                        c.athlete_name or "", c.medal))  # medal-chain's ORDER BY
+    return shown, len(found) > PAGE_LINKS
 
 
 def _graph_label(iri: str, out: list[Fact]) -> str | None:
@@ -140,9 +173,47 @@ def _graph_label(iri: str, out: list[Fact]) -> str | None:
     return None
 
 
+def _link_counts(kg: KnowledgeGraph, iri: str) -> dict[tuple[str, IRI], int]:
+    """How many links ``iri`` has, by (direction, property): the ``resource-link-counts`` query."""
+    return {(str(direction), IRI(str(prop))): int(str(links))
+            for direction, prop, links, _ in _select(kg, "resource-link-counts", resource=IRI(iri))}
+
+
+def _first_links(rows: list[dict[str, Value | None]], total: int) -> list[dict[str, Value | None]]:
+    """The rows of the first ``PAGE_LINKS`` values of one property's sample. When the sample holds fewer values
+    than there are links, its last value may have been cut off its sources by the query's LIMIT: it is left out."""
+    values = list(dict.fromkeys(row["value"] for row in rows))
+    if len(values) < total:
+        values = values[:-1]
+    keep = set(values[:PAGE_LINKS])
+    return [row for row in rows if row["value"] in keep]
+
+
+def _fact_rows(kg: KnowledgeGraph, iri: str,
+               counts: dict[tuple[str, IRI], int]) -> tuple[list[dict[str, Value | None]], bool]:
+    """The rows of the facts the page shows, and whether some may be left out: every fact (``resource-facts``)
+    when no property has more than ``PAGE_LINKS`` links, else up to ``PAGE_LINKS`` of each property
+    (``resource-facts-sample``, one query per property), so a page's cost does not grow with its links."""
+    if all(total <= PAGE_LINKS for total in counts.values()):
+        return _select(kg, "resource-facts", resource=IRI(iri)).to_dicts(), False
+    rows: list[dict[str, Value | None]] = []
+    for (direction, prop), total in counts.items():
+        sample = _select(kg, "resource-facts-sample", resource=IRI(iri), property=prop, direction=direction)
+        rows += _first_links(sample.to_dicts(), total)
+    return rows, True
+
+
 def resource_page(kg: KnowledgeGraph, iri: str) -> ResourcePage | None:
-    """The page of ``iri``, or None when the dataset does not mention it."""
-    out, incoming = _facts(_select(kg, "resource-facts", resource=IRI(iri)).to_dicts())
+    """The page of ``iri``, or None when the dataset does not mention it. It shows at most ``PAGE_LINKS`` links
+    of each property in each direction; ``more`` says how many others there are."""
+    counts = _link_counts(kg, iri)
+    rows, sampled = _fact_rows(kg, iri, counts)
+    out, incoming = _facts(rows)
+    shown: dict[tuple[str, IRI], int] = defaultdict(int)
+    for direction, facts in (("out", out), ("in", incoming)):
+        for fact in facts:
+            shown[direction, fact.property] += 1
+    more = {key: More(*key, shown[key], total) for key, total in counts.items() if sampled and shown[key] < total}
     graph_rows = [tuple(r)[:6] for r in _select(kg, "graph-facts", graph=IRI(iri))]
     if not out and not incoming and not graph_rows:
         return None
@@ -152,8 +223,9 @@ def resource_page(kg: KnowledgeGraph, iri: str) -> ResourcePage | None:
     types = [f for f in out if f.property == _TYPE]
     wikidata = [str(f.value) for f in out
                 if f.property == _EXACT_MATCH and isinstance(f.value, IRI) and f.value.startswith(WD)]
+    shown_chains, more_chains = _page_chains(kg, iri)
     return ResourcePage(iri, label, types, [f for f in out if f.property != _TYPE], incoming, wikidata,
-                        chains(kg, iri), graph_rows)  # type: ignore[arg-type]
+                        shown_chains, graph_rows, more, more_chains)  # type: ignore[arg-type]
 
 
 @dataclass
