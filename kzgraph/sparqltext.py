@@ -193,8 +193,10 @@ def with_prefixes(sparql: str, prefixes: Mapping[str, str], *, used: frozenset[s
     return head + sparql
 
 
+@lru_cache(maxsize=256)
 def names_dataset(sparql: str) -> bool:
-    """Whether the text has FROM or FROM NAMED (then its own dataset applies, not the union of the graphs)."""
+    """Whether the text has FROM or FROM NAMED (then its own dataset applies, not the union of the graphs);
+    cached, as ``shape``: a page sends the same named queries again and again."""
     lowered = sparql.lower()
     if "\\u" not in lowered and "from" not in lowered:
         return False

@@ -37,13 +37,14 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
 
 def _link(links: Links, iri: str, text: str, cls: str | None = None, title: str | None = None) -> Markup:
     """``<a>`` to ``iri`` (its page in the namespace) when it is an http(s) IRI, else a ``<span>`` of text."""
+    # escape() and f-strings, not Markup.format (string.Formatter, written in Python): pages call this for
+    # every link they show
     href = links.href(iri)
-    attributes = ((Markup(' class="{}"').format(cls) if cls else Markup(""))
-                  + (Markup(' href="{}"').format(href) if href is not None else Markup(""))
-                  + (Markup(' title="{}"').format(title) if title else Markup("")))
+    attributes = ((f' class="{escape(cls)}"' if cls else "") + (f' href="{escape(href)}"' if href is not None else "")
+                  + (f' title="{escape(title)}"' if title else ""))
     if href is None:
-        return Markup("<span{}>{}</span>").format(attributes, text)
-    return Markup("<a{}>{}</a>").format(attributes, text)
+        return Markup(f"<span{attributes}>{escape(text)}</span>")
+    return Markup(f"<a{attributes}>{escape(text)}</a>")
 
 
 def _term(links: Links, value: Value | None, label: str | None = None) -> Markup:
@@ -54,16 +55,16 @@ def _term(links: Links, value: Value | None, label: str | None = None) -> Markup
         return _link(links, value, label or display(value), "iri" if links.href(value) is None else None,
                      str(value))
     if isinstance(value, BNode):
-        return Markup("<code>_:{}</code>").format(str(value))
+        return Markup(f"<code>_:{escape(str(value))}</code>")
     if isinstance(value, LangString):
-        return Markup('{} <span class="lang">@{}</span>').format(str(value), value.lang)
+        return Markup(f'{escape(str(value))} <span class="lang">@{escape(value.lang)}</span>')
     if isinstance(value, TypedLiteral):
-        return Markup('{} <span class="datatype">{}</span>').format(str(value), display(IRI(value.datatype)))
+        return Markup(f'{escape(str(value))} <span class="datatype">{escape(display(IRI(value.datatype)))}</span>')
     if isinstance(value, bool):
-        return Markup("{}").format("true" if value else "false")
+        return Markup("true" if value else "false")
     if isinstance(value, (datetime.date, int, Decimal, float)):
-        return Markup("{}").format(value.isoformat() if isinstance(value, datetime.date) else str(value))
-    return Markup("{}").format(str(value))
+        return escape(value.isoformat() if isinstance(value, datetime.date) else str(value))
+    return escape(str(value))
 
 
 class Renderer:
@@ -71,7 +72,8 @@ class Renderer:
 
     def __init__(self) -> None:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                      auto_reload=False)  # templates ship with the package: no stat per page
         self.env.globals.update(base=BASE, XSD=XSD, content_security_policy=CONTENT_SECURITY_POLICY)
         self.env.filters["short"] = lambda value: display(value) if value is not None else ""
 
