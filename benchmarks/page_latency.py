@@ -30,9 +30,12 @@ from common import (
 from serve_vs_oxigraph import fetch
 
 TITLE = "Pages: kzgraph serve vs Oxigraph server lookups of the same resource"
-ANALYSIS = """**What limits it.** An HTML resource page runs three named queries one after another on a worker
-thread (`resource-facts`, `graph-facts`, `medal-chain`), builds its model and renders a template; Turtle and
-JSON-LD run `resource-description` (a CONSTRUCT) and serialise it. Oxigraph answers its one-pattern lookup in
+ANALYSIS = """**What limits it.** An HTML resource page runs four named queries one after another on a worker
+thread (`resource-link-counts`, `resource-facts`, `graph-facts`, `medal-chain-sample`), builds its model and
+renders a template; a resource with more than 50 links of one property (a Games, a venue) reads each property
+with `resource-facts-sample` instead (at most 50 links shown, the rest counted), so its page costs about as
+much however many links it has. Turtle and JSON-LD run `resource-description` (a CONSTRUCT, every link) and
+serialise it, so they grow with the links. Oxigraph answers its one-pattern lookup in
 Rust in well under a millisecond, so 25× leaves a few milliseconds for a whole page: HTML does not fit, Turtle
 and JSON-LD mostly do. At 8 clients the client, both servers and any other work share the machine's cores, so
 latency there measures the queue as much as the page. These runs use ``--no-cache``; the default server keeps
