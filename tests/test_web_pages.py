@@ -360,3 +360,19 @@ def test_a_venue_page_shows_50_medal_chains_and_links_to_them_all(synth_app):
     assert len(everything["results"]["bindings"]) == 339
     drawn = re.findall(r'<figcaption>\n<a class="athlete" href="[^"]+">[^<]*</a> →\n<a class="medal" href="/([^"]+)"', page)
     assert len(drawn) == 50 and {KZ + m for m in drawn} <= {str(c["medal"]) for c in chains.to_dicts()}
+
+
+def test_a_static_page_sends_and_k_more_to_the_turtle_document(synth_app):
+    """A published site has no query endpoint: its Turtle document holds every link."""
+    from kzgraph.web import model
+    from kzgraph.web.links import StaticLinks
+    from kzgraph.web.render import Renderer
+
+    kg, _ = synth_app
+    page = model.resource_page(kg, KZ + "games/synth-0001")
+    assert page is not None
+    assert [(m.direction, str(m.predicate), m.shown, m.total) for m in page.more.values()] == [
+        ("in", KZ + "ontology#atGames", 50, 2392)]
+    html = Renderer().render("resource.html", StaticLinks("games/synth-0001.html"), page=page)
+    assert 'and 2,342 more ·\nall 2,392 in the <a href="synth-0001.ttl">Turtle</a> document' in html
+    assert "/queries/" not in html
