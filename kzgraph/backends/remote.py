@@ -18,6 +18,8 @@ Virtuoso's GSP rejects N-Quads), else SPARQL Update on ``update_url`` (default: 
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -42,9 +44,14 @@ BATCH_TRIPLES = 1000
 _JSON = "application/sparql-results+json"
 _RESULTS_ACCEPT = f"{_JSON}, application/sparql-results+xml;q=0.8"
 _RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-_ALL_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+_SPARQL = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "sparql")
+
+
+@functools.cache
+def _sparql(name: str) -> str:
+    """The text of kzgraph's own query ``kzgraph/sparql/<name>.rq`` (whole-store questions to a server)."""
+    with open(os.path.join(_SPARQL, f"{name}.rq"), encoding="utf-8") as file:
+        return file.read()
 
 
 class RemoteBackend:
@@ -121,7 +128,7 @@ class RemoteBackend:
         if self._graphs is not None:
             return self._graphs
         if self._discovered is None:
-            found = self._send_query(_ALL_GRAPHS, [])
+            found = self._send_query(_sparql("all-graphs"), [])
             assert isinstance(found, SelectResult)
             self._discovered = sorted(str(g) for g, in found if isinstance(g, IRI) and g.startswith(BASE))
         return self._discovered
@@ -248,7 +255,7 @@ class RemoteBackend:
 
     def dump(self, fmt: str, *, graph: str | None = None) -> bytes:
         """The dataset's graphs (or one ``graph``) in ``fmt``, read with a SELECT over ``GRAPH ?g``."""
-        rows = self._select(_QUADS).rows
+        rows = self._select(_sparql("all-quads")).rows
         quads = [(s, p, o, str(g)) for g, s, p, o in rows if graph is None or str(g) == graph]
         return serialize_quads(quads, fmt)  # type: ignore[arg-type]
 
@@ -256,10 +263,10 @@ class RemoteBackend:
         """The named graphs: the dataset's (``protocol``), else all the server lists (Virtuoso's own too)."""
         if self._mode() == "protocol":
             return list(self._dataset_graphs())
-        return sorted(str(g) for g, in self._send_query(_ALL_GRAPHS, []))  # type: ignore[union-attr]
+        return sorted(str(g) for g, in self._send_query(_sparql("all-graphs"), []))  # type: ignore[union-attr]
 
     def __len__(self) -> int:
-        (count,), = self._select(_COUNT).rows
+        (count,), = self._select(_sparql("quad-count")).rows
         return int(count)  # type: ignore[arg-type]
 
     def close(self) -> None:
