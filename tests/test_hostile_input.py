@@ -4,9 +4,6 @@ structure: any value other than the intended match gives the same (empty) answer
 
 from __future__ import annotations
 
-import contextlib
-import io
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kzgraph
-from kzgraph.cli import main
 from kzgraph.errors import KzgraphError, QueryParameterError
 from kzgraph.queries import PARAM_TYPES, Param, bind, parse_text
+from tests.clirun import run_cli
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 FAST = settings(max_examples=60, deadline=None, derandomize=True, database=None,
@@ -123,21 +120,6 @@ def test_typed_parameters_echo_their_value_or_are_refused(mini, n, d, day, flag,
         assert exc.param in {"n", "d", "day", "flag", "thing"}
         return
     assert len(result.rows) == 1  # the values come back as values: the query's shape is unchanged
-
-
-def run_cli(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old_stdin = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                code = main(argv)
-            except SystemExit as exc:  # argparse's usage errors
-                code = exc.code if isinstance(exc.code, int) else 2
-    finally:
-        sys.stdin = old_stdin
-    return code, out.getvalue(), err.getvalue()
 
 
 @FAST

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kzgraph
-from kzgraph.cli import main
+from tests.clirun import run_mini
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 KNOWN = "athlete-by-name, has-gold, medal-graph, medal-without-points-violation, medals, typed-params"
@@ -88,27 +88,18 @@ def test_search_needs_a_whole_number_as_limit(kg):
     assert str(info.value) == "search() takes a whole number as limit, not str"
 
 
-def cli(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str]:
-    import io
-
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    code = main(["--home", str(MINI), *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_unknown_name_suggests(capsys, monkeypatch):
-    assert cli(capsys, monkeypatch, "query", "medal") == (
+def test_cli_unknown_name_suggests():
+    assert run_mini("query", "medal") == (
         2, "", "kzgraph: error: no named query 'medal'; did you mean medals or medal-graph?\n")
 
 
-def test_cli_update_on_stdin_says_how_updates_are_run(capsys, monkeypatch):
-    assert cli(capsys, monkeypatch, "query", "-", stdin="DROP ALL\n") == (
+def test_cli_update_on_stdin_says_how_updates_are_run():
+    assert run_mini("query", "-", stdin="DROP ALL\n") == (
         2, "", f"kzgraph: error: stdin: this is a SPARQL update (DROP), {HOW}\n")
 
 
-def test_cli_update_in_a_file_says_how_updates_are_run(capsys, monkeypatch, tmp_path):
+def test_cli_update_in_a_file_says_how_updates_are_run(tmp_path):
     path = tmp_path / "wipe.rq"
     path.write_text("PREFIX kz: <https://w3id.org/kzgraph/ontology#>\nDELETE WHERE { ?m a kz:Medal }\n")
-    assert cli(capsys, monkeypatch, "query", str(path)) == (
+    assert run_mini("query", str(path)) == (
         2, "", f"kzgraph: error: {path}: this is a SPARQL update (DELETE), {HOW}\n")

@@ -5,7 +5,6 @@ starts with ``kzgraph: error:``."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 import kzgraph
 from kzgraph.backends import Source
 from kzgraph.backends.oxigraph import OxigraphBackend
-from kzgraph.cli import main
+from tests.clirun import run_mini
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 E = "SPARQL syntax error"
@@ -75,22 +74,15 @@ def test_a_query_sent_where_the_engine_expects_a_query_but_is_an_update():
     assert str(info.value) == f"query:1:1: {E}: 'DROP' starts an update, not a query"
 
 
-def cli(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    code = main(["--home", str(MINI), *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_prints_a_sparql_syntax_error_like_every_other_error(capsys, monkeypatch):
-    assert cli(capsys, monkeypatch, "query", "-", stdin="SELECT ?s\nWHERE { ?s ?p }\n") == (
+def test_cli_prints_a_sparql_syntax_error_like_every_other_error():
+    assert run_mini("query", "-", stdin="SELECT ?s\nWHERE { ?s ?p }\n") == (
         2, "", f"kzgraph: error: stdin:2:15: {E}: unexpected '}}'\n")
 
 
-def test_cli_names_the_query_file(capsys, monkeypatch, tmp_path):
+def test_cli_names_the_query_file(tmp_path):
     path = tmp_path / "broken.rq"
     path.write_text("#+ title: Broken\nSELECT * WHERE { ?s foo:bar ?o }\n")
-    assert cli(capsys, monkeypatch, "query", str(path)) == (
+    assert run_mini("query", str(path)) == (
         2, "", f"kzgraph: error: {path}:2:21: {E}: undeclared prefix 'foo:'\n")
 
 
@@ -165,16 +157,16 @@ def test_a_byte_order_mark_does_not_shift_columns(tmp_path):
     assert str(info.value) == f"{path}:3:1: A dot is expected at the end of statements"
 
 
-def test_cli_loads_a_turtle_file_with_a_byte_order_mark(capsys, monkeypatch, tmp_path):
+def test_cli_loads_a_turtle_file_with_a_byte_order_mark(tmp_path):
     path = tmp_path / "bom.ttl"
     path.write_bytes(BOM + b"@prefix e: <http://e/> .\ne:a e:p e:b .\n")
     store = tmp_path / "store"
-    assert cli(capsys, monkeypatch, "load", str(path), "--store", str(store)) == (
+    assert run_mini("load", str(path), "--store", str(store)) == (
         0, "", f"read 1 quad from 1 file(s) into {store}: 1 new\n")
 
 
-def test_cli_prints_an_rdf_syntax_error_like_every_other_error(capsys, monkeypatch, tmp_path):
+def test_cli_prints_an_rdf_syntax_error_like_every_other_error(tmp_path):
     path = tmp_path / "bad.rdf"
     path.write_text(rdfxml("  <x:p>1</x:p>\n"), encoding="utf-8")
-    assert cli(capsys, monkeypatch, "load", str(path), "--store", str(tmp_path / "store")) == (
+    assert run_mini("load", str(path), "--store", str(tmp_path / "store")) == (
         2, "", f"kzgraph: error: {path}:4:3: Unknown prefix x:\n")
