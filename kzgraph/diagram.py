@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .api import KnowledgeGraph
+from .results import SelectResult
 
 __all__ = ["mermaid"]
 
@@ -17,7 +18,9 @@ def mermaid(kg: KnowledgeGraph) -> str:
     """The ontology as a Mermaid ``classDiagram``, from the ``ontology-relations`` query."""
     attributes: dict[str, list[str]] = defaultdict(list)
     arrows: list[str] = []
-    for domain, prop, range_, kind in kg.query("ontology-relations"):
+    relations = kg.query("ontology-relations")
+    assert isinstance(relations, SelectResult)
+    for domain, prop, range_, kind in relations:
         if kind == "datatype":
             attributes[str(domain)].append(f"{str(range_).split(':')[-1]} {prop}")
         else:

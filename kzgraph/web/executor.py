@@ -77,7 +77,7 @@ class Executor:
         """Calls submitted and not yet finished (running, waiting, or abandoned but still running)."""
         return self._in_flight
 
-    def _finished(self, _: concurrent.futures.Future[object]) -> None:
+    def _finished(self) -> None:
         with self._lock:
             self._in_flight -= 1
 
@@ -90,9 +90,9 @@ class Executor:
         try:
             future = self._pool.submit(call)
         except RuntimeError:  # the pool is shut down
-            self._finished(concurrent.futures.Future())
+            self._finished()
             raise
-        future.add_done_callback(self._finished)
+        future.add_done_callback(lambda _: self._finished())
         started = time.monotonic()
         try:
             answer = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
