@@ -16,9 +16,17 @@ from ..terms import Value
 
 TYPE_CHECKING = False  # typing, dataclasses and pathlib stay off the start-up path (see kzgraph.cache)
 if TYPE_CHECKING:
-    from typing import Protocol
+    from typing import NamedTuple, Protocol
+
+    class _SourceFields(NamedTuple):  # the same record as the namedtuple below, with the types of its fields
+        path: str | os.PathLike[str] | None = None
+        data: bytes | None = None
+        format: str | None = None
+        graph: str | None = None
+        name: str | None = None
 else:
     Protocol = object  # Backend is a protocol for type checkers, a plain base class at run time
+    _SourceFields = namedtuple("Source", "path data format graph name", defaults=(None,) * 5)
 
 __all__ = ["Backend", "Source", "Progress", "SourceLike", "limit_rows"]
 
@@ -26,7 +34,7 @@ __all__ = ["Backend", "Source", "Progress", "SourceLike", "limit_rows"]
 Progress = Callable[[int, int, str], None]
 
 
-class Source(namedtuple("Source", "path data format graph name", defaults=(None,) * 5)):
+class Source(_SourceFields):
     """RDF to load: a file (``path``) or bytes (``data``) in a format named in ``kzgraph.formats``.
 
     ``graph``: named graph for triples that have none (all of a Turtle file, the default graph of a TriG
@@ -50,7 +58,7 @@ class Source(namedtuple("Source", "path data format graph name", defaults=(None,
         return cls(path=Path(item))
 
 
-SourceLike = Source | str | os.PathLike
+SourceLike = Source | str | os.PathLike[str]
 
 
 def limit_rows(result: Result, max_rows: int | None) -> Result:
