@@ -20,13 +20,17 @@ from .backends import Backend, Progress, Source
 from .errors import DataError
 from .resources import Resources
 
-try:  # the C module behind hashlib.sha256, without loading OpenSSL (about 4 ms at every start)
-    from _sha2 import sha256  # type: ignore[import-not-found]  # Python >= 3.12
-except ImportError:
-    try:
-        from _sha256 import sha256  # type: ignore[import-not-found,no-redef]  # Python 3.10, 3.11
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the C modules below have no stubs: they offer what hashlib.sha256 does
+    from hashlib import sha256
+else:
+    try:  # the C module behind hashlib.sha256, without loading OpenSSL (about 4 ms at every start)
+        from _sha2 import sha256  # Python >= 3.12
     except ImportError:
-        from hashlib import sha256  # type: ignore[assignment]
+        try:
+            from _sha256 import sha256  # Python 3.10, 3.11
+        except ImportError:
+            from hashlib import sha256
 
 __all__ = ["build", "cache_dir", "key", "KEEP"]
 
@@ -86,7 +90,7 @@ def _read(backend: Backend, path: str) -> bool:
         if restore is not None:
             restore(path)
         else:
-            backend.load([Source(path=path, format="nq", name="cached dataset")])  # type: ignore[arg-type]
+            backend.load([Source(path=path, format="nq", name="cached dataset")])
     except DataError:
         _remove(path)
         return False
