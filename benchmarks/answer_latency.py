@@ -112,7 +112,8 @@ def too_slow(previous: dict[tuple[str, str], float], measure: Measure) -> bool:
     seconds = previous.get((measure.engine, measure.case.key))
     if seconds is None or seconds <= LIMIT / 10:
         return False
-    measure.note = ("not run: too slow or failed on the embedded engine or at the size before" if seconds == float("inf") else
+    too_slow = "not run: too slow or failed on the embedded engine or at the size before"
+    measure.note = (too_slow if seconds == float("inf") else
                     f"not run: {seconds:.1f} s at the size before")
     return True
 
@@ -337,12 +338,12 @@ def _plot(ctx: Context, measures: list[Measure]) -> str | None:
     styles = {(EMBEDDED, "kzgraph"): ("C0", "o-"), (EMBEDDED, "reference"): ("C0", "x--"),
               (OXIGRAPH, "kzgraph"): ("C1", "o-"), (OXIGRAPH, "reference"): ("C1", "x--"),
               (VIRTUOSO, "kzgraph"): ("C2", "o-"), (VIRTUOSO, "reference"): ("C2", "x--")}
-    for ax, key in zip(axes.flat, keys):
+    for ax, key in zip(axes.flat, keys, strict=False):
         for (engine, side), (color, style) in styles.items():
             points = sorted((m.size, getattr(m, side) * 1000) for m in measures
                             if m.case.key == key and m.engine == engine and getattr(m, side) is not None)
             if points:
-                ax.plot(*zip(*points), style, color=color, label=f"{side}, {engine}", markersize=3)
+                ax.plot(*zip(*points, strict=False), style, color=color, label=f"{side}, {engine}", markersize=3)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(key, fontsize=7)

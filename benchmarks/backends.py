@@ -36,7 +36,7 @@ def run(ctx: Context) -> Section:
     for name in QUERIES:
         rows = len(graphs["oxigraph"].query(name))
         assert rows == len(graphs["rdflib"].query(name)), name  # the same answer on both
-        times = interleaved({b: (lambda kg=kg: kg.query(name).rows) for b, kg in graphs.items()}, repeats)
+        times = interleaved({b: (lambda kg=kg, name=name: kg.query(name).rows) for b, kg in graphs.items()}, repeats)
         rd, ox = median(times["rdflib"]), median(times["oxigraph"])
         ratios.append(rd / ox)
         section.rows.append([name, human(SIZE), rows, f"{rd * 1000:.1f}", f"{ox * 1000:.2f}", f"{rd / ox:.1f}",

@@ -110,7 +110,7 @@ def run(ctx: Context) -> Section:
                                                        "kzgraph (CLI)": {}}
     for size in sizes:
         data = str(ctx.synth(size))
-        repeats = 1 if size >= 1_000_000 or not ctx.quick and size >= 10_000_000 else 2
+        repeats = 1 if size >= 1_000_000 or (not ctx.quick and size >= 10_000_000) else 2
         results: dict[str, list[dict[str, float]]] = {side: [] for side in plot}
         for round_ in range(repeats):
             order = list(plot) if round_ % 2 == 0 else list(reversed(plot))

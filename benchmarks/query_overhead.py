@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from common import NO_PLOT, Context, Ratio, Section, human, interleaved, median, pyplot
 
@@ -32,7 +33,7 @@ TARGET = 1.10
 SIZES = [100_000, 1_000_000]
 # named queries that mean something on synthetic data (the others are pinned to the article's Games)
 QUICK = ["cq-s16-games-scale", "cq-s13-judo-over", "provenance", "medals", "graphs", "delegation", "cq-s09-records"]
-FULL = QUICK + ["athlete", "cq-s04-sports-entered", "event-venues", "cq-s10-earlier-medals"]
+FULL = [*QUICK, "athlete", "cq-s04-sports-entered", "event-venues", "cq-s10-earlier-medals"]
 
 
 def _params(kg: object, name: str) -> dict[str, str]:
@@ -67,10 +68,11 @@ def run(ctx: Context) -> Section:
                 params = _params(kg, name)
                 substitutions = {ox.Variable(k): to_ox(v) for k, v in bind(query, params).items()} or None
 
-                def through_kzgraph() -> int:
+                def through_kzgraph(name: str = name, params: dict[str, Any] = params) -> int:
                     return len(kg.query(name, **params).rows)
 
-                def through_pyoxigraph() -> int:
+                def through_pyoxigraph(raw: Any = raw, query: Any = query,
+                                       substitutions: Any = substitutions) -> int:
                     return len([tuple(solution) for solution in raw.query(
                         query.sparql, use_default_graph_as_union=True, substitutions=substitutions,
                         prefixes=PREFIXES)])

@@ -29,17 +29,17 @@ from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx  # noqa: E402
-import SPARQLWrapper  # noqa: E402
+import httpx
+import SPARQLWrapper
 
-import kzgraph  # noqa: E402
-from kzgraph import IRI  # noqa: E402
-from kzgraph.backends.remote import RemoteBackend  # noqa: E402
-from kzgraph.sparqltext import insert_values, with_prefixes  # noqa: E402
-from kzgraph.namespaces import PREFIXES  # noqa: E402
-from kzgraph.push import push  # noqa: E402
-from kzgraph.queries import bind  # noqa: E402
-from kzgraph.resources import find  # noqa: E402
+import kzgraph
+from kzgraph import IRI
+from kzgraph.backends.remote import RemoteBackend
+from kzgraph.namespaces import PREFIXES
+from kzgraph.push import push
+from kzgraph.queries import bind
+from kzgraph.resources import find
+from kzgraph.sparqltext import insert_values, with_prefixes
 
 ATHLETE = "https://w3id.org/kzgraph/athlete/"
 LABEL = "SELECT ?athlete ?name WHERE { ?athlete rdfs:label ?name }"  # a trivial lookup by IRI

@@ -27,9 +27,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]  # the families, and kzgraph from this checkout
 
-from common import Context, Section, human, machine  # (imported after the path is set)
+from common import Context, Section, human, machine  # noqa: E402  # imported after the path is set
 
-from kzgraph.errors import KzgraphError
+from kzgraph.errors import KzgraphError  # noqa: E402  # from this checkout, once the path is set
 
 FAMILIES = {  # module: what it needs, when it cannot run yet
     "query_overhead": None,
@@ -144,8 +144,8 @@ def render_table(sections: list[Section]) -> str:
     rows = [(s.title, r.name, r.cell(), r.target) for s in sections for r in s.ratios]
     head = ("family", "measure", "ratio", "target")
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(head)]
-    line = "  ".join(h.ljust(w) for h, w in zip(head, widths))
-    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in rows]
+    line = "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=False))
+    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) for row in rows]
     return "\n".join([line, "  ".join("-" * w for w in widths), *body])
 
 

@@ -172,7 +172,7 @@ def main() -> int:
                  *args.kzgraph_option],
                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             servers[name] = (f"http://127.0.0.1:{port}", "/sparql")
-        for (base, endpoint), process in zip(servers.values(), processes):
+        for (base, endpoint), process in zip(servers.values(), processes, strict=False):
             wait_for(f"{base}{endpoint}?query=ASK%7B%7D", process)
 
         runs: list[Run] = []
@@ -207,9 +207,9 @@ def main() -> int:
             print("| " + " | ".join(row) + " |")
     else:
         widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-        print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+        print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)))
         for row in rows:
-            print("  ".join(c.ljust(w) for c, w in zip(row, widths)))
+            print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)))
     print(f"\n{os.cpu_count()} CPUs; each run {args.seconds:g} s after a warm-up; the client runs on the same "
           "machine. 'page' is compared with oxigraph's lookup.", file=sys.stderr)
     return 0

@@ -25,7 +25,7 @@ import pytest
 
 from tests.servers import LOG_TAIL_CHARS, free_port
 
-__all__ = ["KzgraphServer", "kzgraph_server", "kzgraph_update_server", "start_kzgraph", "UPDATE_TOKEN"]
+__all__ = ["UPDATE_TOKEN", "KzgraphServer", "kzgraph_server", "kzgraph_update_server", "start_kzgraph"]
 
 REPO = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60.0

@@ -3,11 +3,11 @@
 from pathlib import Path
 
 import pytest
+from rdflib.plugins.sparql import prepareQuery
 
 import kzgraph
 from kzgraph.queries import load_catalogue
 from kzgraph.results import SelectResult
-from rdflib.plugins.sparql import prepareQuery
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOGUE = load_catalogue(REPO / "queries")

@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "fixtures" / "mini"
-HEAVY = ["rdflib", "SPARQLWrapper", "rich", "pandas", "pyshacl", "httpx", "starlette", "uvicorn", "jinja2", "markupsafe",
+HEAVY = ["rdflib", "SPARQLWrapper", "rich", "pandas", "pyshacl", "httpx", "starlette", "uvicorn", "jinja2",
+         "markupsafe",
          # standard modules the query path does without (see kzgraph.cache): each costs milliseconds
          "typing", "dataclasses", "inspect", "json", "csv", "shutil", "hashlib", "tempfile",
          "pathlib", "urllib", "ipaddress"]

@@ -75,7 +75,7 @@ def copy_mini(tmp_path: Path) -> Path:
 def test_a_rule_must_construct(tmp_path):
     root = copy_mini(tmp_path)
     (root / "queries" / "rules" / "30-bad.rq").write_text("SELECT * WHERE { ?s ?p ?o }")
-    with pytest.raises(DataError, match="30-bad.rq: a rule must be a CONSTRUCT query"):
+    with pytest.raises(DataError, match=r"30-bad\.rq: a rule must be a CONSTRUCT query"):
         build(OxigraphBackend(), Resources(root))
 
 
@@ -98,7 +98,7 @@ def test_failed_build_leaves_on_disk_store_empty(tmp_path):
     (root / "data" / "z-broken.trig").write_text("<https://w3id.org/kzgraph/graph/x> { <a> }\n")
     store = tmp_path / "store"
     with pytest.raises(DataSyntaxError, match=r"z-broken\.trig:1:"):
-        kzgraph.open(store, root=root).backend
+        _ = kzgraph.open(store, root=root).backend
     backend = OxigraphBackend(store)
     assert len(backend) == 0
     backend.close()

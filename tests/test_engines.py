@@ -15,8 +15,8 @@ from rdflib.compare import isomorphic
 
 import kzgraph
 from kzgraph import IRI, GraphResult, LangString, SelectResult
-from kzgraph.sparqltext import tokens
 from kzgraph.queries import load_catalogue
+from kzgraph.sparqltext import tokens
 from tests.conftest import ENGINES
 
 CATALOGUE = load_catalogue()

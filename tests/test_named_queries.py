@@ -141,7 +141,8 @@ COMPETENCY = {
         ("Dastan Mukashbekov", "Asian record", "Para athletics, men's shot put F36", None, Decimal("16.00"), "m"),
         ("Nurdaulet Zhumagali", "Asian record", "Para swimming, 100 m breaststroke", "qualifying round", None,
          None)],
-    "cq-s10-earlier-medals": [("David Degtyarev", "Gold", "Tokyo", None), ("Nurdaulet Zhumagali", "Bronze", "Tokyo", 1)],
+    "cq-s10-earlier-medals": [("David Degtyarev", "Gold", "Tokyo", None),
+                              ("Nurdaulet Zhumagali", "Bronze", "Tokyo", 1)],
     "cq-s11-judo-medallists": [("Gold", 1), ("Silver", 1), ("Bronze", 3)],
     "cq-s12-judo-up-to": [
         ("Akmaral Nauatbek", "Gold", Decimal("48")), ("Dayana Fedosova", "Bronze", Decimal("57")),

@@ -182,7 +182,8 @@ SCRIPTS = """
 <https://w3id.org/kzgraph/graph/article/s05> {
   <https://w3id.org/kzgraph/athlete/david-degtyarev> <http://www.w3.org/2000/01/rdf-schema#seeAlso>
     <javascript:alert(5)>, <JavaScript:alert(6)>, <data:text/html;base64,PHNjcmlwdD5hbGVydCg3KTwvc2NyaXB0Pg==> .
-  <javascript:alert(8)> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <https://w3id.org/kzgraph/athlete/david-degtyarev> ;
+  <javascript:alert(8)> <http://www.w3.org/2000/01/rdf-schema#seeAlso>
+    <https://w3id.org/kzgraph/athlete/david-degtyarev> ;
     <http://www.w3.org/2000/01/rdf-schema#label> "a script" .
 }
 <javascript:alert(9)> {

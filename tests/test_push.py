@@ -44,10 +44,10 @@ def test_open_wraps_a_plain_rdflib_graph():
 
 def test_open_rejects_what_it_cannot_use(tmp_path):
     with pytest.raises(kzgraph.UsageError, match="rdflib Graph"):
-        kzgraph.open(graph="not a graph").backend
+        _ = kzgraph.open(graph="not a graph").backend
     with pytest.raises(kzgraph.UsageError, match="in memory"):
-        kzgraph.open(tmp_path / "x", backend="rdflib").backend
+        _ = kzgraph.open(tmp_path / "x", backend="rdflib").backend
     with pytest.raises(kzgraph.UsageError, match="remote store"):
-        kzgraph.open(method="get").backend  # timeout= is for every store (federated queries); method= is not
+        _ = kzgraph.open(method="get").backend  # timeout= is for every store (federated queries); method= is not
     with pytest.raises(kzgraph.UsageError, match="does not fit"):
         kzgraph.open("http://127.0.0.1:1/sparql", backend="oxigraph")

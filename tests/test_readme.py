@@ -44,6 +44,6 @@ def test_python_example_runs(tmp_path, monkeypatch):
         encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}
-    exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102 - the README's own example
+    exec(compile(example, "README.md", "exec"), namespace)
     assert namespace["medals"].columns[:4] == ["athlete_name", "medal", "sport", "event"]
     namespace["disk"].close()

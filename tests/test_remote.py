@@ -6,6 +6,7 @@ import http.server
 import json
 import threading
 import time
+from typing import ClassVar
 
 import pytest
 from SPARQLWrapper import DIGEST, POST, SPARQLWrapper
@@ -135,9 +136,9 @@ def test_open_a_sparqlwrapper(oxigraph_server_loaded, kg):
 class _Flaky(http.server.BaseHTTPRequestHandler):
     """Answers 503 (then 429) before a SPARQL JSON result: a real HTTP server for the retry rule."""
 
-    statuses: list[int] = []
+    statuses: ClassVar[list[int]] = []
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         status = self.statuses.pop(0) if self.statuses else 200
         body = json.dumps({"head": {}, "boolean": True}).encode() if status == 200 else b"busy"
         self.send_response(status)
@@ -178,9 +179,9 @@ def test_retries_on_503_and_429_only(flaky):
 class _Recorder(http.server.BaseHTTPRequestHandler):
     """Answers ASK true and keeps the headers of each request."""
 
-    seen: list[dict[str, str]] = []
+    seen: ClassVar[list[dict[str, str]]] = []
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.seen.append(dict(self.headers))
         body = b'{"head": {}, "boolean": true}'
         self.send_response(200)

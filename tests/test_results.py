@@ -33,8 +33,8 @@ def result():
 
 def test_basics(result):
     assert len(result) == 3
-    assert list(result)[0][2] == 3
-    assert result.to_dicts()[1] == dict(zip(COLUMNS, ROWS[1]))
+    assert next(iter(result))[2] == 3
+    assert result.to_dicts()[1] == dict(zip(COLUMNS, ROWS[1], strict=False))
     assert repr(result) == "<SelectResult 3 rows × 6 columns: who, name, n, points, when, flag>"
 
 
@@ -186,7 +186,7 @@ SAME_XML = """<?xml version="1.0"?>
 SAME_ROWS = [
     (BNode("b0"), LangString("Алматы", "kk"), 3, IRI("https://w3id.org/kzgraph/city/almaty"),
      TypedLiteral("PT1S", XSD["duration"])),
-    (BNode("x" + "nodeID://b10007".encode().hex()), "plain", None, BNode("b0"), None),
+    (BNode("x" + b"nodeID://b10007".hex()), "plain", None, BNode("b0"), None),
 ]
 
 

@@ -226,7 +226,7 @@ def test_a_read_only_store_is_served(read_only_store: Reader, tmp_path: Path) ->
         process = subprocess.Popen(
             [sys.executable, "-m", "kzgraph", "serve", "--store", str(store), "--port", str(port),
              "--log-level", "warning"], env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=out,
-            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=as_reader)  # noqa: PLW1509 (see kz)
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=as_reader)
     try:
         body = _get(f"http://127.0.0.1:{port}/queries/medals?format=csv", process, log)
         assert body.splitlines()[0] == "athlete_name,medal,sport,event,date,result,unit,athlete,medal_iri"

@@ -90,7 +90,8 @@ RDF = 'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e
 
 
 def rdfxml(body: str) -> str:
-    return f'<?xml version="1.0"?>\n<rdf:RDF {RDF}>\n <rdf:Description rdf:about="http://e/a">\n{body} </rdf:Description>\n</rdf:RDF>\n'
+    return (f'<?xml version="1.0"?>\n<rdf:RDF {RDF}>\n <rdf:Description rdf:about="http://e/a">\n'
+            f'{body} </rdf:Description>\n</rdf:RDF>\n')
 
 
 @pytest.mark.parametrize("body, where, message", [
@@ -121,7 +122,8 @@ def test_an_rdfxml_error_the_xml_is_fine_with_has_no_position():
 
 def test_entities_are_not_expanded_to_find_a_position():
     laughs = ('<?xml version="1.0"?>\n<!DOCTYPE r [\n<!ENTITY a "aaaaaaaaaa">\n'
-              + "".join(f'<!ENTITY {n} "{("&" + p + ";") * 10}">\n' for p, n in zip("abcdefgh", "bcdefghi"))
+              + "".join(f'<!ENTITY {n} "{("&" + p + ";") * 10}">\n'
+                        for p, n in zip("abcdefgh", "bcdefghi", strict=True))
               + f']>\n<rdf:RDF {RDF}>\n <rdf:Description rdf:about="http://e/a">\n  <x:p>&i;</x:p>\n'
               + " </rdf:Description>\n</rdf:RDF>\n")
     with pytest.raises(kzgraph.DataSyntaxError) as info:

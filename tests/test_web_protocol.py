@@ -161,7 +161,8 @@ def test_construct_defaults_to_turtle_and_describe_works(client):
     assert len(rdflib.Graph().parse(data=r.text, format="turtle")) > 3
 
 
-@pytest.mark.parametrize("value, media", [("csv", "text/csv"), ("text/csv", "text/csv"), ("xml", "application/sparql-results+xml"),
+@pytest.mark.parametrize("value, media", [("csv", "text/csv"), ("text/csv", "text/csv"),
+                                          ("xml", "application/sparql-results+xml"),
                                           ("ttl", "application/sparql-results+json"),  # not for SELECT: Accept decides
                                           ("application/sparql-results+xml", "application/sparql-results+xml"),
                                           ("TSV", "text/tab-separated-values")])

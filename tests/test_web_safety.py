@@ -30,7 +30,8 @@ def count(response: httpx.Response) -> int:
 
 
 def test_read_only_by_default(kzgraph_server):
-    r = httpx.post(kzgraph_server.sparql, data={"update": f"INSERT DATA {{ GRAPH <{TEST_GRAPH}> {{ <a:b> <a:c> 1 }} }}"},
+    update = f"INSERT DATA {{ GRAPH <{TEST_GRAPH}> {{ <a:b> <a:c> 1 }} }}"
+    r = httpx.post(kzgraph_server.sparql, data={"update": update},
                    headers={"Authorization": f"Bearer {UPDATE_TOKEN}"})
     assert r.status_code == 403 and "--allow-update" in r.text
     r = httpx.post(kzgraph_server.sparql, content="CLEAR ALL", headers={"Content-Type": "application/sparql-update"})
@@ -56,7 +57,8 @@ def test_update_with_the_token_changes_answers_pages_and_search(kzgraph_update_s
     assert "new-athlete" not in httpx.get(f"{server.base_url}/search", params={"q": "Qwertyuk"}).text
     update = (f'INSERT DATA {{ GRAPH <{TEST_GRAPH}> {{ <{KZ}athlete/new-athlete> a kz:Athlete ; '
               f'rdfs:label "Test Qwertyuk" }} }}')
-    r = httpx.post(server.sparql, content=update.encode(), headers={"Content-Type": "application/sparql-update", **auth})
+    r = httpx.post(server.sparql, content=update.encode(),
+                   headers={"Content-Type": "application/sparql-update", **auth})
     assert r.status_code == 204, r.text
     assert httpx.get(server.sparql, params={"query": ask}).json()["boolean"] is True
     assert "<h1>Test Qwertyuk</h1>" in httpx.get(f"{server.base_url}/athlete/new-athlete.html").text

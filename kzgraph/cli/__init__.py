@@ -64,7 +64,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     def command(name: str, func: Callable[[argparse.Namespace], int], help_: str,
                 example: str) -> argparse.ArgumentParser:
         if only is not None and name != only:
-            return argparse.ArgumentParser(add_help=False, formatter_class=Formatter)  # a sub-command this run does not use
+            # a sub-command this run does not use
+            return argparse.ArgumentParser(add_help=False, formatter_class=Formatter)
         p = sub.add_parser(name, parents=[common], help=help_, description=help_,
                            formatter_class=Formatter,
                            epilog="example:\n  " + example.replace("\n", "\n  ") + "\n")

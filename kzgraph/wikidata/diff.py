@@ -52,5 +52,5 @@ def diff(kg: KnowledgeGraph, *, today: datetime.date | None = None) -> Diff:
             statement += ["S813", f"+{day}T00:00:00Z/11"]
             lines.append("|".join(statement))
             export = "exported"
-        report.append(tuple(row.values()) + (export,))
-    return Diff(SelectResult(rows.columns + ["export"], report), "".join(f"{line}\n" for line in lines))
+        report.append((*tuple(row.values()), export))
+    return Diff(SelectResult([*rows.columns, "export"], report), "".join(f"{line}\n" for line in lines))

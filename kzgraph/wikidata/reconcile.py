@@ -101,7 +101,7 @@ def _with_hidden_spellings(name: str, others: Sequence[str]) -> set[str]:
     for other in (o for o in others if " " not in o):
         for i, word in enumerate(words):
             if key(word) == key(other) and word != other:
-                found.add(" ".join(words[:i] + [other] + words[i + 1:]))
+                found.add(" ".join([*words[:i], other, *words[i + 1:]]))
     return found
 
 
