@@ -93,14 +93,23 @@ def serialize_quads(quads: Iterable[tuple[Value, Value, Value, str | None]], fmt
     """Neutral (subject, predicate, object, graph or None) tuples in an RDF format of ``kzgraph.formats``."""
     rdf_format = format_named(fmt)
     try:
-        converted = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(g) if g else ox.DefaultGraph())
-                     for s, p, o, g in quads]
+        converted = [_quad(s, p, o, g) for s, p, o, g in quads]
     except (ValueError, TypeError) as exc:
         raise BackendError(f"cannot write these terms as RDF: {exc}") from exc
     if rdf_format.supports_datasets:
-        return bytes(ox.serialize(converted, format=rdf_format, prefixes=PREFIXES))
+        return ox.serialize(converted, format=rdf_format, prefixes=PREFIXES) or b""  # None only with an output
     triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in converted)
-    return bytes(ox.serialize(triples, format=rdf_format, prefixes=PREFIXES))
+    return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
+
+
+def _quad(s: Value, p: Value, o: Value, g: str | None) -> ox.Quad:
+    """A pyoxigraph quad; TypeError when the subject is a literal or the predicate is not an IRI."""
+    subject, predicate = to_ox(s), to_ox(p)
+    if isinstance(subject, _LITERAL):
+        raise TypeError(f"a literal cannot be a subject: {subject}")
+    if not isinstance(predicate, _NAMED_NODE):
+        raise TypeError(f"a predicate must be an IRI: {predicate}")
+    return ox.Quad(subject, predicate, to_ox(o), ox.NamedNode(g) if g else ox.DefaultGraph())
 
 
 def parse_source(source: Source, *, canonical: bool = False) -> list[ox.Quad]:
