@@ -111,7 +111,7 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
     return app
 
 
-#: Seconds that running requests are given to finish when the server is told to stop (whole seconds: uvicorn takes an int).
+#: Seconds that running requests are given to finish when the server is told to stop (whole: uvicorn takes an int).
 SHUTDOWN_GRACE = 2
 #: Bytes of a request's head beyond --max-body (request line and headers) that still reach the app.
 HEAD_ALLOWANCE = 64 * 1024

@@ -20,11 +20,18 @@ __all__ = ["medal_bars", "timeline", "chain", "COLOURS"]
 
 Href = Callable[[str], "str | None"]
 COLOURS = {"Gold": "#d4a017", "Silver": "#9ea7ad", "Bronze": "#b0703c"}
+_ORDER = ("Gold", "Silver", "Bronze")
 _FONT = 'font-family="system-ui, sans-serif"'
 
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _svg(css_class: str, width: int, height: int) -> str:
+    """The opening tag of a picture ``width`` × ``height`` pixels, its coordinates in pixels too."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" role="img" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" {_FONT} font-size="12">')
 
 
 def _link(href: str | None, body: str, title: str) -> str:
@@ -34,19 +41,24 @@ def _link(href: str | None, body: str, title: str) -> str:
     return f'<a href="{escape(href)}">{tip}{body}</a>'
 
 
+def _count(value: Value | None) -> int:
+    """A count column of a result row (an integer literal); 0 when unbound."""
+    if isinstance(value, datetime.date):
+        raise TypeError(f"a count, not a date: {value!r}")
+    return int(value or 0)
+
+
 def medal_bars(rows: Sequence[dict[str, Value | None]]) -> str:
     """One group of three bars (gold, silver, bronze) per delegation of the ``medal-table`` query."""
-    peak = max([int(r.get(k) or 0) for r in rows for k in ("gold", "silver", "bronze")] + [1])  # type: ignore[call-overload]
+    peak = max([_count(r.get(k)) for r in rows for k in ("gold", "silver", "bronze")] + [1])
     bar_w, gap, top, height = 36, 10, 24, 120
     group_w = 3 * bar_w + 2 * gap + 40
     width = max(group_w * len(rows), group_w) + 20
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {top + height + 44}" '
-             f'width="{width}" height="{top + height + 44}" {_FONT} font-size="12">',
-             "<title>Medals by colour</title>"]
+    parts = [_svg("chart", width, top + height + 44), "<title>Medals by colour</title>"]
     for i, row in enumerate(rows):
         x0 = 20 + i * group_w
         for j, kind in enumerate(("gold", "silver", "bronze")):
-            count = int(row.get(kind) or 0)  # type: ignore[call-overload]
+            count = _count(row.get(kind))
             h = round(height * count / peak)
             x, y = x0 + j * (bar_w + gap), top + height - h
             parts.append(f'<rect x="{x}" y="{y}" width="{bar_w}" height="{h}" fill="{COLOURS[kind.title()]}">'
@@ -63,31 +75,33 @@ def timeline(medals: Sequence[dict[str, Value | None]], start: datetime.date | N
              href: Href) -> str:
     """The dated medals of the ``medals`` query on the days from ``start`` to ``end`` (the Games): one row
     per medal in date order, a dot of the medal's colour on its day, the athlete's name beside it."""
-    dated = sorted((m for m in medals if isinstance(m.get("date"), datetime.date)),
-                   key=lambda m: (m["date"], ("Gold", "Silver", "Bronze").index(str(m.get("medal")))
-                                  if m.get("medal") in ("Gold", "Silver", "Bronze") else 3))
+    dated: list[tuple[datetime.date, dict[str, Value | None]]] = []
+    for medal in medals:
+        when = medal.get("date")
+        if isinstance(when, datetime.date):
+            dated.append((when, medal))
+    dated.sort(key=lambda dm: (dm[0], _ORDER.index(str(dm[1].get("medal")))
+                               if dm[1].get("medal") in _ORDER else len(_ORDER)))
     if not dated:
         return ""
-    days = [m["date"] for m in dated]
-    first, last = start or min(days), end or max(days)  # type: ignore[type-var]
-    if last <= first:  # type: ignore[operator]
-        last = first + datetime.timedelta(days=1)  # type: ignore[operator]
-    span = (last - first).days  # type: ignore[operator]
+    days = [when for when, _ in dated]
+    first, last = start or min(days), end or max(days)
+    if last <= first:
+        last = first + datetime.timedelta(days=1)
+    span = (last - first).days
     left, step, axis_y, row_h, radius = 30, 56, 30, 24, 8
     width = 2 * left + span * step
     height = axis_y + 20 + len(dated) * row_h
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" role="img" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" {_FONT} font-size="12">',
-             "<title>Medals by date</title>"]
+    parts = [_svg("chart timeline", width, height), "<title>Medals by date</title>"]
     for d in range(span + 1):
-        day = first + datetime.timedelta(days=d)  # type: ignore[operator]
+        day = first + datetime.timedelta(days=d)
         x = left + d * step
         parts.append(f'<line x1="{x}" y1="{axis_y}" x2="{x}" y2="{height}" stroke="#e5e8eb"/>')
-        parts.append(f'<text x="{x}" y="{axis_y - 10}" text-anchor="middle" font-size="11">{day.strftime("%d %b")}</text>')
+        parts.append(f'<text x="{x}" y="{axis_y - 10}" text-anchor="middle" font-size="11">'
+                     f'{day.strftime("%d %b")}</text>')
     parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + span * step}" y2="{axis_y}" stroke="#333"/>')
-    for row, medal in enumerate(dated):
-        day: datetime.date = medal["date"]  # type: ignore[assignment]
-        x = left + (day - first).days * step  # type: ignore[operator]
+    for row, (day, medal) in enumerate(dated):
+        x = left + (day - first).days * step
         y = axis_y + 20 + row * row_h
         colour = COLOURS.get(str(medal.get("medal")), "#777")
         name = escape(str(medal.get("athlete_name") or ""))
@@ -105,11 +119,11 @@ def chain(links: Sequence[tuple[str, str | None, str | None]], href: Href, *, id
     """Boxes joined by arrows: each link is ``(kind, label, iri)``; missing parts are drawn dashed."""
     box_w, box_h, gap, top = 196, 54, 40, 10
     width = len(links) * box_w + (len(links) - 1) * gap + 20
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chain" role="img" viewBox="0 0 {width} {box_h + 2 * top}" '
-             f'width="{width}" height="{box_h + 2 * top}" {_FONT} font-size="12">',
+    parts = [_svg("chart chain", width, box_h + 2 * top),
              "<title>" + escape(" → ".join(f"{k}: {label or 'unknown'}" for k, label, _ in links)) + "</title>",
-             f'<defs><marker id="{escape(ident)}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#333"/></marker></defs>']
+             (f'<defs><marker id="{escape(ident)}-arrow" viewBox="0 0 10 10" refX="9" refY="5" '
+              'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+              '<path d="M 0 0 L 10 5 L 0 10 z" fill="#333"/></marker></defs>')]
     for i, (kind, label, iri) in enumerate(links):
         x = 10 + i * (box_w + gap)
         dash = "" if iri else ' stroke-dasharray="4 3"'
