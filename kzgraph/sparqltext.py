@@ -39,8 +39,23 @@ from .namespaces import PREFIXES
 from .terms import IRI, BNode, LangString, TypedLiteral, Value, to_ntriples
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing stays off the start-up path
-    from typing import NoReturn
+if TYPE_CHECKING:  # typing stays off the start-up path: the records are typed NamedTuples for type checkers only
+    from typing import NamedTuple, NoReturn
+
+    class _TokenFields(NamedTuple):
+        kind: str
+        text: str
+        start: int
+
+    class _ShapeFields(NamedTuple):
+        form: str
+        where: int | None
+        prefixes: frozenset[str]
+        names_dataset: bool
+        branches: tuple[int, ...]
+else:  # the same records at run time
+    _TokenFields = namedtuple("Token", "kind text start")
+    _ShapeFields = namedtuple("Shape", "form where prefixes names_dataset branches")
 
 __all__ = ["MAX_CHAIN", "MAX_DEPTH", "Shape", "Token", "check_nesting", "insert_rows", "insert_values",
            "names_dataset", "position", "query_form", "remote_calls", "shape", "tokens", "with_prefixes"]
@@ -74,7 +89,7 @@ _LANG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class Token(namedtuple("Token", "kind text start")):
+class Token(_TokenFields):
     """One lexical token (kind, text, start): ``kind`` is comment, string, iri, var, lang, word, punct or other."""
 
     __slots__ = ()
@@ -91,7 +106,7 @@ def _code(sparql: str) -> list[Token]:
     return [t for t in tokens(sparql) if t.kind != "comment"]
 
 
-class Shape(namedtuple("Shape", "form where prefixes names_dataset branches")):
+class Shape(_ShapeFields):
     """What the remote backend needs to know about a query's text (computed once per text): ``form``
     (SELECT, ASK, CONSTRUCT, DESCRIBE, or '' for an update), ``where`` (offset just after the ``{`` of the
     outermost WHERE group, or None), ``prefixes`` (used but not declared), ``names_dataset`` (FROM),
