@@ -31,8 +31,28 @@ from .terms import IRI, LangString, Value
 TYPE_CHECKING = False  # typing, dataclasses and pathlib stay off the start-up path (see kzgraph.cache)
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import NamedTuple
 
     from .backends import Backend
+
+    class _ParamFields(NamedTuple):  # the records below with the types of their fields, for type checkers
+        name: str
+        type: str
+        required: bool
+        description: str = ""
+
+    class _NamedQueryFields(NamedTuple):
+        name: str
+        file: str | None
+        title: str
+        description: str
+        params: tuple[Param, ...]
+        returns: tuple[str, ...]
+        tags: tuple[str, ...]
+        sparql: str
+else:  # the same records at run time
+    _ParamFields = namedtuple("Param", "name type required description", defaults=("",))
+    _NamedQueryFields = namedtuple("NamedQuery", "name file title description params returns tags sparql")
 
 __all__ = ["Param", "NamedQuery", "Catalogue", "ResourceName", "PARAM_TYPES", "parse_file", "parse_text",
            "load_catalogue", "bind", "execute"]
@@ -57,13 +77,13 @@ class ResourceName(str):
     __slots__ = ()
 
 
-class Param(namedtuple("Param", "name type required description", defaults=("",))):
+class Param(_ParamFields):
     """A declared parameter: ``?name`` gets a value of ``type`` (``required``, ``description``)."""
 
     __slots__ = ()
 
 
-class NamedQuery(namedtuple("NamedQuery", "name file title description params returns tags sparql")):
+class NamedQuery(_NamedQueryFields):
     """One ``.rq`` file: its header and its SPARQL (the whole file, so error lines match the file).
 
     Fields: name, file (a str, or None for text), title, description, params (Params), returns and tags
@@ -181,7 +201,7 @@ class Catalogue(Mapping[str, NamedQuery]):
     def __len__(self) -> int:
         return len(self._queries)
 
-    def get(self, name: str, default: object = None) -> NamedQuery:  # type: ignore[override]
+    def get(self, name: str, default: object = None) -> NamedQuery:
         """The query called ``name``; UnknownQueryError listing the known names otherwise."""
         try:
             return self[name]
@@ -306,7 +326,7 @@ def _to_boolean(raw: object) -> bool:
     raise ValueError("expected true or false")
 
 
-_CONVERTERS = {"iri": _to_iri, "resource": _to_resource, "string": _to_string, "integer": _to_integer, "decimal": _to_decimal,
+_CONVERTERS: dict[str, Callable[[object], Value]] = {"iri": _to_iri, "resource": _to_resource, "string": _to_string, "integer": _to_integer, "decimal": _to_decimal,
                "date": _to_date, "boolean": _to_boolean}
 
 
