@@ -13,7 +13,7 @@ from .. import formats
 from ..api import KnowledgeGraph
 from ..namespaces import GRAPH, KZ, ONTOLOGY_GRAPH, OWL, PROVENANCE_GRAPH, RDF, RDFS, SKOS, WD
 from ..results import SelectResult, display
-from ..terms import IRI, BNode, Value
+from ..terms import IRI, BNode, LangString, Value
 
 __all__ = ["Source", "Fact", "Chain", "More", "ResourcePage", "PAGE_LINKS", "Term", "OntologyPage", "Home",
            "DUMPS", "resource_page", "ontology_page", "home", "all_resources", "resource_kinds", "resources_of_kind",
@@ -42,7 +42,9 @@ class Source:
     label: str
 
     @classmethod
-    def of(cls, graph: str, kind: str | None, sentence: int | None, fact: str | None) -> Source:
+    def of(cls, graph: str, kind: str | None, sentence: Value | None, fact: Value | None) -> Source:
+        """The source of a ``resource-facts`` row: its graph, the graph's kind and its ``kz:sentenceNumber``
+        (an integer) and ``kz:factId`` (a string) when it has them."""
         if sentence is not None:
             return cls(graph, "article", f"sentence {sentence}")
         if fact is not None:
@@ -126,16 +128,28 @@ class ResourcePage:
         return any(t.value == _MEDAL for t in self.types)
 
 
+def _bound(row: dict[str, Value | None], column: str) -> Value:
+    """A column the query always binds (a term of a triple pattern)."""
+    value = row[column]
+    assert value is not None, column
+    return value
+
+
+def _text(value: Value | None) -> str | None:
+    """A column of text (a label, a kind): the string itself; the text of any other literal."""
+    return value if value is None or isinstance(value, str) else str(value)
+
+
 def _facts(rows: Iterable[dict[str, Value | None]]) -> tuple[list[Fact], list[Fact]]:
     grouped: dict[tuple[str, Value, Value], Fact] = {}
     for row in rows:
-        key = (str(row["direction"]), row["property"], row["value"])  # type: ignore[index]
+        prop, value = _bound(row, "property"), _bound(row, "value")
+        key = (str(row["direction"]), prop, value)
         fact = grouped.get(key)
         if fact is None:
-            fact = grouped[key] = Fact(IRI(str(row["property"])), row["property_label"],  # type: ignore[arg-type]
-                                       row["value"], row["value_label"])  # type: ignore[arg-type]
+            fact = grouped[key] = Fact(IRI(str(prop)), _text(row["property_label"]), value, _text(row["value_label"]))
         if row["graph"] is not None:
-            source = Source.of(str(row["graph"]), row["kind"], row["sentence"], row["fact"])  # type: ignore[arg-type]
+            source = Source.of(str(row["graph"]), _text(row["kind"]), row["sentence"], row["fact"])
             if source not in fact.sources:
                 fact.sources.append(source)
     out = [f for (d, _, _), f in grouped.items() if d == "out"]
@@ -218,8 +232,9 @@ def resource_page(kg: KnowledgeGraph, iri: str) -> ResourcePage | None:
     if not out and not incoming and not graph_rows:
         return None
     labels = [f.value for f in out if f.property == _LABEL]
-    english = [v for v in labels if getattr(v, "lang", "en") in ("en", "")]
-    label = str((english or labels or [None])[0] or _graph_label(iri, out) or display(IRI(iri)))
+    english = [v for v in labels if (v.lang if isinstance(v, LangString) else "en") in ("en", "")]
+    first_label = (english or labels)[0] if labels else None
+    label = str(first_label or _graph_label(iri, out) or display(IRI(iri)))
     types = [f for f in out if f.property == _TYPE]
     wikidata = [str(f.value) for f in out
                 if f.property == _EXACT_MATCH and isinstance(f.value, IRI) and f.value.startswith(WD)]
