@@ -36,6 +36,7 @@ from .oxrdf import (
     remembering,
     skip_bom,
     to_ox,
+    triple_term,
     without_bom,
 )
 from .syntax import sparql_error
@@ -121,7 +122,7 @@ class OxigraphBackend:
                 raise QueryParameterError(unprojected[1], "a bound variable must be in the SELECT projection "
                                           "(SEP-0007 substitution)") from exc
             raise BackendError(f"query failed: {exc}") from exc
-        return GraphResult([(_value(t.subject), _value(t.predicate), _value(t.object)) for t in triples],
+        return GraphResult([(triple_term(t.subject), triple_term(t.predicate), triple_term(t.object)) for t in triples],
                            lambda fmt: ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=PREFIXES) or b"")
 
     def select_strings(self, sparql: str) -> Iterator[list[str]]:
@@ -315,14 +316,6 @@ def _dataset(default_graphs: Sequence[str] | None, named_graphs: Sequence[str] |
         return ([ox.NamedNode(g) for g in default_graphs or ()], [ox.NamedNode(g) for g in named_graphs or ()])
     except ValueError as exc:
         raise QueryError(f"a dataset graph is not a valid IRI: {exc}") from exc
-
-
-def _value(term: object) -> Value:
-    """A term of a triple the engine returned (never unbound), as a neutral term."""
-    value = from_ox(term)
-    if value is None:
-        raise BackendError("the engine returned a triple with a missing term")
-    return value
 
 
 def _bounded(items: Iterator[_T], max_rows: int | None) -> Iterator[_T]:

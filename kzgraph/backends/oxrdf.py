@@ -19,7 +19,7 @@ TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
     from typing import BinaryIO
 
-__all__ = ["RDF_FORMATS", "from_ox", "to_ox", "remembering", "format_named", "rdf_format_of", "graph_of",
+__all__ = ["RDF_FORMATS", "from_ox", "triple_term", "to_ox", "remembering", "format_named", "rdf_format_of", "graph_of",
            "data_syntax_error", "reading_error", "parse", "parse_source",
            "serialize_quads", "skip_bom", "without_bom"]
 
@@ -53,6 +53,14 @@ def from_ox(term: object) -> Value | None:
     if term is None:
         return None
     return str(term)  # RDF 1.2 triple terms: shown in N-Triples syntax
+
+
+def triple_term(term: object) -> Value:
+    """A term of a triple the engine returned or parsed (never unbound), as a neutral term."""
+    value = from_ox(term)
+    if value is None:
+        raise BackendError("the engine returned a triple with a missing term")
+    return value
 
 
 _MISSING = object()

@@ -33,7 +33,7 @@ from ..results import GraphResult, Result, SelectResult, parse
 from ..terms import IRI, Value, to_ntriples
 from . import Progress, Source, SourceLike, limit_rows
 from .http import Http, endpoint_name
-from .oxrdf import from_ox, parse_source, serialize_quads
+from .oxrdf import parse_source, serialize_quads, triple_term
 from .select import DEFAULT_GRAPHS, METHODS
 from ..sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
 
@@ -188,7 +188,7 @@ class RemoteBackend:
                     raise EndpointError(endpoint, f"unexpected content type {media!r} for a graph result",
                                         status=response.status_code)
                 quads = parse_source(Source(data=response.content, format=fmt, name=endpoint))
-                triples = [(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in quads]
+                triples = [(triple_term(q.subject), triple_term(q.predicate), triple_term(q.object)) for q in quads]
                 return GraphResult(triples, lambda f: serialize_quads(((*t, None) for t in triples), f.name))
             return parse(response.content, media)  # results documents: kzgraph.results reads them
         except (ValueError, KeyError, TypeError) as exc:  # json.JSONDecodeError is a ValueError
