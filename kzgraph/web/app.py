@@ -123,9 +123,10 @@ def serve(kg: KnowledgeGraph, settings: Settings, *, log_level: str = "info") ->
 
     uvicorn.run(create_app(kg, settings), host=settings.host, port=settings.port, log_level=log_level,
                 server_header=False, proxy_headers=False,
-                # the HTTP parser buffers a request's head up to this size: a query string up to --max-body
-                # reaches the app (which answers 414 beyond it) however the client's bytes arrive
-                h11_max_incomplete_event_size=settings.max_body + HEAD_ALLOWANCE,
+                # h11, whose buffer for a request's head is set here: a query string up to --max-body reaches
+                # the app (which answers 414 beyond it) however the client's bytes arrive (httptools refuses a
+                # head over about 64 KiB with a bare 400)
+                http="h11", h11_max_incomplete_event_size=settings.max_body + HEAD_ALLOWANCE,
                 # on SIGINT or SIGTERM, requests still running (a query the engine cannot stop) are given
                 # this long, then dropped
                 timeout_graceful_shutdown=SHUTDOWN_GRACE)
