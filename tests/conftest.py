@@ -31,6 +31,24 @@ def pytest_configure(config):
     os.environ.setdefault("KZGRAPH_CACHE_DIR", tempfile.mkdtemp(prefix="kzgraph-test-cache-"))
 
 
+#: Markers given by the fixtures a test uses (registered in pyproject.toml; select with -m, e.g. -m "not server").
+_MARKS = {"server": {"oxigraph_server", "virtuoso_server", "wikidata_server", "kzgraph_server", "kzgraph_update_server",
+                     "start_kzgraph", "oxigraph_server_loaded", "virtuoso_server_loaded"},
+          "browser": {"browser"}}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test by the real processes it starts: ``server`` (a SPARQL server or kzgraph serve) and
+    ``browser`` (headless Chromium); engine-parametrized tests on a server engine are ``server`` too."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for mark, fixtures in _MARKS.items():
+            if used & fixtures:
+                item.add_marker(mark)
+        if "engine_kg" in used and any(e in item.name for e in ("oxigraph-server", "virtuoso")):
+            item.add_marker("server")
+
+
 @pytest.fixture(scope="session")
 def kg():
     """The dataset as a user gets it from ``kzgraph.open()``: in memory, built from ontology + data + rules."""

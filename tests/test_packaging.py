@@ -51,6 +51,7 @@ def test_unpacked_wheel_finds_its_data(wheel, tmp_path):
     assert len(r.stdout.splitlines()) > 1
 
 
+@pytest.mark.slow
 def test_wheel_installs_into_a_fresh_venv_and_answers_from_anywhere(wheel, tmp_path):
     """What a user gets from ``pip install``: the console script, with the data inside the package."""
     venv = tmp_path / "venv"

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
 SPARQL_WORDS = st.sampled_from(["SELECT", "ASK", "CONSTRUCT", "WHERE", "{", "}", "?s", "?p", "?o", "<http://x/>",
                                 "FILTER", "(", ")", "SERVICE", "LOAD", "\"x\"", "kz:Medal", "LIMIT", "1", ".",
                                 "GRAPH", "OPTIONAL", "UNION", "\\u0053ERVICE", "#", "\n"])
