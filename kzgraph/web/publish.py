@@ -24,7 +24,8 @@ from .. import formats
 from ..api import KnowledgeGraph
 from ..errors import DataError, UsageError
 from ..namespaces import BASE, KZ
-from ..terms import IRI
+from ..results import GraphResult
+from ..terms import IRI, Value
 from . import model
 from .model import DUMPS, dump_links
 from .links import DOCUMENT_FORMATS, RESERVED, StaticLinks
@@ -43,6 +44,12 @@ class Site:
     root: Path
     files: int
     resources: int
+
+
+def _construct(kg: KnowledgeGraph, name: str, **params: object) -> GraphResult:
+    result = kg.query(name, **params)
+    assert isinstance(result, GraphResult), name
+    return result
 
 
 class _Writer:
@@ -107,31 +114,32 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> Site:
     data = model.home(kg)
     index_links = StaticLinks("index.html")
     page("index.html", "home.html", home=data, examples=[], config={},
-         bars=renderer.medal_bars(data.table), timeline=renderer.timeline(index_links, data.medals, data.start, data.end))
-    groups: dict[str, list[dict[str, object]]] = {}
+         bars=renderer.medal_bars(data.table),
+         timeline=renderer.timeline(index_links, data.medals, data.start, data.end))
+    groups: dict[str, list[dict[str, Value | None]]] = {}
     for row in model.all_resources(kg):
         groups.setdefault(str(row["type"] or "other"), []).append(row)
     page("resources.html", "resources.html", title="Resources", groups=sorted(groups.items()))
     page("about.html", "about.html", stats=kg.stats(), ontology=_ONTOLOGY,
          dumps=dump_links(lambda f: f"dumps/{f}"))
     page("ontology.html", "ontology.html", page=model.ontology_page(kg))
-    ontology = kg.query("ontology")
+    ontology = _construct(kg, "ontology")
     for name, fmt in documents.items():
-        writer.write(f"ontology{fmt.extension}", ontology.serialize(name))  # type: ignore[union-attr]
+        writer.write(f"ontology{fmt.extension}", ontology.serialize(name))
 
     for iri, html_file in files.items():
         resource = model.resource_page(kg, iri)
         if resource is None:  # used only as a predicate or datatype: nothing to show
             raise DataError(f"<{iri}> is used by the data but has no facts to publish")
         page(html_file, "resource.html", page=resource)
-        description = kg.query("resource-description", resource=IRI(iri))
+        description = _construct(kg, "resource-description", resource=IRI(iri))
         for name, fmt in documents.items():
-            writer.write(html_file[: -len(".html")] + fmt.extension, description.serialize(name))  # type: ignore[union-attr]
+            writer.write(html_file[: -len(".html")] + fmt.extension, description.serialize(name))
 
     for name in DUMPS:
         fmt = formats.by_name(name)
         writer.write(f"dumps/kzgraph{fmt.extension}", kg.export(name))
-    void = kg.query("void").serialize("ttl")  # type: ignore[union-attr]
+    void = _construct(kg, "void").serialize("ttl")
     writer.write(".well-known/void", void)
     writer.write(".well-known/void.ttl", void)
     for asset in ("kzgraph.css", "favicon.svg"):
