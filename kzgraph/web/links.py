@@ -124,9 +124,9 @@ class ServerLinks(Links):
     """Absolute paths on the server; a resource's link is its IRI's path (content negotiation picks)."""
 
     has_server = True
-    _PAGES: ClassVar[dict[str, str]] = {"index": "/", "resources": "/resources", "ontology": "/ontology", "about": "/about",
-                                        "search": "/search", "queries": "/queries", "sparql": "/sparql",
-                                        "void": "/.well-known/void"}
+    _PAGES: ClassVar[dict[str, str]] = {"index": "/", "resources": "/resources", "ontology": "/ontology",
+                                        "about": "/about", "search": "/search", "queries": "/queries",
+                                        "sparql": "/sparql", "void": "/.well-known/void"}
 
     def resource(self, iri: str) -> str | None:
         path = self.mapping.path(iri)

@@ -16,10 +16,11 @@ server's order (its first offer is the default for ``*/*`` or no ``Accept``). No
 'json'
 >>> choose(offered("ttl", "jsonld"), "application/json").name
 'jsonld'
->>> choose(offer, "image/png")
+>>> choose(offer, "image/png")  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-kzgraph.web.negotiation.NotAcceptable: none of the acceptable types (image/png) is available; available: application/sparql-results+json, application/sparql-results+xml, text/csv, text/tab-separated-values, text/html
+kzgraph.web.negotiation.NotAcceptable: none of the acceptable types (image/png) is available; available:
+application/sparql-results+json, application/sparql-results+xml, text/csv, text/tab-separated-values, text/html
 
 ``requested(value, offer)`` reads ``?format=``: a format name, a media type or a name other clients send
 picks that format when it is on offer; a known format that is not (``ttl`` for a SELECT) leaves the choice
@@ -29,10 +30,11 @@ to ``Accept``; anything else is ``UnknownFormat`` (HTTP 400) naming what is on o
 ('ttl', 'csv')
 >>> requested("ttl", offer) is None
 True
->>> requested("bogus", offer)
+>>> requested("bogus", offer)  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-kzgraph.web.negotiation.UnknownFormat: unknown format 'bogus'; this answer is offered as json, xml, csv, tsv, html (or by media type)
+kzgraph.web.negotiation.UnknownFormat: unknown format 'bogus'; this answer is offered as json, xml, csv, tsv, html
+(or by media type)
 """
 
 from __future__ import annotations

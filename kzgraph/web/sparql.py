@@ -120,8 +120,9 @@ async def _query(request: Request, text: str, params: Mapping[str, list[str]]) -
                               named_graphs=named if dataset else None, max_rows=kz.settings.max_rows)
         return _answer(request, kz, result, title="Query results", sparql=text)
 
+    # the SERVICE and LOAD targets are checked on a cache miss: only allowed queries are kept in the cache
     return await _cached(request, ("sparql", text, tuple(defaults), tuple(named)), work,
-                         check=lambda: check_remote_calls(text, kz.settings.service_allow))  # only allowed ones are kept
+                         check=lambda: check_remote_calls(text, kz.settings.service_allow))
 
 
 async def _update(request: Request, text: str, params: Mapping[str, list[str]]) -> Response:
