@@ -2,7 +2,7 @@
 
 ::
 
-    KzgraphError                  exit 2 unless stated
+    KzgraphError
     ├── UsageError                a command or call was used the wrong way
     ├── QueryError
     │   ├── QuerySyntaxError      .line .column (when the engine tells them)
@@ -11,7 +11,7 @@
     │   └── ResultTooLargeError   .limit (more rows or triples than the caller allows)
     ├── DataError                 a data file cannot be read
     │   └── DataSyntaxError       .file .line .column
-    └── BackendError              exit 3: the engine or store failed
+    └── BackendError              the engine or store failed
         ├── EndpointError         .endpoint .status (remote SPARQL endpoints)
         │   ├── EndpointUnreachableError  no connection (wrong host or port, server down)
         │   ├── EndpointTimeoutError      no answer within the timeout
@@ -19,7 +19,7 @@
         └── QueryTimeoutError     .seconds (a query ran past its deadline)
 
 A failed validation is not an exception: it is a ``ValidationReport`` with ``conforms=False``.
-``exit_code`` is the status the CLI exits with (0 ok, 1 check failed, 2 usage or bad input, 3 runtime).
+The command line maps them to its exit codes (``kzgraph.cli.exit_code``): BackendError 3, the others 2.
 """
 
 from __future__ import annotations
@@ -47,8 +47,6 @@ __all__ = [
 
 class KzgraphError(Exception):
     """Root of every error kzgraph raises on purpose."""
-
-    exit_code = 2
 
 
 class UsageError(KzgraphError):
@@ -141,8 +139,6 @@ class DataSyntaxError(DataError):
 
 class BackendError(KzgraphError):
     """The engine or store failed at run time (I/O, lock, server)."""
-
-    exit_code = 3
 
 
 class EndpointError(BackendError):

@@ -28,9 +28,12 @@ def test_error_tree_and_exit_codes():
     assert issubclass(kzgraph.EndpointError, kzgraph.BackendError)
     assert issubclass(kzgraph.QueryTimeoutError, kzgraph.BackendError)
     assert issubclass(kzgraph.ResultTooLargeError, kzgraph.QueryError)
+    from kzgraph.cli import exit_code
+
     for cls in (kzgraph.UsageError, kzgraph.QueryError, kzgraph.DataError):
-        assert issubclass(cls, kzgraph.KzgraphError) and cls.exit_code == 2
-    assert kzgraph.BackendError.exit_code == kzgraph.EndpointError.exit_code == 3
+        assert issubclass(cls, kzgraph.KzgraphError) and exit_code(cls("x")) == 2
+    assert exit_code(kzgraph.BackendError("x")) == exit_code(kzgraph.EndpointError("u", "m")) == 3
+    assert exit_code(kzgraph.QueryTimeoutError(1.0)) == 3 and exit_code(kzgraph.UnknownQueryError("x", {})) == 2
     assert str(kzgraph.EndpointError("http://127.0.0.1:1/sparql", "timed out", status=504)) == \
         "http://127.0.0.1:1/sparql (HTTP 504): timed out"
 

@@ -12,6 +12,7 @@ import pytest
 from SPARQLWrapper import DIGEST, POST, SPARQLWrapper
 
 import kzgraph
+from kzgraph.cli import exit_code
 from kzgraph.backends.remote import RemoteBackend
 from tests.servers import free_port
 
@@ -46,7 +47,7 @@ def test_query_the_server_rejects_is_a_400_naming_the_endpoint(oxigraph_server, 
         with pytest.raises(kzgraph.EndpointError) as info:
             RemoteBackend(server.query_url).query("SELECT * WHERE { ?s ?p }")
         assert info.value.status == 400 and info.value.endpoint == server.query_url
-        assert kzgraph.EndpointError.exit_code == 3
+        assert exit_code(info.value) == 3
 
 
 def test_server_error_500(virtuoso_server):

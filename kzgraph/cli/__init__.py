@@ -17,10 +17,10 @@ from collections.abc import Callable, Sequence
 
 from .. import __version__
 from ..deadline import interruptible
-from ..errors import KzgraphError
+from ..errors import BackendError, KzgraphError
 from .common import Formatter, global_options
 
-__all__ = ["COMMANDS", "build_parser", "main", "run"]
+__all__ = ["COMMANDS", "EXIT_CODES", "build_parser", "exit_code", "main", "run"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing stays off the start-up path
@@ -77,6 +77,15 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+#: The exit code of each kind of error (the most specific class that applies); see the README's table.
+EXIT_CODES: dict[type[KzgraphError], int] = {KzgraphError: 2, BackendError: 3}
+
+
+def exit_code(error: KzgraphError) -> int:
+    """The status the command exits with after ``error``: 2 for usage or bad input, 3 for a runtime failure."""
+    return next(EXIT_CODES[cls] for cls in type(error).__mro__ if cls in EXIT_CODES)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -90,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(interruptible(lambda: args.func(args)))
     except KzgraphError as exc:  # syntax errors too: every error line starts the same way
         print(f"kzgraph: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return exit_code(exc)
     except BrokenPipeError:
         return 0
     except OSError as exc:
