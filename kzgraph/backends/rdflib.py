@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
+import pyoxigraph as ox
 import pyparsing
 import rdflib
 from rdflib.plugins.sparql.sparql import SPARQLError
+from rdflib.query import Result as RdflibResult
+from rdflib.query import ResultRow
 
 from ..errors import (
     BackendError,
@@ -62,20 +65,27 @@ def to_rdflib(value: Value) -> rdflib.term.Identifier:
     return rdflib.Literal(lex, datatype=rdflib.URIRef(datatype), normalize=False)
 
 
-def _from_ox(term: object) -> rdflib.term.Identifier:
-    kind = type(term).__name__
-    value = getattr(term, "value", "")
-    if kind == "NamedNode":
-        return rdflib.URIRef(value)
-    if kind == "BlankNode":
-        return rdflib.BNode(value)
-    language = getattr(term, "language", None)
-    if language:
-        return rdflib.Literal(value, lang=language)
-    datatype = rdflib.URIRef(term.datatype.value)  # type: ignore[attr-defined]
+def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> rdflib.term.Identifier:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Triple):
+        raise BackendError(f"the rdflib backend cannot store RDF 1.2 triple terms: {term}")
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    datatype = rdflib.URIRef(term.datatype.value)
     if datatype == _XSD_STRING:
-        return rdflib.Literal(value)
-    return rdflib.Literal(value, datatype=datatype, normalize=False)  # keep the lexical form, as the file has it
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=datatype, normalize=False)  # keep the lexical form, as the file has it
+
+
+def _solutions(raw: RdflibResult) -> Iterator[ResultRow]:
+    """The rows of a SELECT result (rdflib's typing mixes them with the items of the other forms)."""
+    for row in raw:
+        if not isinstance(row, ResultRow):
+            raise BackendError(f"rdflib returned a {type(row).__name__} as a row of a SELECT result")
+        yield row
 
 
 class RdflibBackend:
@@ -92,8 +102,9 @@ class RdflibBackend:
         return f"<RdflibBackend {type(self.graph).__name__} {'in memory' if self.owned else 'wrapped'}>"
 
     @property
-    def _is_dataset(self) -> bool:
-        return isinstance(self.graph, rdflib.ConjunctiveGraph)  # Dataset derives from it
+    def _dataset(self) -> rdflib.ConjunctiveGraph | None:
+        """The graph when it has named graphs (a Dataset derives from ConjunctiveGraph), else None."""
+        return self.graph if isinstance(self.graph, rdflib.ConjunctiveGraph) else None
 
     def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
               default_graph_as_union: bool = True, default_graphs: Sequence[str] | None = None,
@@ -108,23 +119,24 @@ class RdflibBackend:
         return limit_rows(self._query(sparql, bindings, default_graph_as_union), max_rows)
 
     def _query(self, sparql: str, bindings: Mapping[str, Value] | None, default_graph_as_union: bool) -> Result:
-        init = {}
+        init: dict[str, rdflib.term.Identifier] = {}  # keys are Variables, which are strings
         for name, value in (bindings or {}).items():
             try:
                 init[rdflib.Variable(name)] = to_rdflib(value)
             except (TypeError, ValueError) as exc:
                 raise QueryParameterError(name, str(exc)) from exc
-        union_before = getattr(self.graph, "default_union", None)
+        dataset = self._dataset
+        union_before = dataset.default_union if dataset is not None else False
         try:
-            if self._is_dataset:
-                self.graph.default_union = default_graph_as_union  # type: ignore[attr-defined]
+            if dataset is not None:
+                dataset.default_union = default_graph_as_union
             raw = self.graph.query(sparql, initNs=PREFIXES, initBindings=init)
             if raw.type == "ASK":
                 return AskResult(bool(raw.askAnswer))
             if raw.type == "SELECT":
                 columns = [str(v) for v in raw.vars or []]
                 return SelectResult(columns, [tuple(None if t is None else from_rdflib(t) for t in row)
-                                              for row in raw])  # type: ignore[union-attr]
+                                              for row in _solutions(raw)])
             triples = [(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in raw.graph or ()]
         except (pyparsing.ParseException, RecursionError) as exc:
             raise _syntax_error(exc, sparql, update=False) from None
@@ -134,8 +146,8 @@ class RdflibBackend:
                 raise
             raise error from exc
         finally:
-            if self._is_dataset:
-                self.graph.default_union = union_before  # type: ignore[attr-defined]
+            if dataset is not None:
+                dataset.default_union = union_before
         return GraphResult(triples, lambda f: serialize_quads(((*t, None) for t in triples), f.name))
 
     def load(self, sources: Iterable[SourceLike], *, progress: Progress | None = None) -> int:
@@ -153,11 +165,13 @@ class RdflibBackend:
         return len(quads)
 
     def _target(self, graph: str | None) -> rdflib.Graph:
-        if not self._is_dataset:
+        dataset = self._dataset
+        if dataset is None:
             return self.graph
         if graph is None:
-            return self.graph.default_context  # type: ignore[attr-defined,no-any-return]
-        return self.graph.get_context(rdflib.URIRef(graph))  # type: ignore[attr-defined,no-any-return]
+            default: rdflib.Graph = dataset.default_context  # rdflib leaves this property unannotated
+            return default
+        return dataset.get_context(rdflib.URIRef(graph))
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 Update."""
@@ -178,11 +192,12 @@ class RdflibBackend:
         self.load([Source(data=ntriples, format="nt", graph=graph, name=graph or "default graph")])
 
     def _quads(self) -> Iterator[tuple[Value, Value, Value, str | None]]:
-        if not self._is_dataset:
+        dataset = self._dataset
+        if dataset is None:
             for s, p, o in self.graph:
                 yield from_rdflib(s), from_rdflib(p), from_rdflib(o), None
             return
-        for context in self.graph.contexts():  # type: ignore[attr-defined]
+        for context in dataset.contexts():
             name = None if context.identifier == _DEFAULT else str(context.identifier)
             for s, p, o in context:
                 yield from_rdflib(s), from_rdflib(p), from_rdflib(o), name
@@ -194,9 +209,10 @@ class RdflibBackend:
 
     def graphs(self) -> list[str]:
         """IRIs of the non-empty named graphs, sorted."""
-        if not self._is_dataset:
+        dataset = self._dataset
+        if dataset is None:
             return []
-        return sorted(str(c.identifier) for c in self.graph.contexts()  # type: ignore[attr-defined]
+        return sorted(str(c.identifier) for c in dataset.contexts()
                       if c.identifier != _DEFAULT and isinstance(c.identifier, rdflib.URIRef) and len(c))
 
     def __len__(self) -> int:
