@@ -10,6 +10,7 @@ MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "_data" not in p.parts)
 
 LAYERS = {  # a module may import from its own layer or lower ones
     "errors": 0, "namespaces": 0, "formats": 0, "terms": 0, "resources": 0, "names": 0, "sparqltext": 0, "table": 0,
+    "atomic": 0,
     "deadline": 1,
     "results": 1,
     "backends": 2,

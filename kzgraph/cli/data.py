@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from ..atomic import replacing
 from ..backends import Source
 from ..backends.select import open_backend
 from ..errors import UsageError
@@ -159,16 +160,11 @@ def cmd_synth(args: argparse.Namespace) -> int:
     try:
         if args.out:
             out = Path(args.out)
-            partial = out.with_name(f".{out.name}.partial")
-            try:
-                with partial.open("w", encoding="utf-8", newline="\n") as stream:
-                    for chunk in synth.generate(summary=summary, **options):
-                        stream.write(chunk)
-                        if progress is not None and summary.games:
-                            progress(min(total, summary.triples if target else summary.games), total, out.name)
-                partial.replace(out)  # a reader never sees half a file
-            finally:
-                partial.unlink(missing_ok=True)
+            with replacing(out) as stream:  # a reader never sees half a file
+                for chunk in synth.generate(summary=summary, **options):
+                    stream.write(chunk)
+                    if progress is not None and summary.games:
+                        progress(min(total, summary.triples if target else summary.games), total, out.name)
         else:
             for chunk in synth.generate(summary=summary, **options):
                 sys.stdout.write(chunk)

@@ -10,12 +10,11 @@ answer as if Wikidata said nothing.
 from __future__ import annotations
 
 import datetime
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..api import KnowledgeGraph
+from ..atomic import replacing
 from ..errors import DataError
 from ..namespaces import GRAPH, KZ, PROV, PROVENANCE_GRAPH, RDF, WD
 from ..queries import parse_file
@@ -105,10 +104,5 @@ def _trig(ntriples: str, endpoint: Endpoint, when: datetime.datetime) -> str:
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to a file beside ``path`` and rename it over ``path``: readers see the old file or the new."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)  # gone already when the replace succeeded
+    with replacing(path) as stream:
+        stream.write(text)
