@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -256,18 +257,23 @@ class RemoteBackend:
     def dump(self, fmt: str, *, graph: str | None = None) -> bytes:
         """The dataset's graphs (or one ``graph``) in ``fmt``, read with a SELECT over ``GRAPH ?g``."""
         rows = self._select(_sparql("all-quads")).rows
-        quads = [(s, p, o, str(g)) for g, s, p, o in rows if graph is None or str(g) == graph]
-        return serialize_quads(quads, fmt)  # type: ignore[arg-type]
+        quads = [(s, p, o, str(g)) for g, s, p, o in rows if graph is None or str(g) == graph
+                 if s is not None and p is not None and o is not None]  # always: the query's pattern binds them
+        return serialize_quads(quads, fmt)
 
     def graphs(self) -> list[str]:
         """The named graphs: the dataset's (``protocol``), else all the server lists (Virtuoso's own too)."""
         if self._mode() == "protocol":
             return list(self._dataset_graphs())
-        return sorted(str(g) for g, in self._send_query(_sparql("all-graphs"), []))  # type: ignore[union-attr]
+        result = self._send_query(_sparql("all-graphs"), [])
+        assert isinstance(result, SelectResult)
+        return sorted(str(g) for g, in result)
 
     def __len__(self) -> int:
         (count,), = self._select(_sparql("quad-count")).rows
-        return int(count)  # type: ignore[arg-type]
+        if not isinstance(count, (int, float, Decimal, str)):  # what int() takes, as the COUNT's number is
+            raise TypeError(f"int() cannot take the quad count {count!r}")
+        return int(count)
 
     def close(self) -> None:
         """Close the HTTP connections."""
