@@ -8,11 +8,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "fixtures" / "mini"
+# the libraries that cost tens of milliseconds to import and that this path has no use for; standard modules
+# (typing, dataclasses, pathlib, json…) are welcome: readable, checked code comes first, and the cold start
+# stays within 4× `import pyoxigraph` (measured by benchmarks/cold_start.py, not by a timed test)
 HEAVY = ["rdflib", "SPARQLWrapper", "rich", "pandas", "pyshacl", "httpx", "starlette", "uvicorn", "jinja2",
-         "markupsafe",
-         # standard modules the query path does without (see kzgraph.cache): each costs milliseconds
-         "typing", "dataclasses", "inspect", "json", "csv", "shutil", "hashlib", "tempfile",
-         "pathlib", "urllib", "ipaddress"]
+         "markupsafe", "sqlite3"]
 
 PROBE = """
 import io, sys, contextlib
