@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
+from enum import Enum
 
 import pyoxigraph as ox
 
@@ -17,7 +18,7 @@ from . import Source
 
 TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
-    from typing import BinaryIO
+    from typing import BinaryIO, Final
 
 __all__ = ["RDF_FORMATS", "from_ox", "triple_term", "to_ox", "remembering", "format_named", "rdf_format_of", "graph_of",
            "data_syntax_error", "reading_error", "parse", "parse_source",
@@ -39,17 +40,16 @@ _XSD_STRING = XSD["string"]
 def from_ox(term: object) -> Value | None:
     """A pyoxigraph term as a neutral term (None stays None). Called for every term of every result:
     dispatch on the exact type, plain strings without a second look."""
-    kind = type(term)
-    if kind is _NAMED_NODE:
-        return IRI(term.value)  # type: ignore[attr-defined]
-    if kind is _LITERAL:
-        language = term.language  # type: ignore[attr-defined]
+    if type(term) is _NAMED_NODE:  # type() narrows for type checkers as isinstance does, and costs less
+        return IRI(term.value)
+    if type(term) is _LITERAL:
+        language = term.language
         if language:
-            return LangString(term.value, language)  # type: ignore[attr-defined]
-        datatype = term.datatype.value  # type: ignore[attr-defined]
-        return term.value if datatype == _XSD_STRING else to_python(term.value, datatype)  # type: ignore[attr-defined]
-    if kind is _BLANK_NODE:
-        return BNode(term.value)  # type: ignore[attr-defined]
+            return LangString(term.value, language)
+        datatype = term.datatype.value
+        return term.value if datatype == _XSD_STRING else to_python(term.value, datatype)
+    if type(term) is _BLANK_NODE:
+        return BNode(term.value)
     if term is None:
         return None
     return str(term)  # RDF 1.2 triple terms: shown in N-Triples syntax
@@ -63,7 +63,11 @@ def triple_term(term: object) -> Value:
     return value
 
 
-_MISSING = object()
+class _Missing(Enum):
+    MISSING = 0
+
+
+_MISSING: Final = _Missing.MISSING  # a sentinel type checkers narrow away (enum is loaded by re anyway)
 
 
 def remembering(convert: Callable[[object], Value | None]) -> Callable[[object], Value | None]:
@@ -76,7 +80,7 @@ def remembering(convert: Callable[[object], Value | None]) -> Callable[[object],
         value = get(term, _MISSING)
         if value is _MISSING:
             value = cache[term] = convert(term)
-        return value  # type: ignore[return-value]
+        return value
     return remembered
 
 
