@@ -9,6 +9,7 @@
     cache.py        answers kept while the data does not change
     problems.py     kzgraph errors → HTTP status and a readable body
     model.py        what a resource page shows: facts in and out, their sources, chains of medals
+    ontology.py     the ontology's documentation page
     render.py       Jinja templates, shared by the server and the static site
     svg.py          the medal table, the timeline and the athlete → medal → event → venue chain
     http.py         settings, shared state, negotiation with ?format=, body limits, errors as answers

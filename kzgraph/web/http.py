@@ -184,7 +184,9 @@ class State:
 
 def state(request: Request) -> State:
     """The state of the app that serves ``request``."""
-    return request.app.state.kzgraph  # type: ignore[no-any-return]
+    kz = request.app.state.kzgraph  # Starlette's State holds attributes of any type
+    assert isinstance(kz, State)
+    return kz
 
 
 def negotiate(request: Request, offer: Sequence[Format]) -> Format:

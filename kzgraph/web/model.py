@@ -1,5 +1,5 @@
-"""What the pages show, built from named queries: a resource's facts with their sources, the ontology,
-the medals on a timeline. Plain data for the templates; no web framework here.
+"""What the pages show, built from named queries: a resource's facts with their sources, the medals on a
+timeline (the ontology's documentation is in ``ontology``). Plain data for the templates; no web framework here.
 """
 
 from __future__ import annotations
@@ -8,15 +8,16 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .. import formats
 from ..api import KnowledgeGraph
-from ..namespaces import GRAPH, KZ, ONTOLOGY_GRAPH, OWL, PROVENANCE_GRAPH, RDF, RDFS, SKOS, WD
+from ..namespaces import GRAPH, KZ, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, RDF, RDFS, SKOS, WD
 from ..results import SelectResult, display
 from ..terms import IRI, BNode, LangString, Value
 
-__all__ = ["Source", "Fact", "Chain", "More", "ResourcePage", "PAGE_LINKS", "Term", "OntologyPage", "Home",
-           "DUMPS", "resource_page", "ontology_page", "home", "all_resources", "resource_kinds", "resources_of_kind",
+__all__ = ["Source", "Fact", "Chain", "GraphFact", "More", "ResourcePage", "PAGE_LINKS", "Home",
+           "DUMPS", "resource_page", "home", "all_resources", "resource_kinds", "resources_of_kind",
            "KIND_PAGE", "dump_links"]
 
 #: The dumps: format name → title (the same list as the ``void`` query's).
@@ -73,16 +74,45 @@ class Fact:
 class Chain:
     """athlete → medal → event → venue, as far as the data goes."""
 
-    athlete: IRI
+    athlete: IRI | BNode
     athlete_name: str | None
-    medal: IRI
+    medal: IRI | BNode
     medal_name: str | None
     medal_type: str
     date: datetime.date | None
-    event: IRI | None
+    event: IRI | BNode | None
     event_name: str | None
-    venue: IRI | None
+    venue: IRI | BNode | None
     venue_name: str | None
+
+    @classmethod
+    def of(cls, row: dict[str, Value | None]) -> Chain:
+        """The chain of a ``medal-chain`` row."""
+        athlete, medal, event, venue = (_node(row[c]) for c in ("athlete", "medal", "event", "venue"))
+        assert athlete is not None and medal is not None, "medal-chain binds ?athlete and ?medal"
+        date = row["date"]
+        assert date is None or isinstance(date, datetime.date), "kz:medalDate is an xsd:date"
+        return cls(athlete, _text(row["athlete_name"]), medal, _text(row["medal_name"]),
+                   str(_bound(row, "medal_type")), date, event, _text(row["event_name"]), venue,
+                   _text(row["venue_name"]))
+
+
+class GraphFact(NamedTuple):
+    """A triple of a named graph, with the labels of its terms (a row of ``graph-facts``)."""
+
+    subject: Value
+    subject_label: str | None
+    property: IRI
+    property_label: str | None
+    value: Value
+    value_label: str | None
+
+    @classmethod
+    def of(cls, row: dict[str, Value | None]) -> GraphFact:
+        prop = _bound(row, "property")
+        assert isinstance(prop, IRI), "a property is an IRI"
+        return cls(_bound(row, "subject"), _text(row["subject_label"]), prop, _text(row["property_label"]),
+                   _bound(row, "value"), _text(row["value_label"]))
 
 
 #: The most links of one property, in each direction, that a resource's page shows; it counts the others
@@ -116,7 +146,7 @@ class ResourcePage:
     incoming: list[Fact]
     wikidata: list[str]
     chains: list[Chain]
-    graph_facts: list[tuple[Value, str | None, IRI, str | None, Value, str | None]]
+    graph_facts: list[GraphFact]
     #: The properties with links not shown, by (direction, property).
     more: dict[tuple[str, IRI], More] = field(default_factory=dict)
     #: Whether the resource has more medal chains than ``chains`` (the page links to them all).
@@ -126,6 +156,12 @@ class ResourcePage:
     def is_medal(self) -> bool:
         """A kz:Medal: its page shows the chain diagram."""
         return any(t.value == _MEDAL for t in self.types)
+
+
+def _node(value: Value | None) -> IRI | BNode | None:
+    """A column that holds a resource (the subject or object of an object property) or nothing."""
+    assert value is None or isinstance(value, (IRI, BNode)), f"a resource, not {value!r}"
+    return value
 
 
 def _bound(row: dict[str, Value | None], column: str) -> Value:
@@ -163,8 +199,7 @@ def _facts(rows: Iterable[dict[str, Value | None]]) -> tuple[list[Fact], list[Fa
 def chains(kg: KnowledgeGraph, iri: str, *, query: str = "medal-chain") -> list[Chain]:
     """The medal chains that involve ``iri`` (as athlete, medal, event or venue); ``query`` may be
     ``medal-chain-sample``, which gives at most ``PAGE_LINKS + 1`` of them in no order."""
-    return [Chain(**{k: v for k, v in row.items() if k != "resource"})  # type: ignore[arg-type]
-            for row in _select(kg, query, resource=IRI(iri)).to_dicts()]
+    return [Chain.of(row) for row in _select(kg, query, resource=IRI(iri)).to_dicts()]
 
 
 def _page_chains(kg: KnowledgeGraph, iri: str) -> tuple[list[Chain], bool]:
@@ -228,7 +263,7 @@ def resource_page(kg: KnowledgeGraph, iri: str) -> ResourcePage | None:
         for fact in facts:
             shown[direction, fact.property] += 1
     more = {key: More(*key, shown[key], total) for key, total in counts.items() if sampled and shown[key] < total}
-    graph_rows = [tuple(r)[:6] for r in _select(kg, "graph-facts", graph=IRI(iri))]
+    graph_rows = [GraphFact.of(r) for r in _select(kg, "graph-facts", graph=IRI(iri)).to_dicts()]
     if not out and not incoming and not graph_rows:
         return None
     labels = [f.value for f in out if f.property == _LABEL]
@@ -240,91 +275,7 @@ def resource_page(kg: KnowledgeGraph, iri: str) -> ResourcePage | None:
                 if f.property == _EXACT_MATCH and isinstance(f.value, IRI) and f.value.startswith(WD)]
     shown_chains, more_chains = _page_chains(kg, iri)
     return ResourcePage(iri, label, types, [f for f in out if f.property != _TYPE], incoming, wikidata,
-                        shown_chains, graph_rows, more, more_chains)  # type: ignore[arg-type]
-
-
-@dataclass
-class Term:
-    """A term of the ontology with its facts (lists such as owl:unionOf read as ``A or B``)."""
-
-    iri: str
-    label: str
-    comment: str | None
-    kind: str
-    facts: list[tuple[IRI, str | None, list[Value]]]
-
-    @property
-    def anchor(self) -> str:
-        """The fragment of the term's hash IRI."""
-        return self.iri.partition("#")[2]
-
-
-@dataclass
-class OntologyPage:
-    """The ontology's documentation: its own metadata, then its terms by kind."""
-
-    iri: str
-    metadata: list[tuple[IRI, str | None, list[Value]]]
-    sections: dict[str, list[Term]]
-
-
-_KINDS = {IRI(OWL["Class"]): "Classes", IRI(OWL["ObjectProperty"]): "Object properties",
-          IRI(OWL["DatatypeProperty"]): "Datatype properties", IRI(OWL["AnnotationProperty"]): "Annotation properties"}
-
-
-def _read_list(node: Value, triples: dict[Value, dict[str, list[Value]]]) -> list[Value]:
-    items: list[Value] = []
-    while isinstance(node, BNode) and len(items) < 100:
-        items += triples.get(node, {}).get(RDF["first"], [])
-        node = (triples.get(node, {}).get(RDF["rest"]) or [RDF["nil"]])[0]
-    return items
-
-
-def _resolve(value: Value, triples: dict[Value, dict[str, list[Value]]]) -> list[Value]:
-    if isinstance(value, BNode):
-        for prop in (OWL["unionOf"], OWL["oneOf"]):
-            if prop in triples.get(value, {}):
-                return _read_list(triples[value][prop][0], triples)
-    return [value]
-
-
-def ontology_page(kg: KnowledgeGraph) -> OntologyPage:
-    """The documentation of the ontology, generated from graph kzg:ontology."""
-    triples: dict[Value, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
-    labels: dict[str, str] = {}
-    for subject, _, prop, prop_label, value, _ in (tuple(r)[:6] for r in
-                                                    _select(kg, "graph-facts", graph=IRI(ONTOLOGY_GRAPH))):
-        if subject is not None and value is not None:  # a graph-facts row binds both
-            triples[subject][str(prop)].append(value)
-        if prop_label:
-            labels[str(prop)] = str(prop_label)
-    ontology_iri = IRI(KZ.rstrip("#"))
-    sections: dict[str, list[Term]] = {name: [] for name in (*_KINDS.values(), "Individuals")}
-    used: dict[Value, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
-    for subject, props in triples.items():
-        for link, name in ((RDFS["domain"], "domain of"), (RDFS["range"], "range of")):
-            for value in props.get(link, []):
-                for cls in _resolve(value, triples):
-                    used[cls][name].append(subject)
-    metadata: list[tuple[IRI, str | None, list[Value]]] = []
-    for subject, props in triples.items():
-        facts = [(IRI(p), labels.get(p), [x for v in values for x in _resolve(v, triples)])
-                 for p, values in sorted(props.items()) if p not in (RDFS["label"], RDFS["comment"], RDF["type"])]
-        if subject == ontology_iri:
-            metadata = facts
-            continue
-        if isinstance(subject, BNode) or not str(subject).startswith(KZ):
-            continue
-        types = props.get(RDF["type"], [])
-        kind = next((_KINDS[t] for t in types if isinstance(t, IRI) and t in _KINDS), "Individuals")
-        label = str(next(iter(props.get(RDFS["label"], [])), display(IRI(str(subject)))))
-        comment = next(iter(props.get(RDFS["comment"], [])), None)
-        facts = [(IRI(RDF["type"]), "type", list(types))] + facts + [
-            (IRI(RDFS[link.split()[0]]), link, sorted(props_, key=str)) for link, props_ in used[subject].items()]
-        sections[kind].append(Term(str(subject), label, str(comment) if comment else None, kind, facts))
-    for terms in sections.values():
-        terms.sort(key=lambda t: t.anchor.casefold())
-    return OntologyPage(ontology_iri, metadata, sections)
+                        shown_chains, graph_rows, more, more_chains)
 
 
 @dataclass

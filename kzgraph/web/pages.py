@@ -18,10 +18,11 @@ from starlette.responses import RedirectResponse, Response
 from .. import formats
 from ..formats import Format
 from ..namespaces import KZ, PREFIXES
-from ..results import SelectResult
+from ..results import GraphResult, SelectResult
 from ..terms import IRI
 from . import model
 from .model import DUMPS, KIND_PAGE, dump_links
+from .ontology import ontology_page
 from .http import PAGE_OFFER, SELECT_OFFER, State, html, media_type, negotiate, serialize, state
 from .links import RESERVED
 from .negotiation import by_extension, offered
@@ -181,12 +182,13 @@ async def search(request: Request) -> Response:
 def _document_work(kz: State, iri: str, fmt: Format) -> tuple[bytes, str]:
     if iri == PREFIXES["kz"].rstrip("#"):
         if fmt.name == "html":
-            page = kz.renderer.render("ontology.html", kz.links, page=model.ontology_page(kz.kg))
+            page = kz.renderer.render("ontology.html", kz.links, page=ontology_page(kz.kg))
             return page.encode("utf-8"), media_type(fmt)
         return serialize(kz.kg.query("ontology"), fmt), media_type(fmt)
     if fmt.name != "html":
         description = kz.kg.query("resource-description", resource=IRI(iri))
-        if not len(description):  # type: ignore[arg-type]
+        assert isinstance(description, GraphResult)
+        if not len(description):
             raise UnknownResource(iri)
         return serialize(description, fmt), media_type(fmt)
     page_model = model.resource_page(kz.kg, iri)

@@ -28,6 +28,7 @@ from ..results import GraphResult
 from ..terms import IRI, Value
 from . import model
 from .model import DUMPS, dump_links
+from .ontology import ontology_page
 from .links import DOCUMENT_FORMATS, RESERVED, StaticLinks
 from .render import STATIC, Renderer
 
@@ -122,7 +123,7 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> Site:
     page("resources.html", "resources.html", title="Resources", groups=sorted(groups.items()))
     page("about.html", "about.html", stats=kg.stats(), ontology=_ONTOLOGY,
          dumps=dump_links(lambda f: f"dumps/{f}"))
-    page("ontology.html", "ontology.html", page=model.ontology_page(kg))
+    page("ontology.html", "ontology.html", page=ontology_page(kg))
     ontology = _construct(kg, "ontology")
     for name, fmt in documents.items():
         writer.write(f"ontology{fmt.extension}", ontology.serialize(name))
