@@ -159,10 +159,10 @@ def _boolean(lex: str) -> bool:
     raise ValueError(lex)
 
 
-def _checked(pattern: re.Pattern[str] | str, convert):  # type: ignore[no-untyped-def]
+def _checked(pattern: re.Pattern[str] | str, convert: Callable[[str], Value]) -> Callable[[str], Value]:
     match = (lambda text: re.fullmatch(pattern, text)) if isinstance(pattern, str) else pattern.fullmatch
 
-    def parse(lex: str):  # type: ignore[no-untyped-def]
+    def parse(lex: str) -> Value:
         if not match(lex.strip()):
             raise ValueError(lex)
         return convert(lex.strip())
