@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from .backends import Backend
 from .dataset import GRAPH_KINDS, graph_kind
 from .queries import execute, parse_file
 from .results import SelectResult
-from .terms import IRI
+from .terms import IRI, Value
 
 __all__ = ["DEFAULT_GRAPH", "Stats", "compute"]
 
@@ -65,6 +66,13 @@ def compute(backend: Backend) -> Stats:
     assert isinstance(sizes, SelectResult) and isinstance(default, SelectResult)
     assert isinstance(classes, SelectResult)
     (in_default,), = default.rows
-    return Stats(quads=len(backend), graphs={str(g): int(n) for g, n in sizes},  # type: ignore[arg-type]
-                 classes={str(c): int(n) for c, n in classes},  # type: ignore[arg-type]
-                 default_graph=int(in_default or 0))  # type: ignore[arg-type]
+    return Stats(quads=len(backend), graphs={str(g): _count(n) for g, n in sizes},
+                 classes={str(c): _count(n) for c, n in classes},
+                 default_graph=_count(in_default or 0))
+
+
+def _count(value: Value | None) -> int:
+    """A COUNT's value as an int; TypeError, as int() gives, when it is not a number."""
+    if not isinstance(value, (int, float, Decimal, str)):
+        raise TypeError(f"int() cannot take the count {value!r}")
+    return int(value)
