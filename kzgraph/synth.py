@@ -26,8 +26,9 @@ from typing import TextIO
 
 from .errors import UsageError
 from .namespaces import BASE, GRAPH
+from .namespaces import PREFIXES as NS_PREFIXES
 
-__all__ = ["Summary", "generate", "write", "parse_count", "DEFAULT_SEED"]
+__all__ = ["DEFAULT_SEED", "Summary", "generate", "parse_count", "write"]
 
 DEFAULT_SEED = 2024
 ATHLETES, COUNTRIES, VENUES = 4400, 170, 15
@@ -57,25 +58,13 @@ WEIGHTS = {"Men": [49, 54, 59, 65, 72, 80, 88, 97, 107], "Women": [41, 45, 50, 5
 SYLLABLES = ["ka", "ra", "lo", "mi", "ne", "ta", "su", "vo", "ze", "ly", "dar", "bek", "an", "el", "is", "or",
              "ul", "ya", "sha", "ti", "no", "ga", "re", "mo", "li", "sa", "ven", "dor", "ku", "pe"]
 
-PREFIXES = f"""@prefix kz: <{BASE}ontology#> .
-@prefix kzg: <{GRAPH}> .
-@prefix sg: <{GRAPH}synthetic/> .
-@prefix athlete: <{BASE}athlete/> .
-@prefix medal: <{BASE}medal/> .
-@prefix event: <{BASE}event/> .
-@prefix sport: <{BASE}sport/> .
-@prefix venue: <{BASE}venue/> .
-@prefix games: <{BASE}games/> .
-@prefix delegation: <{BASE}delegation/> .
-@prefix country: <{BASE}country/> .
-@prefix city: <{BASE}city/> .
-@prefix record: <{BASE}record/> .
-@prefix class: <{BASE}class/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix schema: <http://schema.org/> .
-"""
+#: Resource namespaces of the generated data, each ``https://w3id.org/kzgraph/<kind>/``.
+KINDS = ("athlete", "medal", "event", "sport", "venue", "games", "delegation", "country", "city", "record", "class")
+#: The Turtle prefixes the generated data uses: kzgraph's own (``namespaces.PREFIXES``) and its resource kinds.
+PREFIXES = "".join(f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in (
+    *((name, NS_PREFIXES[name]) for name in ("kz", "kzg", "rdfs", "xsd", "prov", "schema")),
+    ("sg", f"{GRAPH}synthetic/"),
+    *((kind, f"{BASE}{kind}/") for kind in KINDS)))
 
 
 @dataclass
