@@ -11,17 +11,19 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from types import TracebackType
 
 from . import cache
 from .backends import Backend, Progress, Source, SourceLike
 from .backends.oxigraph import OxigraphBackend
 from .backends.select import is_url, kind_of, open_backend
-from .errors import UnknownQueryError, UsageError
+from .errors import QueryParameterError, UnknownQueryError, UsageError
 from .push import PushReport, push
 from .queries import Catalogue, NamedQuery, bind, execute, load_catalogue
 from .resources import Resources, find
@@ -143,8 +145,8 @@ class KnowledgeGraph:
         if re.fullmatch(_NAME, query) and _first_keyword(query) not in _QUERY_FORMS | _UPDATE_FORMS:
             raise UnknownQueryError(query, self.catalogue)
         _refuse_update(query)
-        bindings: dict[str, Value] = {k: v for k, v in params.items() if v is not None}  # type: ignore[misc]
         check_nesting(query)
+        bindings = _bindings(params)
         return self._within(query, lambda: self.backend.query(query, bindings=bindings))
 
     def _within(self, sparql: str, call: Callable[[], Result], bound: Sequence[IRI] = ()) -> Result:
@@ -258,6 +260,19 @@ def _first_keyword(sparql: str) -> str:
     """The first keyword after the prologue, upper-cased ('' when there is none)."""
     first = re.match(_FIRST_KEYWORD, sparql)
     return first[1].upper() if first else ""
+
+
+def _bindings(params: Mapping[str, object]) -> dict[str, Value]:
+    """The parameters given a value (None: left unbound); a value that is no term nor literal value is a
+    QueryParameterError, with the message the backends give for it."""
+    bindings: dict[str, Value] = {}
+    for name, value in params.items():
+        if value is None:
+            continue
+        if not isinstance(value, (str, bool, int, Decimal, float, datetime.date)):  # every kind of Value
+            raise QueryParameterError(name, f"no RDF literal for {type(value).__name__} value {value!r}")
+        bindings[name] = value
+    return bindings
 
 
 def _refuse_update(sparql: str, where: str = "") -> None:
