@@ -25,6 +25,7 @@ __all__ = [
     "global_options",
     "open_graph",
     "parse_params",
+    "ProgressBar",
     "progress_bar",
     "remote_options",
     "write",
@@ -80,38 +81,44 @@ def open_graph(args: argparse.Namespace, progress: Progress | None = None) -> Kn
                           **remote_options(args))
 
 
-def progress_bar(description: str = "parsing", *, minimum: int = 0) -> Progress | None:
+def progress_bar(description: str = "parsing", *, minimum: int = 0) -> ProgressBar | None:
     """A rich progress bar on stderr when it is a terminal (and the work counts at least ``minimum``)."""
     if not sys.stderr.isatty():
         return None
-    from rich.console import Console  # imported only for terminals
-    from rich.progress import Progress as Bar
+    return ProgressBar(description, minimum)
 
-    bar = Bar(console=Console(stderr=True), transient=True)
-    task = bar.add_task(description, total=None)
-    started = False
 
-    def update(done: int, total: int, label: str) -> None:
-        nonlocal started
-        if total < minimum:
+class ProgressBar:
+    """A rich progress bar on stderr, called as a ``Progress``; ``stop()`` clears it (when the work failed too)."""
+
+    def __init__(self, description: str, minimum: int) -> None:
+        from rich.console import Console  # imported only for terminals
+        from rich.progress import Progress as Bar
+
+        self._bar = Bar(console=Console(stderr=True), transient=True)
+        self._task = self._bar.add_task(description, total=None)
+        self._minimum = minimum
+        self._started = False
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if total < self._minimum:
             return
-        if not started:
-            bar.start()
-            started = True
-        bar.update(task, completed=done, total=total, description=os.path.basename(label))
+        if not self._started:
+            self._bar.start()
+            self._started = True
+        self._bar.update(self._task, completed=done, total=total, description=os.path.basename(label))
         if done >= total:  # files, or bytes of an on-disk load
-            bar.stop()
-    update.stop = bar.stop  # type: ignore[attr-defined]
-    return update
+            self._bar.stop()
+
+    def stop(self) -> None:
+        self._bar.stop()
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):
     """argparse's formatter, told the terminal width so that it does not import shutil at every start."""
 
-    def __init__(self, prog: str, **options: object) -> None:
-        if options.get("width") is None:
-            options["width"] = _columns()
-        super().__init__(prog, **options)  # type: ignore[arg-type]
+    def __init__(self, prog: str, *, width: int | None = None, **options: int) -> None:
+        super().__init__(prog, width=_columns() if width is None else width, **options)
 
 
 def _columns() -> int:
@@ -120,7 +127,8 @@ def _columns() -> int:
     except (KeyError, ValueError):
         pass
     try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        stdout = sys.__stdout__  # None without a console (pythonw)
+        return os.get_terminal_size(stdout.fileno()).columns if stdout is not None else 80
     except (AttributeError, ValueError, OSError):
         return 80
 

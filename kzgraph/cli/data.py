@@ -78,7 +78,8 @@ def cmd_load(args: argparse.Namespace) -> int:
             read = kg.load(*(Source.of(f)._replace(graph=graph) for f in args.files))
             new = len(kg.backend) - before
     finally:
-        getattr(progress, "stop", lambda: None)()
+        if progress is not None:
+            progress.stop()
     unchanged = " (the store is unchanged)" if new == 0 else ""
     print(f"read {read} quad{'' if read == 1 else 's'} from {len(args.files)} file(s) into {args.store}: "
           f"{new} new{unchanged}", file=sys.stderr)
@@ -95,7 +96,8 @@ def _push(args: argparse.Namespace) -> int:
     try:
         report = push(target, find(args.home), graphs=args.graph, progress=progress)
     finally:
-        getattr(progress, "stop", lambda: None)()
+        if progress is not None:
+            progress.stop()
         target.close()
     print(f"pushed {report.triples} triples in {len(report.graphs)} graph(s) into {args.into} "
           f"(each graph replaced)", file=sys.stderr)
@@ -170,7 +172,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
                 sys.stdout.write(chunk)
             sys.stdout.flush()
     finally:
-        getattr(progress, "stop", lambda: None)()
+        if progress is not None:
+            progress.stop()
     print(f"synth: {summary.triples} triples: {summary.games} Games, {summary.athletes} athletes, "
           f"{summary.events} medal events, {summary.medals} medals (seed {args.seed})", file=sys.stderr)
     return 0
