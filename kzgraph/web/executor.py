@@ -64,10 +64,13 @@ class Executor:
     """Run blocking calls on ``workers`` threads with a ``timeout`` and a bounded ``backlog``."""
 
     def __init__(self, *, workers: int = 4, backlog: int = 16, timeout: float = 10.0, name: str = "query",
-                 late: type[QueryTimeoutError] = QueryTimeoutError) -> None:
+                 late: type[QueryTimeoutError] = QueryTimeoutError, finish_late: bool = False) -> None:
+        """``finish_late``: a call still waiting for a worker at its deadline runs all the same (a page, which
+        is cached for the next visitor), instead of being dropped (a query someone wrote)."""
         if workers < 1 or backlog < 0 or timeout <= 0:
             raise ValueError("workers ≥ 1, backlog ≥ 0 and timeout > 0 are required")
         self.workers, self.backlog, self.timeout, self.late = workers, backlog, timeout, late
+        self.finish_late = finish_late
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"kzgraph-{name}")
         self._lock = threading.Lock()
         self._in_flight = 0  # submitted and not finished, including calls whose caller gave up
@@ -94,10 +97,12 @@ class Executor:
             raise
         future.add_done_callback(lambda _: self._finished())
         started = time.monotonic()
+        waiting = asyncio.wrap_future(future)  # cancelling it (as wait_for does) cancels the call if not started
         try:
-            answer = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+            answer = await asyncio.wait_for(asyncio.shield(waiting) if self.finish_late else waiting, self.timeout)
         except asyncio.TimeoutError:
-            future.cancel()  # drops it if it has not started; a running query cannot be stopped
+            if not self.finish_late:
+                future.cancel()  # drops it if it has not started; a running query cannot be stopped
             raise self.late(self.timeout) from None
         except asyncio.CancelledError:  # the server stops and gave its requests their grace period
             future.cancel()

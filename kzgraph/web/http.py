@@ -135,7 +135,8 @@ class State:
         self.kg, self.settings = kg, settings
         self.queries = Executor(workers=settings.workers, backlog=settings.backlog, timeout=settings.timeout,
                                 name="query")
-        self.pages = Executor(workers=2, backlog=64, timeout=settings.timeout, name="page", late=PageTimeoutError)
+        self.pages = Executor(workers=2, backlog=64, timeout=settings.timeout, name="page", late=PageTimeoutError,
+                              finish_late=True)
         self.cache = Cache(enabled=settings.cache)
         self.renderer = Renderer()
         self.links = ServerLinks()
