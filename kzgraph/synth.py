@@ -363,9 +363,10 @@ def generate(*, games: int = 1, triples: int | None = None, scale: float = 1.0, 
         yield block.text(graph) + _provenance(graph, run, seed).text("kzg:provenance")
 
 
-def write(out: TextIO, **options: object) -> Summary:
-    """Write ``generate(**options)`` to a text stream; returns what was written."""
+def write(out: TextIO, *, games: int = 1, triples: int | None = None, scale: float = 1.0,
+          seed: int = DEFAULT_SEED) -> Summary:
+    """Write ``generate(...)`` with these options to a text stream; returns what was written."""
     summary = Summary()
-    for chunk in generate(summary=summary, **options):  # type: ignore[arg-type]
+    for chunk in generate(games=games, triples=triples, scale=scale, seed=seed, summary=summary):
         out.write(chunk)
     return summary
