@@ -15,7 +15,7 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError
@@ -111,59 +111,69 @@ def reconcile(entities: Sequence[Entity], endpoint: Endpoint, *, batch: int = 10
     for entity in entities:
         for name in search_names(entity):
             wanted[name].append(entity)
-    hits: dict[tuple[str, str], dict[str, object]] = {}
+    hits: dict[tuple[str, str], _Hit] = {}
     for row in endpoint.candidates(sorted(wanted, key=lambda n: (n.lang, str(n))), batch=batch):
         found = row["name"]
         if not isinstance(found, LangString):
             continue
         for entity in wanted.get(found, ()):
-            info = hits.setdefault((entity.resource, str(row["item"])), {
-                "entity": entity, "names": set(), "sports": set(), "label": row.get("label") or "",
-                "description": row.get("description") or "", "human": bool(row.get("human")),
-                "kazakhstan": bool(row.get("kazakhstan")), "is_sport": bool(row.get("is_sport"))})
-            names, sports = info["names"], info["sports"]
-            assert isinstance(names, set) and isinstance(sports, set)
-            names.add(found)
+            info = hits.setdefault((entity.resource, str(row["item"])), _Hit(
+                entity, str(row.get("label") or ""), str(row.get("description") or ""), bool(row.get("human")),
+                bool(row.get("kazakhstan")), bool(row.get("is_sport"))))
+            info.names.add(found)
             if row.get("item_sport"):
-                sports.add(str(row["item_sport"]))
+                info.sports.add(str(row["item_sport"]))
     candidates = [_scored(item, info) for (_, item), info in hits.items()]
     return sorted(candidates, key=lambda c: (c.resource, -c.score, c.item))
 
 
-def _scored(item: str, info: dict[str, object]) -> Candidate:
-    entity: Entity = info["entity"]  # type: ignore[assignment]
-    matched: set[LangString] = info["names"]  # type: ignore[assignment]
+@dataclass(frozen=True)
+class _Hit:
+    """A Wikidata item found for one entity: what the endpoint said of it, and the names that found it."""
+
+    entity: Entity
+    label: str
+    description: str
+    human: bool
+    kazakhstan: bool
+    is_sport: bool
+    names: set[LangString] = field(default_factory=set)
+    sports: set[str] = field(default_factory=set)
+
+
+def _scored(item: str, info: _Hit) -> Candidate:
+    entity, matched = info.entity, info.names
     own = {str(n) for n in entity.names}
     exact = any(str(n) in own for n in matched)
     name_score = 1.0 if exact else 0.9
     reasons = [f"name {'exact' if exact else 'variant'}: " + ", ".join(sorted(f"{n}@{n.lang}" for n in matched))]
     score = _type_score(entity, item, info, name_score, reasons)
-    return Candidate(entity.resource, entity.kind, item, str(info["label"]), str(info["description"]),
+    return Candidate(entity.resource, entity.kind, item, info.label, info.description,
                      round(score, 2), "; ".join(reasons))
 
 
-def _type_score(entity: Entity, item: str, info: dict[str, object], name: float, reasons: list[str]) -> float:
+def _type_score(entity: Entity, item: str, info: _Hit, name: float, reasons: list[str]) -> float:
     if entity.kind == "athlete":
-        if not info["human"]:
+        if not info.human:
             reasons.append("not a human (Q5)")
             return 0.0
         score = 0.5 * name
-        if info["kazakhstan"]:
+        if info.kazakhstan:
             score += 0.3
             reasons.append("represents or is a citizen of Kazakhstan")
-        shared = [s for s in info["sports"] for ours in entity.sports if similarity(s, ours) >= 0.8]  # type: ignore[attr-defined]
+        shared = [s for s in info.sports for ours in entity.sports if similarity(s, ours) >= 0.8]
         if shared:
             score += 0.2
             reasons.append(f"same sport: {shared[0]}")
         return score
     if entity.kind == "sport":
-        reasons.append("used as a sport" if info["is_sport"] else "nothing has it as its sport")
-        return 0.6 * name + (0.4 if info["is_sport"] else 0.0)
+        reasons.append("used as a sport" if info.is_sport else "nothing has it as its sport")
+        return 0.6 * name + (0.4 if info.is_sport else 0.0)
     if entity.kind == "games":
         if item == OLYMPICS_2024:
             reasons.append("the 2024 Olympics, not the Paralympics")
             return 0.0
-        paralympic = "paralympic" in fold(f"{info['label']} {info['description']}")
+        paralympic = "paralympic" in fold(f"{info.label} {info.description}")
         reasons.append("Paralympic" if paralympic else "not said to be Paralympic")
         return 0.7 * name + (0.3 if paralympic else 0.0)
     reasons.append("name only")
