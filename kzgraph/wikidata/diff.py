@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from ..api import KnowledgeGraph
+from ..errors import DataError
 from ..namespaces import WD
 from ..results import SelectResult
 from .snapshot import require_snapshot
@@ -45,8 +46,11 @@ def diff(kg: KnowledgeGraph, *, today: datetime.date | None = None) -> Diff:
             export = "not exported: no Wikidata item for the " + ("award" if not award else "Games")
         else:
             statement = [item, "P1344", games, "P166", award, "P1352", str(row["ranking"])]
-            if row["date"] is not None:
-                statement += ["P585", f"+{row['date'].isoformat()}T00:00:00Z/11"]  # type: ignore[union-attr]
+            date = row["date"]
+            if date is not None:
+                if not isinstance(date, datetime.date):
+                    raise DataError(f"{row['medal']}: kz:medalDate {date!r} is not an xsd:date")
+                statement += ["P585", f"+{date.isoformat()}T00:00:00Z/11"]
             if row["source_title"]:
                 statement += ["S1476", 'en:"' + str(row["source_title"]).replace('"', "'") + '"']
             statement += ["S813", f"+{day}T00:00:00Z/11"]
