@@ -16,7 +16,7 @@ class Namespace(str):
 
     __slots__ = ()
 
-    def __getitem__(self, local: str) -> str:  # type: ignore[override]
+    def __getitem__(self, local: str) -> str:  # type: ignore[override]  # by local name, not position, as rdflib's
         return f"{self}{local}"
 
 
