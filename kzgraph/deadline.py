@@ -12,7 +12,6 @@ the endpoints, or ``KeyboardInterrupt``; work that is given up finishes (or not)
 from __future__ import annotations
 
 import threading
-import traceback
 from collections.abc import Callable, Iterable
 
 from .errors import EndpointTimeoutError
@@ -59,6 +58,8 @@ class _Work:
 def _clear_frames(exc: BaseException | None) -> None:
     """Drop the local variables of the frames ``exc`` went through (and of its causes), here: an engine's
     objects must be dropped on the thread that made them (pyoxigraph's results refuse to go elsewhere)."""
+    import traceback  # only when work failed: off the start-up path
+
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

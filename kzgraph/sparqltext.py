@@ -306,8 +306,9 @@ def check_nesting(sparql: str) -> None:
     Traceback (most recent call last):
     kzgraph.errors.QuerySyntaxError: query:1:116: SPARQL syntax error: query nested too deeply (limit 100 levels of brackets)
     """
-    if len(sparql) <= MAX_CHAIN and sum(map(sparql.count, "{([")) <= MAX_DEPTH:
-        return  # the common case, without lexing
+    if sum(map(sparql.count, "{([")) <= MAX_DEPTH and \
+            sum(map(sparql.count, _OPERATORS)) + sparql.upper().count("UNION") <= MAX_CHAIN:
+        return  # too few brackets and operators to go too deep, counted without lexing (the common case)
     chains = [0]  # operators chained at each open level
     chained = 0  # their sum: the levels the engine's expression parser is in
     for token in _code(sparql):

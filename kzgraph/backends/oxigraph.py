@@ -16,6 +16,7 @@ from ..errors import (
     DataSyntaxError,
     QueryError,
     QueryParameterError,
+    QuerySyntaxError,
     ResultTooLargeError,
     UsageError,
 )
@@ -39,7 +40,6 @@ from .oxrdf import (
     triple_term,
     without_bom,
 )
-from .syntax import sparql_error
 
 __all__ = ["OxigraphBackend"]
 
@@ -115,7 +115,7 @@ class OxigraphBackend:
                 return AskResult(bool(raw))
             triples = list(_bounded(raw, max_rows))
         except SyntaxError as exc:
-            raise sparql_error(sparql, _message(exc)) from exc
+            raise _syntax_error(sparql, exc) from exc
         except (OSError, RuntimeError) as exc:
             unprojected = re.search(_NOT_PROJECTED, str(exc))
             if unprojected:
@@ -136,7 +136,7 @@ class OxigraphBackend:
                 raise UsageError("select_strings needs a SELECT query")
             text = (raw.serialize(format=ox.QueryResultsFormat.CSV) or b"").decode("utf-8")
         except SyntaxError as exc:
-            raise sparql_error(sparql, _message(exc)) from exc
+            raise _syntax_error(sparql, exc) from exc
         except (OSError, RuntimeError) as exc:
             raise BackendError(f"query failed: {exc}") from exc
         rows = csv.reader(io.StringIO(text))
@@ -242,7 +242,7 @@ class OxigraphBackend:
                 try:
                     store.update(sparql, prefixes=PREFIXES)
                 except SyntaxError as exc:
-                    raise sparql_error(sparql, _message(exc), update=True) from exc
+                    raise _syntax_error(sparql, exc, update=True) from exc
                 except (OSError, RuntimeError) as exc:
                     raise BackendError(f"update failed: {exc}") from exc
             self._write(self._disk, change)
@@ -250,7 +250,7 @@ class OxigraphBackend:
         try:
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
-            raise sparql_error(sparql, _message(exc), update=True) from exc
+            raise _syntax_error(sparql, exc, update=True) from exc
         except (OSError, RuntimeError) as exc:
             raise BackendError(f"update failed: {exc}") from exc
 
@@ -361,3 +361,9 @@ def _bulk_extend(store: ox.Store, quads: Iterator[ox.Quad]) -> None:
     while batch := list(itertools.islice(quads, BULK_BATCH)):
         store.bulk_extend(batch)
 
+
+def _syntax_error(sparql: str, exc: SyntaxError, *, update: bool = False) -> QuerySyntaxError:
+    """pyoxigraph's syntax error about ``sparql``, read again for its offending token (see ``syntax``)."""
+    from .syntax import sparql_error  # only texts with a mistake need it: off the start-up path
+
+    return sparql_error(sparql, _message(exc), update=update)

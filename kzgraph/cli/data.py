@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 
-from ..atomic import replacing
 from ..backends import Source
 from ..backends.select import open_backend
 from ..errors import UsageError
@@ -161,6 +160,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
     total = target or args.games
     try:
         if args.out:
+            from ..atomic import replacing
+
             out = Path(args.out)
             with replacing(out) as stream:  # a reader never sees half a file
                 for chunk in synth.generate(summary=summary, **options):
