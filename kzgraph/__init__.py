@@ -12,10 +12,23 @@
 from __future__ import annotations
 
 from .api import KnowledgeGraph, open
-from .errors import (BackendError, DataError, DataSyntaxError, EndpointAuthError, EndpointError,
-                     EndpointTimeoutError, EndpointUnreachableError, KzgraphError, QueryError,
-                     QueryParameterError, QuerySyntaxError, QueryTimeoutError, ResultTooLargeError,
-                     UnknownQueryError, UsageError)
+from .errors import (
+    BackendError,
+    DataError,
+    DataSyntaxError,
+    EndpointAuthError,
+    EndpointError,
+    EndpointTimeoutError,
+    EndpointUnreachableError,
+    KzgraphError,
+    QueryError,
+    QueryParameterError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    ResultTooLargeError,
+    UnknownQueryError,
+    UsageError,
+)
 from .queries import NamedQuery, Param
 from .results import AskResult, GraphResult, SelectResult, format_result
 from .terms import IRI, BNode, LangString, TypedLiteral
@@ -23,15 +36,37 @@ from .terms import IRI, BNode, LangString, TypedLiteral
 __version__ = "0.1.0"
 
 __all__ = [
-    "open", "KnowledgeGraph",
-    "NamedQuery", "Param",
-    "SelectResult", "AskResult", "GraphResult", "format_result",
-    "Stats", "ValidationReport", "Violation",
-    "IRI", "BNode", "LangString", "TypedLiteral",
-    "KzgraphError", "UsageError", "QueryError", "QuerySyntaxError", "UnknownQueryError",
-    "QueryParameterError", "ResultTooLargeError", "DataError", "DataSyntaxError", "BackendError", "EndpointError",
-    "EndpointUnreachableError", "EndpointTimeoutError", "EndpointAuthError", "QueryTimeoutError",
+    "IRI",
+    "AskResult",
+    "BNode",
+    "BackendError",
+    "DataError",
+    "DataSyntaxError",
+    "EndpointAuthError",
+    "EndpointError",
+    "EndpointTimeoutError",
+    "EndpointUnreachableError",
+    "GraphResult",
+    "KnowledgeGraph",
+    "KzgraphError",
+    "LangString",
+    "NamedQuery",
+    "Param",
+    "QueryError",
+    "QueryParameterError",
+    "QuerySyntaxError",
+    "QueryTimeoutError",
+    "ResultTooLargeError",
+    "SelectResult",
+    "Stats",
+    "TypedLiteral",
+    "UnknownQueryError",
+    "UsageError",
+    "ValidationReport",
+    "Violation",
     "__version__",
+    "format_result",
+    "open",
 ]
 
 _LAZY = {"Stats": "stats", "ValidationReport": "validate", "Violation": "validate"}

@@ -23,21 +23,21 @@ from . import cache
 from .backends import Backend, Progress, Source, SourceLike
 from .backends.oxigraph import OxigraphBackend
 from .backends.select import is_url, kind_of, open_backend
+from .deadline import DEFAULT_TIMEOUT, within
 from .errors import QueryParameterError, UnknownQueryError, UsageError
 from .push import PushReport, push
 from .queries import Catalogue, NamedQuery, bind, execute, load_catalogue
 from .resources import Resources, find
 from .results import Result
-from .deadline import DEFAULT_TIMEOUT, within
 from .sparqltext import check_nesting
 from .terms import IRI, Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .search import Hit, SearchIndex
-    from typing import Any
     from pathlib import Path
+    from typing import Any
 
+    from .search import Hit, SearchIndex
     from .stats import Stats
     from .validate import ValidationReport
 

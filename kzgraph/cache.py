@@ -32,7 +32,7 @@ else:
         except ImportError:
             from hashlib import sha256
 
-__all__ = ["build", "cache_dir", "key", "KEEP"]
+__all__ = ["KEEP", "build", "cache_dir", "key"]
 
 KEEP = 8
 _FORMAT = b"kzgraph snapshot 1"

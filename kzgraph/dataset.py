@@ -12,13 +12,13 @@ from collections.abc import Iterable
 
 from .backends import Backend, Progress, Source
 from .errors import DataError
-from .namespaces import GRAPH, ONTOLOGY_GRAPH, PROV, PROVENANCE_GRAPH, RDF, RDFS, KZ, resource
+from .namespaces import GRAPH, KZ, ONTOLOGY_GRAPH, PROV, PROVENANCE_GRAPH, RDF, RDFS, resource
 from .queries import NamedQuery, execute, parse_file
 from .resources import Resources
 from .results import GraphResult
 from .terms import IRI, Value, to_ntriples
 
-__all__ = ["build", "rules", "apply_rule", "derived_graph", "rule_iri", "sources", "graph_kind"]
+__all__ = ["apply_rule", "build", "derived_graph", "graph_kind", "rule_iri", "rules", "sources"]
 
 GRAPH_KINDS = ("ontology", "provenance", "article", "external", "derived", "reconciled", "wikidata", "synthetic")
 

@@ -27,21 +27,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 __all__ = [
-    "KzgraphError",
-    "UsageError",
-    "QueryError",
-    "QuerySyntaxError",
-    "UnknownQueryError",
-    "QueryParameterError",
-    "ResultTooLargeError",
+    "BackendError",
     "DataError",
     "DataSyntaxError",
-    "BackendError",
-    "EndpointError",
-    "EndpointUnreachableError",
-    "EndpointTimeoutError",
     "EndpointAuthError",
+    "EndpointError",
+    "EndpointTimeoutError",
+    "EndpointUnreachableError",
+    "KzgraphError",
+    "QueryError",
+    "QueryParameterError",
+    "QuerySyntaxError",
     "QueryTimeoutError",
+    "ResultTooLargeError",
+    "UnknownQueryError",
+    "UsageError",
 ]
 
 

@@ -24,7 +24,7 @@ import unicodedata
 from difflib import SequenceMatcher
 from itertools import product
 
-__all__ = ["fold", "key", "key_word", "variants", "similarity"]
+__all__ = ["fold", "key", "key_word", "similarity", "variants"]
 
 _CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",

@@ -6,8 +6,8 @@ leaves the same store. ``graphs`` limits the push to some of the dataset's graph
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from collections import namedtuple
+from collections.abc import Sequence
 
 from . import dataset
 from .backends import Backend, Progress
@@ -16,7 +16,7 @@ from .errors import UsageError
 from .namespaces import PREFIXES
 from .resources import Resources
 
-__all__ = ["PushReport", "push", "built_graphs"]
+__all__ = ["PushReport", "built_graphs", "push"]
 
 
 class PushReport(namedtuple("PushReport", "graphs")):

@@ -54,8 +54,18 @@ else:  # the same records at run time
     _ParamFields = namedtuple("Param", "name type required description", defaults=("",))
     _NamedQueryFields = namedtuple("NamedQuery", "name file title description params returns tags sparql")
 
-__all__ = ["Param", "NamedQuery", "Catalogue", "ResourceName", "PARAM_TYPES", "parse_file", "parse_text",
-           "load_catalogue", "bind", "execute"]
+__all__ = [
+    "PARAM_TYPES",
+    "Catalogue",
+    "NamedQuery",
+    "Param",
+    "ResourceName",
+    "bind",
+    "execute",
+    "load_catalogue",
+    "parse_file",
+    "parse_text",
+]
 
 #: ``resource``: an IRI, or a name that ``execute`` resolves to the IRIs of the resources called so
 PARAM_TYPES = ("iri", "resource", "string", "integer", "decimal", "date", "boolean")
@@ -274,7 +284,7 @@ def _to_resource(raw: object) -> IRI | ResourceName:
     if not isinstance(raw, str):
         raise TypeError("expected an IRI or a name")
     text = raw.strip()
-    prefix, colon, local = text.partition(":")
+    prefix, colon, _ = text.partition(":")
     if re.match(_IRI_LIKE, text) or (colon and prefix in PREFIXES) or re.fullmatch(_RELATIVE, text):
         return _to_iri(text)
     if not text:
@@ -326,8 +336,9 @@ def _to_boolean(raw: object) -> bool:
     raise ValueError("expected true or false")
 
 
-_CONVERTERS: dict[str, Callable[[object], Value]] = {"iri": _to_iri, "resource": _to_resource, "string": _to_string, "integer": _to_integer, "decimal": _to_decimal,
-               "date": _to_date, "boolean": _to_boolean}
+_CONVERTERS: dict[str, Callable[[object], Value]] = {
+    "iri": _to_iri, "resource": _to_resource, "string": _to_string, "integer": _to_integer, "decimal": _to_decimal,
+    "date": _to_date, "boolean": _to_boolean}
 
 
 def execute(backend: Backend, query: NamedQuery, bindings: Mapping[str, Value] | None = None, *,

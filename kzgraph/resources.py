@@ -19,7 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["Resources", "find", "files"]
+__all__ = ["Resources", "files", "find"]
 
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 

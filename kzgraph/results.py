@@ -104,7 +104,7 @@ def _cell(value: Value | None) -> str:
 
 
 def _is_number(value: Value | None) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) or \
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)) or \
         type(value).__name__ == "Decimal"
 
 
@@ -138,7 +138,7 @@ class SelectResult:
 
     def to_dicts(self) -> list[dict[str, Value | None]]:
         """One dict per row, column name → value."""
-        return [dict(zip(self.columns, row)) for row in self.rows]
+        return [dict(zip(self.columns, row, strict=False)) for row in self.rows]
 
     def to_csv(self) -> str:
         """W3C SPARQL 1.1 CSV: bare IRIs and lexical forms, CRLF line ends."""
@@ -159,7 +159,7 @@ class SelectResult:
 
     def to_json(self) -> str:
         """W3C SPARQL 1.1 Query Results JSON."""
-        bindings = [{c: _json_term(v) for c, v in zip(self.columns, row) if v is not None}
+        bindings = [{c: _json_term(v) for c, v in zip(self.columns, row, strict=False) if v is not None}
                     for row in self.rows]
         doc = {"head": {"vars": self.columns}, "results": {"bindings": bindings}}
         import json
@@ -174,7 +174,7 @@ class SelectResult:
         for row in self.rows:
             parts.append("<result>")
             parts += [f'<binding name="{_escape(c)}">{_xml_term(v)}</binding>'
-                      for c, v in zip(self.columns, row) if v is not None]
+                      for c, v in zip(self.columns, row, strict=False) if v is not None]
             parts.append("</result>\n")
         parts.append("</results>\n</sparql>\n")
         return "".join(parts)

@@ -267,8 +267,10 @@ def insert_rows(sparql: str, variables: list[str], rows: list[tuple[Value, ...]]
     the whole store, then joins), so the block also opens each UNION branch of the WHERE group: a join
     distributes over a union, and with distinct rows joining the block twice changes nothing.
 
-    >>> insert_rows("SELECT * WHERE { { ?n ?p ?o } UNION { ?s ?p ?n } }", ["n"], [("a",)])
-    'SELECT * WHERE { VALUES (?n) { ("a") } { VALUES (?n) { ("a") } ?n ?p ?o } UNION { VALUES (?n) { ("a") } ?s ?p ?n } }'
+    >>> print(insert_rows("SELECT * WHERE { { ?n ?p ?o } UNION { ?s ?p ?n } }", ["n"], [("a",)]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    SELECT * WHERE { VALUES (?n) { ("a") } { VALUES (?n) { ("a") } ?n ?p ?o }
+    UNION { VALUES (?n) { ("a") } ?s ?p ?n } }
     """
     for name in variables:
         if not _NAME.fullmatch(name):
@@ -277,7 +279,7 @@ def insert_rows(sparql: str, variables: list[str], rows: list[tuple[Value, ...]]
     if at is None:
         raise QuerySyntaxError("cannot find the WHERE group of the query to bind parameters in")
     names = " ".join(f"?{name}" for name in variables)
-    block = " ".join("(" + " ".join(_term(n, v) for n, v in zip(variables, row)) + ")" for row in rows)
+    block = " ".join("(" + " ".join(_term(n, v) for n, v in zip(variables, row, strict=False)) + ")" for row in rows)
     values = f" VALUES ({names}) {{ {block} }}"
     places = [at, *(shape(sparql).branches if len(set(rows)) == len(rows) else ())]
     for place in sorted(places, reverse=True):
@@ -302,9 +304,10 @@ def check_nesting(sparql: str) -> None:
     before any engine sees it. Brackets and operators inside strings, IRIs and comments do not count.
 
     >>> check_nesting("SELECT * WHERE { ?s ?p ?o FILTER (?o > 1 || ?o < -1) }")
-    >>> check_nesting("SELECT * WHERE " + "{" * 101 + "}" * 101)
+    >>> check_nesting("SELECT * WHERE " + "{" * 101 + "}" * 101)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
-    kzgraph.errors.QuerySyntaxError: query:1:116: SPARQL syntax error: query nested too deeply (limit 100 levels of brackets)
+    kzgraph.errors.QuerySyntaxError: query:1:116: SPARQL syntax error: query nested too deeply
+    (limit 100 levels of brackets)
     """
     if sum(map(sparql.count, "{([")) <= MAX_DEPTH and \
             sum(map(sparql.count, _OPERATORS)) + sparql.upper().count("UNION") <= MAX_CHAIN:

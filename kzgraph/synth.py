@@ -195,7 +195,7 @@ def _games(world: _World, number: int, previous: dict[str, list[tuple[str, str, 
     total_weight = sum(world.weights)
     sport_weights = [s[2] for s in sports]
     roster: dict[str, list[tuple[str, str, str, str]]] = {}
-    for (slug, name), weight in zip(world.countries, world.weights):
+    for (slug, name), weight in zip(world.countries, world.weights, strict=False):
         delegation = f"delegation:{slug}-{number:04d}"
         size = max(1, round(athletes_n * weight / total_weight))
         members: list[tuple[str, str, str, str]] = []

@@ -68,11 +68,11 @@ def fit(natural: Sequence[int], available: int) -> list[int]:
     low, high = 0, max(natural)  # the largest cap such that the capped columns fit
     while low < high:
         cap = (low + high + 1) // 2
-        if sum(max(min(n, cap), f) for n, f in zip(natural, floor)) <= available:
+        if sum(max(min(n, cap), f) for n, f in zip(natural, floor, strict=False)) <= available:
             low = cap
         else:
             high = cap - 1
-    widths = [max(min(n, low), f) for n, f in zip(natural, floor)]
+    widths = [max(min(n, low), f) for n, f in zip(natural, floor, strict=False)]
     spare = available - sum(widths)
     for i, n in enumerate(natural):  # what the cap left over goes to the columns it cut, left to right
         if spare <= 0:
@@ -93,7 +93,7 @@ def render(columns: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequ
 
     def line(texts: Sequence[str], align: Sequence[bool]) -> str:
         cells = []
-        for text, w, r in zip(texts, widths, align):
+        for text, w, r in zip(texts, widths, align, strict=False):
             text = clip(text, w)
             pad = " " * (w - cell_width(text))
             cells.append(pad + text if r else text + pad)

@@ -17,7 +17,7 @@ from .queries import NamedQuery, execute
 from .results import SelectResult, display
 from .terms import IRI
 
-__all__ = ["Violation", "ValidationReport", "validate", "shacl", "run_checks"]
+__all__ = ["ValidationReport", "Violation", "run_checks", "shacl", "validate"]
 
 
 @dataclass(frozen=True, order=True)
@@ -92,7 +92,8 @@ def run_checks(backend: Backend, checks: Iterable[NamedQuery]) -> ValidationRepo
             continue
         lines.append(f"{check.name}: {len(rows)} row(s)")
         for row in rows:
-            detail = "; ".join(f"{c}={display(v)}" for c, v in zip(rows.columns[1:], row[1:]) if v is not None)
+            pairs = zip(rows.columns[1:], row[1:], strict=False)
+            detail = "; ".join(f"{c}={display(v)}" for c, v in pairs if v is not None)
             message = check.title + (f" ({detail})" if detail else "")
             violations.append(Violation(str(row[0]) if row else "", f"check:{check.name}", None, message))
     return ValidationReport(not violations, "\n".join(lines) + ("\n" if lines else ""), violations)

@@ -12,8 +12,8 @@ import pytest
 from SPARQLWrapper import DIGEST, POST, SPARQLWrapper
 
 import kzgraph
-from kzgraph.cli import exit_code
 from kzgraph.backends.remote import RemoteBackend
+from kzgraph.cli import exit_code
 from tests.servers import free_port
 
 

@@ -28,7 +28,7 @@ else:
     Protocol = object  # Backend is a protocol for type checkers, a plain base class at run time
     _SourceFields = namedtuple("Source", "path data format graph name", defaults=(None,) * 5)
 
-__all__ = ["Backend", "Source", "Progress", "SourceLike", "limit_rows"]
+__all__ = ["Backend", "Progress", "Source", "SourceLike", "limit_rows"]
 
 #: ``progress(done, total, label)``: called after each source is parsed.
 Progress = Callable[[int, int, str], None]

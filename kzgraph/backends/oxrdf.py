@@ -20,9 +20,23 @@ TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
     from typing import BinaryIO, Final
 
-__all__ = ["RDF_FORMATS", "from_ox", "triple_term", "to_ox", "remembering", "format_named", "rdf_format_of", "graph_of",
-           "data_syntax_error", "reading_error", "parse", "parse_source",
-           "serialize_quads", "skip_bom", "without_bom"]
+__all__ = [
+    "RDF_FORMATS",
+    "data_syntax_error",
+    "format_named",
+    "from_ox",
+    "graph_of",
+    "parse",
+    "parse_source",
+    "rdf_format_of",
+    "reading_error",
+    "remembering",
+    "serialize_quads",
+    "skip_bom",
+    "to_ox",
+    "triple_term",
+    "without_bom",
+]
 
 RDF_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,

@@ -31,12 +31,12 @@ from .. import formats
 from ..errors import EndpointError, UsageError
 from ..namespaces import BASE, PREFIXES
 from ..results import GraphResult, Result, SelectResult, parse
+from ..sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
 from ..terms import IRI, Value, to_ntriples
 from . import Progress, Source, SourceLike, limit_rows
 from .http import Http, endpoint_name
 from .oxrdf import parse_source, serialize_quads, triple_term
 from .select import DEFAULT_GRAPHS, METHODS
-from ..sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
 
 __all__ = ["RemoteBackend"]
 
@@ -167,7 +167,7 @@ class RemoteBackend:
         params = dataset + self._params
         method = self.method
         if method in ("get", "post-form", "auto"):
-            encoded = urlencode([("query", text)] + params, quote_via=quote)
+            encoded = urlencode([("query", text), *params], quote_via=quote)
             if method == "get" or (method == "auto" and len(self.query_url) + len(encoded) < MAX_GET_URL):
                 separator = "&" if "?" in self.query_url else "?"
                 response = self._http.request("GET", f"{self.query_url}{separator}{encoded}", headers=headers)

@@ -11,9 +11,10 @@ imports rdflib, SPARQLWrapper or httpx.
 A string that looks like a URL of another kind (or a mistyped one) is refused rather than taken as a
 directory name: ``--store ftp://x/y`` would otherwise make a store in ``./ftp:/x/y/``.
 
->>> kind_of("ftp://x/y")
+>>> kind_of("ftp://x/y")  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
-kzgraph.errors.UsageError: unsupported store URL 'ftp://x/y': a store is an http:// or https:// SPARQL endpoint, or a directory (for a directory of that name, write ./ftp://x/y)
+kzgraph.errors.UsageError: unsupported store URL 'ftp://x/y': a store is an http:// or https:// SPARQL
+endpoint, or a directory (for a directory of that name, write ./ftp://x/y)
 >>> looks_like_url("http//typo/sparql"), looks_like_url("https:/typo"), looks_like_url("C:/kz.store")
 (True, True, False)
 """

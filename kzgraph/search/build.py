@@ -2,9 +2,9 @@
 
 Each name is stored with its folded text (``kzgraph.names.fold``), the spelling keys of its words, and its
 spelling key (those run together: *SHA-256*, *sha256* and *Sha 256* share one); the first and the last are
-indexed, so the exact-name and other-spelling tiers are two index lookups. An FTS5 table holds the folded words and their
-keys for word and prefix matching; ``near`` holds each key's one-letter deletions (a SymSpell neighbourhood)
-for fuzzy matching. Names are inserted best first (fewest words, main label before other names), so that
+indexed, so the exact-name and other-spelling tiers are two index lookups. An FTS5 table holds the folded
+words and their keys for word and prefix matching; ``near`` holds each key's one-letter deletions (a SymSpell
+neighbourhood) for fuzzy matching. Names are inserted best first (fewest words, main label before other names), so that
 FTS5, which returns rows in rowid order, gives the best candidates of a tier first.
 
 A file is written whole or not at all: built in memory, copied to a temporary file beside its place,

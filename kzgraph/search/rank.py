@@ -56,7 +56,7 @@ class _Query:
     def match(self, tier: str) -> str | None:
         """The FTS5 query of a tier: every word, as itself, its key, a prefix or a near key."""
         groups = []
-        for i, (word, word_key) in enumerate(zip(self.words, self.keys)):
+        for i, (word, word_key) in enumerate(zip(self.words, self.keys, strict=False)):
             terms = {f'"{word}"'}
             if len(word_key) >= _KEY_MIN:
                 terms.add(f'"{word_key}"')
@@ -75,9 +75,9 @@ class _Query:
         words = folded.split()
         keys = keys_text.split()
         total, used, tier = 0.0, set(), "words"
-        for i, (word, word_key) in enumerate(zip(self.words, self.keys)):
+        for i, (word, word_key) in enumerate(zip(self.words, self.keys, strict=False)):
             best, at, how = 0.0, -1, ""
-            for j, (candidate, candidate_key) in enumerate(zip(words, keys)):
+            for j, (candidate, candidate_key) in enumerate(zip(words, keys, strict=False)):
                 score, match = _word_match(word, word_key, candidate, candidate_key,
                                            self.near[i] if self.near else set())
                 if score > best:

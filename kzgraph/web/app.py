@@ -28,7 +28,7 @@ from .http import Settings, State, error_response
 from .problems import HttpError
 from .render import CONTENT_SECURITY_POLICY, STATIC
 
-__all__ = ["create_app", "serve", "Settings", "ROUTES"]
+__all__ = ["ROUTES", "Settings", "create_app", "serve"]
 
 ROUTES: list[tuple[str, Any]] = [
     ("/", pages.home),

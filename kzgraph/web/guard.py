@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from ..errors import KzgraphError
 from ..sparqltext import remote_calls
 
-__all__ = ["check_remote_calls", "RemoteCallRefused"]
+__all__ = ["RemoteCallRefused", "check_remote_calls"]
 
 
 class RemoteCallRefused(KzgraphError):

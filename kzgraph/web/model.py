@@ -16,9 +16,24 @@ from ..namespaces import GRAPH, KZ, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, RDF, RDFS,
 from ..results import SelectResult, display
 from ..terms import IRI, BNode, LangString, Value
 
-__all__ = ["Source", "Fact", "Chain", "GraphFact", "More", "ResourcePage", "PAGE_LINKS", "Home",
-           "DUMPS", "resource_page", "home", "all_resources", "resource_kinds", "resources_of_kind",
-           "KIND_PAGE", "dump_links"]
+__all__ = [
+    "DUMPS",
+    "KIND_PAGE",
+    "PAGE_LINKS",
+    "Chain",
+    "Fact",
+    "GraphFact",
+    "Home",
+    "More",
+    "ResourcePage",
+    "Source",
+    "all_resources",
+    "dump_links",
+    "home",
+    "resource_kinds",
+    "resource_page",
+    "resources_of_kind",
+]
 
 #: The dumps: format name → title (the same list as the ``void`` query's).
 DUMPS = {"trig": "TriG, with the named graphs", "nq": "N-Quads, with the named graphs",

@@ -13,7 +13,7 @@ from ..results import SelectResult, display
 from ..terms import IRI, BNode, Value
 from .model import GraphFact
 
-__all__ = ["Term", "OntologyPage", "ontology_page"]
+__all__ = ["OntologyPage", "Term", "ontology_page"]
 
 
 @dataclass

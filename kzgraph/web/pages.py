@@ -21,14 +21,14 @@ from ..namespaces import KZ, PREFIXES
 from ..results import GraphResult, SelectResult
 from ..terms import IRI
 from . import model
-from .model import DUMPS, KIND_PAGE, dump_links
-from .ontology import ontology_page
 from .http import PAGE_OFFER, SELECT_OFFER, State, html, media_type, negotiate, serialize, state
 from .links import RESERVED
+from .model import DUMPS, KIND_PAGE, dump_links
 from .negotiation import by_extension, offered
+from .ontology import ontology_page
 from .problems import HttpError
 
-__all__ = ["home", "resources", "about", "void", "dump", "search", "resource", "UnknownResource"]
+__all__ = ["UnknownResource", "about", "dump", "home", "resource", "resources", "search", "void"]
 
 _RDF_OFFER = offered("ttl", "nt", "jsonld", "rdfxml", "html")
 

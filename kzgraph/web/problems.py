@@ -16,13 +16,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import (BackendError, DataError, EndpointError, KzgraphError, QueryError, QueryTimeoutError,
-                      UnknownQueryError, UsageError)
+from ..errors import (
+    BackendError,
+    DataError,
+    EndpointError,
+    KzgraphError,
+    QueryError,
+    QueryTimeoutError,
+    UnknownQueryError,
+    UsageError,
+)
 from .executor import Overloaded, PageTimeoutError
 from .guard import RemoteCallRefused
 from .negotiation import NotAcceptable
 
-__all__ = ["HttpError", "Problem", "problem", "TITLES"]
+__all__ = ["TITLES", "HttpError", "Problem", "problem"]
 
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
           405: "Method not allowed", 406: "Not acceptable", 413: "Request body too large", 414: "URI too long",

@@ -27,12 +27,12 @@ from ..namespaces import BASE, KZ
 from ..results import GraphResult
 from ..terms import IRI, Value
 from . import model
+from .links import DOCUMENT_FORMATS, RESERVED, StaticLinks
 from .model import DUMPS, dump_links
 from .ontology import ontology_page
-from .links import DOCUMENT_FORMATS, RESERVED, StaticLinks
 from .render import STATIC, Renderer
 
-__all__ = ["publish", "Site", "MARKER"]
+__all__ = ["MARKER", "Site", "publish"]
 
 MARKER = ".kzgraph-site"
 _ONTOLOGY = KZ.rstrip("#")

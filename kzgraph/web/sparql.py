@@ -23,12 +23,25 @@ from ..namespaces import SD
 from ..results import AskResult, GraphResult, Result, SelectResult
 from ..terms import IRI
 from .guard import check_remote_calls
-from .http import (GRAPH_OFFER, SELECT_OFFER, State, body_text, check_token, form_fields, html, media_type, negotiate,
-                   one_value, read_body, serialize, state)
+from .http import (
+    GRAPH_OFFER,
+    SELECT_OFFER,
+    State,
+    body_text,
+    check_token,
+    form_fields,
+    html,
+    media_type,
+    negotiate,
+    one_value,
+    read_body,
+    serialize,
+    state,
+)
 from .negotiation import offered
 from .problems import HttpError
 
-__all__ = ["endpoint", "catalogue", "named_query"]
+__all__ = ["catalogue", "endpoint", "named_query"]
 
 _FORM = "application/x-www-form-urlencoded"
 _DESCRIPTION_OFFER = offered("ttl", "nt", "jsonld", "rdfxml", "html")

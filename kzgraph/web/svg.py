@@ -16,7 +16,7 @@ from html import escape
 
 from ..terms import Value
 
-__all__ = ["medal_bars", "timeline", "chain", "COLOURS"]
+__all__ = ["COLOURS", "chain", "medal_bars", "timeline"]
 
 Href = Callable[[str], "str | None"]
 COLOURS = {"Gold": "#d4a017", "Silver": "#9ea7ad", "Bronze": "#b0703c"}
