@@ -29,7 +29,7 @@ from ..namespaces import PREFIXES, XSD
 from ..results import AskResult, GraphResult, Result, SelectResult
 from ..sparqltext import position, tokens
 from ..terms import IRI, BNode, Value, to_literal, to_python
-from . import Progress, Source, SourceLike, limit_rows
+from . import Backend, Progress, Source, SourceLike, limit_rows
 from .oxrdf import parse_source, serialize_quads
 from .syntax import sparql_error
 
@@ -88,7 +88,12 @@ def _solutions(raw: RdflibResult) -> Iterator[ResultRow]:
         yield row
 
 
-class RdflibBackend:
+def _graphs_of(dataset: rdflib.ConjunctiveGraph) -> Iterator[rdflib.Graph]:
+    """Every graph of a dataset, the default one included (a Dataset's contexts() is deprecated for graphs())."""
+    return dataset.graphs() if isinstance(dataset, rdflib.Dataset) else dataset.contexts()
+
+
+class RdflibBackend(Backend):
     """An rdflib store. ``graph=None``: a new in-memory ``Dataset``; otherwise a user's ``Graph``,
     ``Dataset`` or ``ConjunctiveGraph``, used as it is (a plain ``Graph`` has no named graphs)."""
 
@@ -169,7 +174,9 @@ class RdflibBackend:
         if dataset is None:
             return self.graph
         if graph is None:
-            default: rdflib.Graph = dataset.default_context  # rdflib leaves this property unannotated
+            # rdflib leaves these properties unannotated; a Dataset's default_context is deprecated
+            default: rdflib.Graph = (dataset.default_graph if isinstance(dataset, rdflib.Dataset)
+                                     else dataset.default_context)
             return default
         return dataset.get_context(rdflib.URIRef(graph))
 
@@ -197,7 +204,7 @@ class RdflibBackend:
             for s, p, o in self.graph:
                 yield from_rdflib(s), from_rdflib(p), from_rdflib(o), None
             return
-        for context in dataset.contexts():
+        for context in _graphs_of(dataset):
             name = None if context.identifier == _DEFAULT else str(context.identifier)
             for s, p, o in context:
                 yield from_rdflib(s), from_rdflib(p), from_rdflib(o), name
@@ -212,7 +219,7 @@ class RdflibBackend:
         dataset = self._dataset
         if dataset is None:
             return []
-        return sorted(str(c.identifier) for c in dataset.contexts()
+        return sorted(str(c.identifier) for c in _graphs_of(dataset)
                       if c.identifier != _DEFAULT and isinstance(c.identifier, rdflib.URIRef) and len(c))
 
     def __len__(self) -> int:
