@@ -18,21 +18,17 @@ A file named after an RDF format is read in that format, as is a file with the f
 
 from __future__ import annotations
 
-from collections import namedtuple
+from typing import Literal, NamedTuple
 
 from .errors import UsageError
 
-TYPE_CHECKING = False  # typing and dataclasses stay off the start-up path (see kzgraph.cache)
-if TYPE_CHECKING:
-    from typing import Literal
+#: What a format can carry.
+Kind = Literal["results", "rdf", "text"]
 
-    Kind = Literal["results", "rdf", "text"]
-
-__all__ = ["FORMATS", "Format", "by_extension", "by_media_type", "by_name", "names"]
+__all__ = ["FORMATS", "Format", "Kind", "by_extension", "by_media_type", "by_name", "names"]
 
 
-class Format(namedtuple("Format", "name media_type extension kind quads aliases other_extensions",
-                         defaults=(False, (), ()))):
+class Format(NamedTuple):
     """A format (name, media_type, extension, kind, quads, aliases, other_extensions); ``kind`` says what it
     can carry.
 
@@ -43,7 +39,13 @@ class Format(namedtuple("Format", "name media_type extension kind quads aliases 
     ``aliases``: media types that clients also send in ``Accept`` for this format.
     """
 
-    __slots__ = ()
+    name: str
+    media_type: str
+    extension: str
+    kind: Kind
+    quads: bool = False
+    aliases: tuple[str, ...] = ()
+    other_extensions: tuple[str, ...] = ()
 
 
 FORMATS: tuple[Format, ...] = (

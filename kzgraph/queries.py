@@ -17,9 +17,9 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from .errors import QueryError, QueryParameterError, QuerySyntaxError, UnknownQueryError
 from .namespaces import BASE, PREFIXES
@@ -28,31 +28,11 @@ from .results import Result, SelectResult
 from .sparqltext import check_nesting, insert_rows, query_form
 from .terms import IRI, LangString, Value
 
-TYPE_CHECKING = False  # typing, dataclasses and pathlib stay off the start-up path (see kzgraph.cache)
+TYPE_CHECKING = False  # pathlib stays off the start-up path (see kzgraph.cache)
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import NamedTuple
 
     from .backends import Backend
-
-    class _ParamFields(NamedTuple):  # the records below with the types of their fields, for type checkers
-        name: str
-        type: str
-        required: bool
-        description: str = ""
-
-    class _NamedQueryFields(NamedTuple):
-        name: str
-        file: str | None
-        title: str
-        description: str
-        params: tuple[Param, ...]
-        returns: tuple[str, ...]
-        tags: tuple[str, ...]
-        sparql: str
-else:  # the same records at run time
-    _ParamFields = namedtuple("Param", "name type required description", defaults=("",))
-    _NamedQueryFields = namedtuple("NamedQuery", "name file title description params returns tags sparql")
 
 __all__ = [
     "PARAM_TYPES",
@@ -87,20 +67,30 @@ class ResourceName(str):
     __slots__ = ()
 
 
-class Param(_ParamFields):
+class Param(NamedTuple):
     """A declared parameter: ``?name`` gets a value of ``type`` (``required``, ``description``)."""
 
-    __slots__ = ()
+    name: str
+    type: str
+    required: bool
+    description: str = ""
 
 
-class NamedQuery(_NamedQueryFields):
+class NamedQuery(NamedTuple):
     """One ``.rq`` file: its header and its SPARQL (the whole file, so error lines match the file).
 
     Fields: name, file (a str, or None for text), title, description, params (Params), returns and tags
     (names), sparql; ``path`` is the file as a Path.
     """
 
-    __slots__ = ()
+    name: str
+    file: str | None
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    returns: tuple[str, ...]
+    tags: tuple[str, ...]
+    sparql: str
 
     def __repr__(self) -> str:
         return f"NamedQuery(name={self.name!r}, file={self.file!r}, title={self.title!r})"

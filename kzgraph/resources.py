@@ -11,7 +11,7 @@ what it imports (urllib.parse, ipaddress, fnmatch) costs about 3 ms of every com
 from __future__ import annotations
 
 import os
-from collections import namedtuple
+from typing import NamedTuple
 
 from .errors import DataError
 
@@ -30,13 +30,11 @@ def _path(location: str) -> Path:
     return Path(location)
 
 
-class Resources(namedtuple("Resources", "location")):
-    """The files of one kzgraph dataset under a directory: ``Resources(root)``, root a str or a Path."""
+class Resources(NamedTuple):
+    """The files of one kzgraph dataset under the directory ``location`` (a str; ``find(root)`` takes a Path
+    too and checks that it is a directory)."""
 
-    __slots__ = ()
-
-    def __new__(cls, root: str | os.PathLike[str]) -> Resources:
-        return super().__new__(cls, os.fspath(root))
+    location: str
 
     @property
     def root(self) -> Path:
@@ -106,7 +104,7 @@ def find(root: str | os.PathLike[str] | None = None) -> Resources:
     if root is not None:
         if not os.path.isdir(root):
             raise DataError(f"{os.fspath(root)}: not a directory")
-        return Resources(root)
+        return Resources(os.fspath(root))
     for candidate in (os.path.join(_PACKAGE, "_data"), os.path.dirname(_PACKAGE)):
         if any(os.path.isdir(os.path.join(candidate, part)) for part in ("ontology", "data", "queries")):
             return Resources(candidate)

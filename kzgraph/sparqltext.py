@@ -30,32 +30,13 @@ The same lexer tells which remote endpoints a text calls (SERVICE, LOAD: codepoi
 from __future__ import annotations
 
 import re
-from collections import namedtuple
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from typing import NamedTuple, NoReturn
 
 from .errors import QueryParameterError, QuerySyntaxError
 from .namespaces import PREFIXES
 from .terms import IRI, BNode, LangString, TypedLiteral, Value, to_ntriples
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing stays off the start-up path: the records are typed NamedTuples for type checkers only
-    from typing import NamedTuple, NoReturn
-
-    class _TokenFields(NamedTuple):
-        kind: str
-        text: str
-        start: int
-
-    class _ShapeFields(NamedTuple):
-        form: str
-        where: int | None
-        prefixes: frozenset[str]
-        names_dataset: bool
-        branches: tuple[int, ...]
-else:  # the same records at run time
-    _TokenFields = namedtuple("Token", "kind text start")
-    _ShapeFields = namedtuple("Shape", "form where prefixes names_dataset branches")
 
 __all__ = ["MAX_CHAIN", "MAX_DEPTH", "Shape", "Token", "check_nesting", "insert_rows", "insert_values",
            "names_dataset", "position", "query_form", "remote_calls", "shape", "tokens", "with_prefixes"]
@@ -89,10 +70,12 @@ _LANG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class Token(_TokenFields):
+class Token(NamedTuple):
     """One lexical token (kind, text, start): ``kind`` is comment, string, iri, var, lang, word, punct or other."""
 
-    __slots__ = ()
+    kind: str
+    text: str
+    start: int
 
 
 def tokens(sparql: str) -> Iterator[Token]:
@@ -106,14 +89,18 @@ def _code(sparql: str) -> list[Token]:
     return [t for t in tokens(sparql) if t.kind != "comment"]
 
 
-class Shape(_ShapeFields):
+class Shape(NamedTuple):
     """What the remote backend needs to know about a query's text (computed once per text): ``form``
     (SELECT, ASK, CONSTRUCT, DESCRIBE, or '' for an update), ``where`` (offset just after the ``{`` of the
     outermost WHERE group, or None), ``prefixes`` (used but not declared), ``names_dataset`` (FROM),
     ``branches`` (offsets just after the ``{`` of each UNION branch directly in the WHERE group, subqueries
     left out)."""
 
-    __slots__ = ()
+    form: str
+    where: int | None
+    prefixes: frozenset[str]
+    names_dataset: bool
+    branches: tuple[int, ...]
 
 
 @lru_cache(maxsize=256)

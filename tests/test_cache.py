@@ -37,28 +37,28 @@ def quads(backend: OxigraphBackend) -> set[bytes]:
 
 def built(root: Path) -> OxigraphBackend:
     backend = OxigraphBackend()
-    cache.build(backend, Resources(root))
+    cache.build(backend, Resources(str(root)))
     return backend
 
 
 def test_the_snapshot_holds_what_the_build_gives(root, cache_dir):
     first = built(root)
     (snapshot,) = cache_dir.iterdir()
-    assert snapshot.name == f"dataset-{cache.key(Resources(root))}.nq"
+    assert snapshot.name == f"dataset-{cache.key(Resources(str(root)))}.nq"
     second = built(root)  # from the snapshot
     fresh = OxigraphBackend()
-    dataset.build(fresh, Resources(root))
+    dataset.build(fresh, Resources(str(root)))
     assert quads(first) == quads(second) == quads(fresh)
 
 
 def test_any_change_of_an_input_gives_another_key(root):
-    keys = {cache.key(Resources(root))}
+    keys = {cache.key(Resources(str(root)))}
     for path in (root / "data" / "a-athletes.trig", root / "ontology" / "kzgraph.ttl",
                  next((root / "queries" / "rules").glob("*.rq"))):
         path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-        keys.add(cache.key(Resources(root)))
+        keys.add(cache.key(Resources(str(root))))
     (root / "data" / "c-new.trig").write_text("", encoding="utf-8")
-    keys.add(cache.key(Resources(root)))
+    keys.add(cache.key(Resources(str(root))))
     assert len(keys) == 5
 
 

@@ -20,7 +20,7 @@ A = "https://w3id.org/kzgraph/athlete/"
 @pytest.fixture(scope="module")
 def backend():
     b = OxigraphBackend()
-    build(b, Resources(MINI))
+    build(b, Resources(str(MINI)))
     return b
 
 
@@ -76,7 +76,7 @@ def test_a_rule_must_construct(tmp_path):
     root = copy_mini(tmp_path)
     (root / "queries" / "rules" / "30-bad.rq").write_text("SELECT * WHERE { ?s ?p ?o }")
     with pytest.raises(DataError, match=r"30-bad\.rq: a rule must be a CONSTRUCT query"):
-        build(OxigraphBackend(), Resources(root))
+        build(OxigraphBackend(), Resources(str(root)))
 
 
 def test_on_disk_store_is_built_once(tmp_path):
@@ -112,4 +112,4 @@ def test_resources(tmp_path):
     with pytest.raises(DataError):
         find(tmp_path / "missing")
     with pytest.raises(DataError, match="missing ontology"):
-        build(OxigraphBackend(), Resources(tmp_path))
+        build(OxigraphBackend(), Resources(str(tmp_path)))
