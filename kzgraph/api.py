@@ -109,7 +109,7 @@ class KnowledgeGraph:
             backend = opened.backend
             if opened.build == "always":
                 cache.build(backend, self.resources, progress=self._progress)
-            elif opened.build == "if-empty" and _is_empty(backend):
+            elif opened.build == "if-empty" and backend.is_empty():
                 # build in memory, then copy in one transaction: a failed build leaves the store empty
                 scratch = OxigraphBackend()
                 cache.build(scratch, self.resources, progress=self._progress)
@@ -281,12 +281,6 @@ def _refuse_update(sparql: str, where: str = "") -> None:
     if keyword in _UPDATE_FORMS:
         raise UsageError(f"{where}this is a SPARQL update ({keyword}), not a query: run it with update() "
                          "(kg.update(text)), or send it to kzgraph serve --allow-update as update= on /sparql")
-
-
-def _is_empty(backend: Backend) -> bool:
-    """Whether a store holds nothing yet (asked cheaply where the backend can)."""
-    is_empty = getattr(backend, "is_empty", None)
-    return bool(is_empty()) if is_empty is not None else len(backend) == 0
 
 
 def _path(path: str | os.PathLike[str]) -> Path:

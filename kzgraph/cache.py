@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 
 from . import dataset
-from .backends import Backend, Progress, Source
+from .backends import Backend, Progress
 from .errors import DataError
 from .resources import Resources
 
@@ -85,12 +85,8 @@ def _read(backend: Backend, path: str) -> bool:
     if head != b"# %s\n" % _FORMAT or not tail.endswith(b"\n# end of snapshot\n"):
         _remove(path)
         return False
-    restore = getattr(backend, "restore", None)  # a backend's fast path for its own snapshots
     try:
-        if restore is not None:
-            restore(path)
-        else:
-            backend.load([Source(path=path, format="nq", name="cached dataset")])
+        backend.restore(path)  # an engine's fast path for its own snapshots, else a load
     except DataError:
         _remove(path)
         return False

@@ -60,14 +60,6 @@ def push(target: Backend, resources: Resources, *, graphs: Sequence[str] | None 
     ``progress(triples done, triples in all, graph)`` after each graph or batch."""
     data = built_graphs(resources, graphs)
     report = PushReport({name: ntriples.count(b"\n") for name, ntriples in data.items()})
-    replace_many = getattr(target, "replace_graphs", None)
-    if replace_many is not None:  # batched (remote)
-        replace_many(data, progress=progress)
-        return report
-    done = 0
-    for name, ntriples in data.items():
-        target.replace_graph(name, ntriples)
-        done += report.graphs[name]
-        if progress is not None:
-            progress(done, report.triples, name)
+    by_graph: dict[str | None, bytes] = {name: ntriples for name, ntriples in data.items()}
+    target.replace_graphs(by_graph, progress=progress)  # batched where the backend can (remote)
     return report

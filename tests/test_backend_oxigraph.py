@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from kzgraph.backends import Source
+from kzgraph.backends import Backend, Source
 from kzgraph.backends.oxigraph import OxigraphBackend
+from kzgraph.backends.rdflib import RdflibBackend
+from kzgraph.backends.remote import RemoteBackend
 from kzgraph.errors import (
     DataError,
     DataSyntaxError,
@@ -134,3 +136,38 @@ def test_dump(backend):
     assert b"rdf:RDF" in backend.dump("rdfxml")
     with pytest.raises(UsageError):
         backend.dump("csv")
+
+
+def test_backends_declare_what_they_do():
+    """Backend is an abstract base class: an engine lacking a required method cannot be made, and the
+    optional operations have defaults (rdflib uses them all) that agree with pyoxigraph's own."""
+    assert all(issubclass(cls, Backend) for cls in (OxigraphBackend, RdflibBackend, RemoteBackend))
+    assert Backend.__abstractmethods__ == {"query", "load", "update", "dump", "replace_graph", "graphs",
+                                           "__len__", "close"}
+
+    class Partial(Backend):
+        def query(self, sparql, **options):
+            raise NotImplementedError
+
+    with pytest.raises(TypeError, match="abstract"):
+        Partial()
+
+
+@pytest.mark.parametrize("make", [OxigraphBackend, RdflibBackend], ids=["oxigraph", "rdflib"])
+def test_optional_operations(make, tmp_path):
+    reference = OxigraphBackend()
+    reference.load([Source(data=GOOD.encode(), format="nq")])
+    (tmp_path / "snapshot.nq").write_bytes(reference.dump("nq"))
+    backend = make()
+    assert backend.is_empty() and backend.generation is None
+    backend.restore(str(tmp_path / "snapshot.nq"))
+    assert not backend.is_empty() and len(backend) == 1
+    seen = []
+    backend.replace_graphs({"http://example.org/g1": b'<http://example.org/a> <http://example.org/p> "uno" .\n',
+                            "http://example.org/g2": b'<http://example.org/b> <http://example.org/p> "2" .\n'},
+                           progress=lambda done, total, label: seen.append((done, total)))
+    assert seen[-1] == (2, 2) and backend.graphs() == ["http://example.org/g1", "http://example.org/g2"]
+    rows = sorted(backend.select_strings("SELECT ?s ?o ?none WHERE { ?s ?p ?o } ORDER BY ?s"))
+    assert rows == [["http://example.org/a", "uno", ""], ["http://example.org/b", "2", ""]]
+    with pytest.raises(UsageError):
+        list(backend.select_strings("ASK { ?s ?p ?o }"))

@@ -7,26 +7,13 @@ kzgraph's (``DataSyntaxError``, ``QuerySyntaxError``, ``BackendError``) and its 
 from __future__ import annotations
 
 import os
-from collections import namedtuple
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import NamedTuple
 
-from ..errors import ResultTooLargeError
-from ..results import AskResult, Result
+from ..errors import ResultTooLargeError, UsageError
+from ..results import AskResult, Result, SelectResult
 from ..terms import Value
-
-TYPE_CHECKING = False  # typing, dataclasses and pathlib stay off the start-up path (see kzgraph.cache)
-if TYPE_CHECKING:
-    from typing import NamedTuple, Protocol
-
-    class _SourceFields(NamedTuple):  # the same record as the namedtuple below, with the types of its fields
-        path: str | os.PathLike[str] | None = None
-        data: bytes | None = None
-        format: str | None = None
-        graph: str | None = None
-        name: str | None = None
-else:
-    Protocol = object  # Backend is a protocol for type checkers, a plain base class at run time
-    _SourceFields = namedtuple("Source", "path data format graph name", defaults=(None,) * 5)
 
 __all__ = ["Backend", "Progress", "Source", "SourceLike", "limit_rows"]
 
@@ -34,14 +21,18 @@ __all__ = ["Backend", "Progress", "Source", "SourceLike", "limit_rows"]
 Progress = Callable[[int, int, str], None]
 
 
-class Source(_SourceFields):
+class Source(NamedTuple):
     """RDF to load: a file (``path``) or bytes (``data``) in a format named in ``kzgraph.formats``.
 
     ``graph``: named graph for triples that have none (all of a Turtle file, the default graph of a TriG
     file); ``None`` leaves them in the default graph. ``format`` defaults to the path's extension.
     """
 
-    __slots__ = ()
+    path: str | os.PathLike[str] | None = None
+    data: bytes | None = None
+    format: str | None = None
+    graph: str | None = None
+    name: str | None = None
 
     @property
     def label(self) -> str:
@@ -68,9 +59,12 @@ def limit_rows(result: Result, max_rows: int | None) -> Result:
     return result
 
 
-class Backend(Protocol):
-    """A store of quads that answers SPARQL."""
+class Backend(ABC):
+    """A store of quads that answers SPARQL: what every engine must do (the abstract methods), and the
+    optional operations with a default built on those, which an engine overrides when it can do better.
+    Callers use any method of a backend without asking whether it has it."""
 
+    @abstractmethod
     def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
               default_graph_as_union: bool = True, default_graphs: Sequence[str] | None = None,
               named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Result:
@@ -81,33 +75,68 @@ class Backend(Protocol):
         the other defaults to none). ``max_rows``: raise ResultTooLargeError rather than return more
         rows (or triples) than that.
         """
-        ...
 
+    @abstractmethod
     def load(self, sources: Iterable[SourceLike], *, progress: Progress | None = None) -> int:
         """Add every source or none of them (all are parsed before any is stored); returns the number of quads
         read (``len`` before and after tells how many were new)."""
-        ...
 
+    @abstractmethod
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 Update."""
-        ...
 
+    @abstractmethod
     def dump(self, fmt: str, *, graph: str | None = None) -> bytes:
         """The whole dataset (or one named ``graph``); formats without named graphs get the union."""
-        ...
 
+    @abstractmethod
     def replace_graph(self, graph: str | None, ntriples: bytes) -> None:
         """Replace one named graph (None: the default graph) by the given N-Triples."""
-        ...
 
+    @abstractmethod
     def graphs(self) -> list[str]:
         """IRIs of the named graphs, sorted."""
-        ...
 
+    @abstractmethod
     def __len__(self) -> int:
         """Number of quads."""
-        ...
 
+    @abstractmethod
     def close(self) -> None:
         """Release the store (flushing an on-disk one)."""
-        ...
+
+    # --- optional operations: defaults built on the methods above -----------------------------------
+
+    @property
+    def generation(self) -> str | None:
+        """The directory of the on-disk generation being read (files named ``<generation>.*`` go with it);
+        None for a store without generations (the default)."""
+        return None
+
+    def is_empty(self) -> bool:
+        """True when the store holds no quad (by default ``len(self) == 0``; cheaper where an engine can)."""
+        return len(self) == 0
+
+    def replace_graphs(self, graphs: Mapping[str | None, bytes], *, progress: Progress | None = None) -> None:
+        """Replace several graphs (N-Triples each); ``progress(triples done, triples in all, graph)`` after
+        each graph (by default one ``replace_graph`` per graph; batched where an engine can)."""
+        total = sum(ntriples.count(b"\n") for ntriples in graphs.values())
+        done = 0
+        for graph, ntriples in graphs.items():
+            self.replace_graph(graph, ntriples)
+            done += ntriples.count(b"\n")
+            if progress is not None:
+                progress(done, total, graph or "default graph")
+
+    def restore(self, path: str) -> None:
+        """Load an N-Quads snapshot that ``dump("nq")`` wrote (kzgraph's own cache, never data from
+        elsewhere): by default as ``load`` does; an engine may skip checking every term again."""
+        self.load([Source(path=path, format="nq", name="cached dataset")])
+
+    def select_strings(self, sparql: str) -> Iterator[list[str]]:
+        """The rows of a SELECT (over the union of the graphs) as plain strings, '' for unbound (by default
+        from ``query``; an engine may write them faster itself)."""
+        result = self.query(sparql)
+        if not isinstance(result, SelectResult):
+            raise UsageError("select_strings needs a SELECT query")
+        return iter([["" if value is None else str(value) for value in row] for row in result])

@@ -24,7 +24,7 @@ from ..namespaces import PREFIXES
 from ..results import AskResult, GraphResult, Result, SelectResult
 from ..sparqltext import names_dataset
 from ..terms import Value
-from . import Progress, Source, SourceLike
+from . import Backend, Progress, Source, SourceLike
 from .generations import Generations, store_kind
 from .oxrdf import (
     RDF_FORMATS,
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     _T = TypeVar("_T")
 
 
-class OxigraphBackend:
+class OxigraphBackend(Backend):
     """A pyoxigraph store: in memory when ``path`` is None, else on disk at ``path``.
 
     On disk, every write makes a new generation of the store (see ``generations``): a crash leaves the

@@ -33,7 +33,7 @@ from ..namespaces import BASE, PREFIXES
 from ..results import GraphResult, Result, SelectResult, parse
 from ..sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
 from ..terms import IRI, Value, to_ntriples
-from . import Progress, Source, SourceLike, limit_rows
+from . import Backend, Progress, Source, SourceLike, limit_rows
 from .http import Http, endpoint_name
 from .oxrdf import parse_source, serialize_quads, triple_term
 from .select import DEFAULT_GRAPHS, METHODS
@@ -55,7 +55,7 @@ def _sparql(name: str) -> str:
         return file.read()
 
 
-class RemoteBackend:
+class RemoteBackend(Backend):
     """A SPARQL 1.1 endpoint: ``query_url``, optional ``update_url`` and Graph Store ``store_url``.
 
     ``user``/``password`` with ``auth="basic"`` or ``"digest"``, or a bearer ``token``; ``timeout`` in

@@ -26,6 +26,7 @@ import re
 from collections import namedtuple
 
 from ..errors import UsageError
+from . import Backend
 
 TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.cache)
 if TYPE_CHECKING:
@@ -69,10 +70,6 @@ def _is_sparqlwrapper(store: object) -> bool:
     return hasattr(store, "endpoint") and hasattr(store, "updateEndpoint") and hasattr(store, "setQuery")
 
 
-def _is_backend(store: object) -> bool:
-    return all(callable(getattr(store, m, None)) for m in ("query", "load", "update", "dump", "graphs"))
-
-
 def kind_of(store: object, *, backend: str | None = None, graph: object = None) -> str:
     """The backend kind for these arguments: oxigraph, rdflib, remote, or ``given`` (a backend object)."""
     if backend is not None and backend not in BACKENDS:
@@ -84,7 +81,7 @@ def kind_of(store: object, *, backend: str | None = None, graph: object = None) 
     elif looks_like_url(store):
         raise UsageError(f"unsupported store URL {store!r}: a store is an http:// or https:// SPARQL endpoint, "
                          f"or a directory (for a directory of that name, write ./{store})")
-    elif store is not None and _is_backend(store):
+    elif isinstance(store, Backend):
         kind = "given"
     else:
         kind = backend or "oxigraph"

@@ -13,10 +13,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 
 from ..backends import Backend
-from ..backends.oxigraph import OxigraphBackend
 from ..errors import BackendError
-from ..queries import Catalogue, NamedQuery, execute, load_catalogue
-from ..results import SelectResult
+from ..queries import Catalogue, NamedQuery, load_catalogue
 from .build import Name, build, open_file, save
 from .rank import SearchIndex
 
@@ -40,16 +38,12 @@ def names_of(backend: Backend, catalogue: Catalogue) -> Iterator[Name]:
 
 def _rows(backend: Backend, query: NamedQuery) -> Iterable[Sequence[str]]:
     """A query's rows as strings ('' when unbound); pyoxigraph writes them itself, much faster."""
-    if isinstance(backend, OxigraphBackend):
-        return backend.select_strings(query.sparql)
-    result = execute(backend, query)
-    assert isinstance(result, SelectResult)
-    return [["" if value is None else str(value) for value in row] for row in result]
+    return backend.select_strings(query.sparql)
 
 
 def index_path(backend: Backend) -> str | None:
     """Where the index of this store's current generation lives; None for a store without generations."""
-    if isinstance(backend, OxigraphBackend) and backend.generation is not None:
+    if backend.generation is not None:
         return backend.generation + SUFFIX
     return None
 
