@@ -9,6 +9,7 @@ from typing import Any
 
 from .backends import Backend
 from .dataset import GRAPH_KINDS, graph_kind
+from .errors import BackendError
 from .queries import execute, parse_file
 from .results import SelectResult
 from .terms import IRI, Value
@@ -72,7 +73,7 @@ def compute(backend: Backend) -> Stats:
 
 
 def _count(value: Value | None) -> int:
-    """A COUNT's value as an int; TypeError, as int() gives, when it is not a number."""
-    if not isinstance(value, (int, float, Decimal, str)):
-        raise TypeError(f"int() cannot take the count {value!r}")
-    return int(value)
+    """A COUNT's value as an int; BackendError when the engine gave no number."""
+    if isinstance(value, (int, float, Decimal)) or (isinstance(value, str) and value.isdigit()):
+        return int(value)
+    raise BackendError(f"a count is not a number: {value!r}")

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from kzgraph.errors import QueryTimeoutError
+from kzgraph.errors import QueryTimeoutError, UsageError
 from kzgraph.web.executor import Executor, PageTimeoutError
 
 
@@ -41,3 +41,9 @@ def test_work_that_had_not_started_by_its_deadline_runs_only_when_asked_to(finis
         time.sleep(0.01)
     assert done == ran
     executor.close()
+
+
+@pytest.mark.parametrize("options", [{"workers": 0}, {"backlog": -1}, {"timeout": 0}])
+def test_impossible_limits_are_usage_errors(options):
+    with pytest.raises(UsageError, match="workers ≥ 1, backlog ≥ 0 and timeout > 0"):
+        Executor(**options)

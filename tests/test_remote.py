@@ -216,3 +216,16 @@ def test_bearer_basic_and_custom_headers_are_sent(recorder):
     assert basic["Authorization"] == "Basic YW5uOnB3"  # ann:pw
     assert custom["X-Trace"] == "kzgraph-test" and "Authorization" not in custom
     assert all(h["Accept"].startswith("application/sparql-results+json") for h in _Recorder.seen)
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"auth": "kerberos"}, "unknown auth scheme 'kerberos'"),
+    ({"auth": "bearer"}, "bearer auth needs a token"),
+])
+def test_wrong_remote_options_are_usage_errors(options, message):
+    from kzgraph.backends.http import Http
+
+    with pytest.raises(kzgraph.UsageError, match=message):
+        RemoteBackend("http://127.0.0.1:9/sparql", **options)
+    with pytest.raises(kzgraph.UsageError, match=message):
+        Http(**options)

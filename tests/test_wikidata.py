@@ -14,7 +14,7 @@ import pytest
 
 import kzgraph
 from kzgraph import IRI
-from kzgraph.errors import DataError, EndpointError
+from kzgraph.errors import DataError, EndpointError, QueryError
 from kzgraph.wikidata import (
     NO_SNAPSHOT,
     Endpoint,
@@ -225,3 +225,19 @@ def test_an_unreachable_endpoint_is_a_clear_error(home):
         reconcile(entities, client)
     client.close()
     assert url in str(info.value) or "127.0.0.1" in str(info.value)
+
+
+def test_a_wikidata_query_of_the_wrong_form_is_a_query_error(tmp_path):
+    """Queries of one's own (``queries_dir``) must keep the forms kzgraph reads: SELECT, CONSTRUCT."""
+    from kzgraph.backends.oxigraph import OxigraphBackend
+    from kzgraph.terms import LangString
+
+    (tmp_path / "wikidata").mkdir()
+    for mine, theirs in [("candidates", "statements"), ("statements", "candidates")]:
+        (tmp_path / "wikidata" / f"{mine}.rq").write_text(
+            (ROOT / "queries" / "wikidata" / f"{theirs}.rq").read_text(encoding="utf-8"), encoding="utf-8")
+    client = Endpoint(OxigraphBackend(), "http://127.0.0.1:9/sparql", queries_dir=tmp_path)
+    with pytest.raises(QueryError, match=r"candidates\.rq: expected a SELECT query"):
+        list(client.candidates([LangString("Shamey", "en")]))
+    with pytest.raises(QueryError, match=r"statements\.rq: expected a CONSTRUCT query"):
+        client.statements([IRI(WD + "Q1")])

@@ -14,7 +14,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from ..errors import EndpointAuthError, EndpointError, EndpointTimeoutError, EndpointUnreachableError
+from ..errors import (
+    EndpointAuthError,
+    EndpointError,
+    EndpointTimeoutError,
+    EndpointUnreachableError,
+    UsageError,
+)
 from .select import AUTH_SCHEMES
 
 __all__ = ["Http", "endpoint_name"]
@@ -37,7 +43,7 @@ def endpoint_name(url: str) -> str:
 
 def _auth(user: str | None, password: str | None, scheme: str, token: str | None) -> httpx.Auth | None:
     if scheme not in AUTH_SCHEMES:
-        raise ValueError(f"unknown auth scheme {scheme!r}; one of {', '.join(AUTH_SCHEMES)}")
+        raise UsageError(f"unknown auth scheme {scheme!r}; one of {', '.join(AUTH_SCHEMES)}")
     if scheme == "bearer":
         return None  # a header, set by Http
     if user is None:
@@ -63,7 +69,7 @@ class Http:
         all_headers = {"User-Agent": "kzgraph", **(headers or {})}
         if auth == "bearer" or token is not None:
             if token is None:
-                raise ValueError("bearer auth needs a token")
+                raise UsageError("bearer auth needs a token")
             all_headers["Authorization"] = f"Bearer {token}"
             auth = "bearer"
         self.timeout, self.retries, self.backoff = timeout, retries, backoff

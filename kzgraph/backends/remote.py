@@ -81,11 +81,8 @@ class RemoteBackend(Backend):
         self._params = [(k, v) for k, values in (params or {}).items() for v in values]
         self._graphs = sorted(graphs) if graphs is not None else None
         self._discovered: list[str] | None = None
-        try:
-            self._http = Http(user=user, password=password, auth=auth, token=token, timeout=timeout,
-                              retries=retries, headers=headers)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from exc
+        self._http = Http(user=user, password=password, auth=auth, token=token, timeout=timeout,
+                          retries=retries, headers=headers)
 
     @classmethod
     def from_sparqlwrapper(cls, sw: Any, **overrides: Any) -> RemoteBackend:
@@ -271,9 +268,9 @@ class RemoteBackend(Backend):
 
     def __len__(self) -> int:
         (count,), = self._select(_sparql("quad-count")).rows
-        if not isinstance(count, (int, float, Decimal, str)):  # what int() takes, as the COUNT's number is
-            raise TypeError(f"int() cannot take the quad count {count!r}")
-        return int(count)
+        if isinstance(count, (int, float, Decimal)) or (isinstance(count, str) and count.isdigit()):
+            return int(count)
+        raise EndpointError(endpoint_name(self.query_url), f"the quad count is not a number: {count!r}")
 
     def close(self) -> None:
         """Close the HTTP connections."""

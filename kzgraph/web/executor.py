@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..errors import BackendError, QueryTimeoutError
+from ..errors import BackendError, QueryTimeoutError, UsageError
 
 __all__ = ["Executor", "Overloaded", "PageTimeoutError", "Stopping"]
 
@@ -68,7 +68,7 @@ class Executor:
         """``finish_late``: a call still waiting for a worker at its deadline runs all the same (a page, which
         is cached for the next visitor), instead of being dropped (a query someone wrote)."""
         if workers < 1 or backlog < 0 or timeout <= 0:
-            raise ValueError("workers ≥ 1, backlog ≥ 0 and timeout > 0 are required")
+            raise UsageError("workers ≥ 1, backlog ≥ 0 and timeout > 0 are required")
         self.workers, self.backlog, self.timeout, self.late = workers, backlog, timeout, late
         self.finish_late = finish_late
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"kzgraph-{name}")

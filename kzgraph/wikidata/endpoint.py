@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..backends import Backend
+from ..errors import QueryError
 from ..queries import NamedQuery, parse_file
 from ..resources import find
 from ..results import GraphResult, SelectResult
@@ -52,12 +53,12 @@ class Endpoint:
             chunk = names[start:start + batch]
             result = self.backend.query(insert_rows(self._candidates.sparql, ["name"], [(n,) for n in chunk]))
             if not isinstance(result, SelectResult):
-                raise TypeError(f"{self._candidates.path}: expected a SELECT query")
+                raise QueryError(f"{self._candidates.path}: expected a SELECT query")
             yield from result.to_dicts()
 
     def statements(self, items: Sequence[IRI]) -> GraphResult:
         """What Wikidata says about the items (``statements.rq``), in one request."""
         result = self.backend.query(insert_rows(self._statements.sparql, ["item"], [(i,) for i in items]))
         if not isinstance(result, GraphResult):
-            raise TypeError(f"{self._statements.path}: expected a CONSTRUCT query")
+            raise QueryError(f"{self._statements.path}: expected a CONSTRUCT query")
         return result
