@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from .api import KnowledgeGraph, open
+from .backends import Backend
 from .errors import (
     BackendError,
     DataError,
@@ -29,9 +30,17 @@ from .errors import (
     UnknownQueryError,
     UsageError,
 )
-from .queries import NamedQuery, Param
-from .results import AskResult, GraphResult, SelectResult, format_result
+from .push import PushReport
+from .queries import Catalogue, NamedQuery, Param
+from .resources import Resources
+from .results import AskResult, GraphResult, Result, SelectResult, format_result
 from .terms import IRI, BNode, LangString, TypedLiteral
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # at run time these come from __getattr__ below, when first used
+    from .search import Hit, SearchIndex
+    from .stats import Stats
+    from .validate import ValidationReport, Violation
 
 __version__ = "0.1.0"
 
@@ -39,7 +48,9 @@ __all__ = [
     "IRI",
     "AskResult",
     "BNode",
+    "Backend",
     "BackendError",
+    "Catalogue",
     "DataError",
     "DataSyntaxError",
     "EndpointAuthError",
@@ -47,16 +58,21 @@ __all__ = [
     "EndpointTimeoutError",
     "EndpointUnreachableError",
     "GraphResult",
+    "Hit",
     "KnowledgeGraph",
     "KzgraphError",
     "LangString",
     "NamedQuery",
     "Param",
+    "PushReport",
     "QueryError",
     "QueryParameterError",
     "QuerySyntaxError",
     "QueryTimeoutError",
+    "Resources",
+    "Result",
     "ResultTooLargeError",
+    "SearchIndex",
     "SelectResult",
     "Stats",
     "TypedLiteral",
@@ -69,11 +85,13 @@ __all__ = [
     "open",
 ]
 
-_LAZY = {"Stats": "stats", "ValidationReport": "validate", "Violation": "validate"}
+#: Imported when first used, not at every start: dataclasses and pathlib (stats, validate), sqlite3 (search).
+_LAZY = {"Hit": "search", "SearchIndex": "search", "Stats": "stats", "ValidationReport": "validate",
+         "Violation": "validate"}
 
 
 def __getattr__(name: str) -> object:
-    """``Stats``, ``ValidationReport`` and ``Violation``, imported when first used (not at every start)."""
+    """The records that ``search()``, ``stats()`` and ``validate()`` return, imported when first used."""
     if name in _LAZY:
         import importlib
 

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from types import TracebackType
+from typing import Any, TypeVar
 
 from . import cache
 from .backends import Backend, Progress, Source, SourceLike
@@ -28,14 +29,13 @@ from .errors import QueryParameterError, UnknownQueryError, UsageError
 from .push import PushReport, push
 from .queries import Catalogue, NamedQuery, bind, execute, load_catalogue
 from .resources import Resources, find
-from .results import Result
+from .results import AskResult, GraphResult, Result, SelectResult
 from .sparqltext import check_nesting
 from .terms import IRI, Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any
 
     from .search import Hit, SearchIndex
     from .stats import Stats
@@ -58,15 +58,24 @@ class KnowledgeGraph:
 
     def __init__(self, store: Any = None, *, backend: str | None = None, graph: Any = None,
                  root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
-                 **options: Any) -> None:
+                 timeout: float | None = None, update_url: str | None = None, store_url: str | None = None,
+                 user: str | None = None, password: str | None = None, auth: str | None = None,
+                 token: str | None = None, method: str | None = None, default_graph: str | None = None,
+                 retries: int | None = None, headers: Mapping[str, str] | None = None,
+                 params: Mapping[str, Sequence[str]] | None = None, graphs: Sequence[str] | None = None) -> None:
         self.store = store
         self.path = _path(store) if isinstance(store, (str, os.PathLike)) and not is_url(store) else None
         self._kind = kind_of(store, backend=backend, graph=graph)
         self._graph = graph
         # a remote store's requests have their own timeout; an embedded engine's SERVICE calls get this one
-        local_timeout = options.pop("timeout", None) if self._kind != "remote" else None
+        local_timeout = timeout if self._kind != "remote" else None
         self.timeout: float = DEFAULT_TIMEOUT if local_timeout is None else float(local_timeout)
-        self._options = options
+        # the remote backend's options (RemoteBackend's keyword arguments); those left None are not given
+        self._options: dict[str, Any] = {
+            "update_url": update_url, "store_url": store_url, "user": user, "password": password, "auth": auth,
+            "token": token, "timeout": None if self._kind != "remote" else timeout, "method": method,
+            "default_graph": default_graph, "retries": retries, "headers": headers, "params": params,
+            "graphs": graphs}
         self._root = root
         self._progress = progress
         self._resources: Resources | None = None
@@ -148,6 +157,19 @@ class KnowledgeGraph:
         check_nesting(query)
         bindings = _bindings(params)
         return self._within(query, lambda: self.backend.query(query, bindings=bindings))
+
+    def select(self, query: str | NamedQuery, /, **params: object) -> SelectResult:
+        """``query(...)`` for a SELECT query: its solutions; a UsageError for a query of another form."""
+        return _of_form(self.query(query, **params), SelectResult, "select", query)
+
+    def ask(self, query: str | NamedQuery, /, **params: object) -> bool:
+        """``query(...)`` for an ASK query: its answer; a UsageError for a query of another form."""
+        return _of_form(self.query(query, **params), AskResult, "ask", query).value
+
+    def construct(self, query: str | NamedQuery, /, **params: object) -> GraphResult:
+        """``query(...)`` for a CONSTRUCT or DESCRIBE query: its triples; a UsageError for a query of another
+        form."""
+        return _of_form(self.query(query, **params), GraphResult, "construct", query)
 
     def _within(self, sparql: str, call: Callable[[], Result], bound: Sequence[IRI] = ()) -> Result:
         """``call()``; one that calls other endpoints from an embedded engine, for at most ``timeout`` s."""
@@ -256,6 +278,23 @@ class KnowledgeGraph:
             self._backend = None
 
 
+_R = TypeVar("_R", SelectResult, AskResult, GraphResult)
+#: The method that runs each kind of result's queries, and the forms those are.
+_FORMS = {SelectResult: ("select", "a SELECT"), AskResult: ("ask", "an ASK"),
+          GraphResult: ("construct", "a CONSTRUCT or DESCRIBE")}
+
+
+def _of_form(result: Result, kind: type[_R], method: str, query: str | NamedQuery) -> _R:
+    """``result`` when it is a ``kind``; a UsageError naming the method that runs the query otherwise."""
+    if isinstance(result, kind):
+        return result
+    name = query.name if isinstance(query, NamedQuery) else query if re.fullmatch(_NAME, query) else None
+    other, form = _FORMS[type(result)]
+    subject = f"query {name!r}" if name else "this query"
+    raise UsageError(f"{subject} is {form} query, and {method}() runs {_FORMS[kind][1]} query: run it with "
+                     f"{other}() (or query())")
+
+
 def _first_keyword(sparql: str) -> str:
     """The first keyword after the prologue, upper-cased ('' when there is none)."""
     first = re.match(_FIRST_KEYWORD, sparql)
@@ -291,19 +330,31 @@ def _path(path: str | os.PathLike[str]) -> Path:
 
 def open(store: Any = None, *, backend: str | None = None, graph: Any = None,
          root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
-         **options: Any) -> KnowledgeGraph:
+         timeout: float | None = None, update_url: str | None = None, store_url: str | None = None,
+         user: str | None = None, password: str | None = None, auth: str | None = None,
+         token: str | None = None, method: str | None = None, default_graph: str | None = None,
+         retries: int | None = None, headers: Mapping[str, str] | None = None,
+         params: Mapping[str, Sequence[str]] | None = None, graphs: Sequence[str] | None = None) -> KnowledgeGraph:
     """The dataset in a store, chosen by ``store`` (and ``backend`` where that is ambiguous):
 
     - nothing: embedded pyoxigraph in memory, built from ontology + data + rules (``backend="rdflib"``:
       an rdflib Dataset instead);
     - a path: an on-disk pyoxigraph store (built once, reopened fast afterwards);
     - ``graph=`` an rdflib Graph or Dataset the caller already has (used as it is);
-    - an ``http(s)://`` URL of a SPARQL endpoint, or a ``SPARQLWrapper``: the remote backend, with
-      ``options`` such as ``update_url``, ``store_url``, ``user``, ``password``, ``auth``, ``token``,
-      ``timeout``, ``method`` (see ``kzgraph.backends.remote.RemoteBackend``); fill it with
+    - an ``http(s)://`` URL of a SPARQL endpoint, or a ``SPARQLWrapper``: the remote backend; fill it with
       ``kzgraph.push``;
     - a backend object.
 
     ``root`` is a directory with ontology/, data/ and queries/ (default: those shipped with kzgraph).
+    ``timeout``: seconds a remote store's requests may take, or an embedded engine's federated (SERVICE)
+    calls. The other options are the remote backend's (``kzgraph.backends.remote.RemoteBackend``), a
+    UsageError for another store: ``update_url`` and ``store_url`` (SPARQL Update and Graph Store endpoints,
+    when they are not the query URL), ``user`` and ``password`` or ``token`` with ``auth`` (``basic``,
+    ``digest`` or ``bearer``), ``method`` (how queries are sent: ``auto``, ``get``, ``post-form``,
+    ``post-direct``), ``default_graph`` (what the endpoint's default graph is), ``retries``, extra
+    ``headers`` and ``params`` for every request, and ``graphs`` (the named graphs that make the dataset).
     """
-    return KnowledgeGraph(store, backend=backend, graph=graph, root=root, progress=progress, **options)
+    return KnowledgeGraph(store, backend=backend, graph=graph, root=root, progress=progress, timeout=timeout,
+                          update_url=update_url, store_url=store_url, user=user, password=password, auth=auth,
+                          token=token, method=method, default_graph=default_graph, retries=retries,
+                          headers=headers, params=params, graphs=graphs)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .api import KnowledgeGraph
-from .results import SelectResult
 
 __all__ = ["mermaid"]
 
@@ -18,8 +17,7 @@ def mermaid(kg: KnowledgeGraph) -> str:
     """The ontology as a Mermaid ``classDiagram``, from the ``ontology-relations`` query."""
     attributes: dict[str, list[str]] = defaultdict(list)
     arrows: list[str] = []
-    relations = kg.query("ontology-relations")
-    assert isinstance(relations, SelectResult)
+    relations = kg.select("ontology-relations")
     for domain, prop, range_, kind in relations:
         if kind == "datatype":
             attributes[str(domain)].append(f"{str(range_).split(':')[-1]} {prop}")

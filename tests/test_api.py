@@ -17,9 +17,13 @@ def test_public_api():
         "format_result", "Stats", "ValidationReport", "Violation", "IRI", "BNode", "LangString", "TypedLiteral",
         "KzgraphError", "UsageError", "QueryError", "QuerySyntaxError", "UnknownQueryError",
         "QueryParameterError", "ResultTooLargeError", "DataError", "DataSyntaxError", "BackendError", "EndpointError",
-        "EndpointUnreachableError", "EndpointTimeoutError", "EndpointAuthError", "QueryTimeoutError", "__version__"])
+        "EndpointUnreachableError", "EndpointTimeoutError", "EndpointAuthError", "QueryTimeoutError", "__version__",
+        "Backend", "Catalogue", "Hit", "PushReport", "Resources", "Result", "SearchIndex"])
     for name in kzgraph.__all__:
         assert hasattr(kzgraph, name), name
+    # what public methods return is importable from kzgraph, those imported when first used too
+    for name in ("Hit", "SearchIndex", "Stats", "ValidationReport", "Violation", "PushReport", "Catalogue"):
+        assert isinstance(getattr(kzgraph, name), type), name
 
 
 def test_error_tree_and_exit_codes():
@@ -54,6 +58,42 @@ def test_named_queries(kg):
     graph = kg.query("medal-graph")
     assert isinstance(graph, GraphResult) and len(graph) == 3
     assert [q.name for q in kg.queries()][:2] == ["athlete-by-name", "has-gold"]
+
+
+def test_select_ask_construct_return_their_results(kg):
+    result = kg.select("medals", athlete="athlete/alpha")
+    assert isinstance(result, SelectResult) and len(result) == 2
+    assert kg.ask("has-gold") is True
+    graph = kg.construct("medal-graph")
+    assert isinstance(graph, GraphResult) and len(graph) == 3
+
+
+def test_select_ask_construct_refuse_other_forms(kg):
+    with pytest.raises(kzgraph.UsageError, match=r"^query 'has-gold' is an ASK query, and select\(\) runs a "
+                                                 r"SELECT query: run it with ask\(\) \(or query\(\)\)$"):
+        kg.select("has-gold")
+    with pytest.raises(kzgraph.UsageError, match=r"'medals' is a SELECT query, and construct\(\) runs a "
+                                                 r"CONSTRUCT or DESCRIBE query: run it with select\(\)"):
+        kg.construct("medals", athlete="athlete/alpha")
+    with pytest.raises(kzgraph.UsageError, match=r"^this query is a CONSTRUCT or DESCRIBE query, and ask\(\)"):
+        kg.ask(kg.catalogue["medal-graph"].sparql)
+
+
+def test_open_takes_the_remote_options_by_name():
+    import inspect
+
+    from kzgraph.backends.remote import RemoteBackend
+
+    remote = [p.name for p in inspect.signature(RemoteBackend).parameters.values() if p.kind is p.KEYWORD_ONLY]
+    for function in (kzgraph.open, kzgraph.KnowledgeGraph):
+        parameters = inspect.signature(function).parameters
+        assert set(remote) <= set(parameters), function
+        assert all(parameters[name].kind is inspect.Parameter.KEYWORD_ONLY for name in remote)
+        assert not any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+    with pytest.raises(TypeError, match="unexpected keyword argument 'time_out'"):
+        kzgraph.open(root=MINI, time_out=5)
+    with pytest.raises(kzgraph.UsageError, match="options method, user are for a remote store"):
+        _ = kzgraph.open(root=MINI, user="me", method="get").backend
 
 
 def test_sparql_text_with_typed_values(kg):

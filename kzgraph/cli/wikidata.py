@@ -59,8 +59,7 @@ def _reconcile(args: argparse.Namespace, kg: KnowledgeGraph, endpoint: Any, wiki
     if args.accept:
         accepted = wikidata.read_review(Path(args.accept))
     else:
-        unlinked = kg.query("wikidata-unlinked")
-        assert isinstance(unlinked, SelectResult)
+        unlinked = kg.select("wikidata-unlinked")
         entities = wikidata.unlinked(unlinked.to_dicts())
         candidates = wikidata.reconcile(entities, endpoint)
         accepted = wikidata.accept(candidates, args.threshold)

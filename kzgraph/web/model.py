@@ -44,9 +44,7 @@ _TYPE, _LABEL, _EXACT_MATCH, _MEDAL = IRI(RDF["type"]), IRI(RDFS["label"]), IRI(
 
 
 def _select(kg: KnowledgeGraph, name: str, **params: object) -> SelectResult:
-    result = kg.query(name, **params)
-    assert isinstance(result, SelectResult), name
-    return result
+    return kg.select(name, **params)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..api import KnowledgeGraph
 from ..namespaces import KZ, ONTOLOGY_GRAPH, OWL, RDF, RDFS
-from ..results import SelectResult, display
+from ..results import display
 from ..terms import IRI, BNode, Value
 from .model import GraphFact
 
@@ -65,8 +65,7 @@ def ontology_page(kg: KnowledgeGraph) -> OntologyPage:
     """The documentation of the ontology, generated from graph kzg:ontology."""
     triples: dict[Value, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
     labels: dict[str, str] = {}
-    rows = kg.query("graph-facts", graph=IRI(ONTOLOGY_GRAPH))
-    assert isinstance(rows, SelectResult)
+    rows = kg.select("graph-facts", graph=IRI(ONTOLOGY_GRAPH))
     for fact in (GraphFact.of(row) for row in rows.to_dicts()):
         triples[fact.subject][str(fact.property)].append(fact.value)
         if fact.property_label:

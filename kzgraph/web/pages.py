@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from .. import formats
 from ..formats import Format
 from ..namespaces import KZ, PREFIXES
-from ..results import GraphResult, SelectResult
+from ..results import SelectResult
 from ..terms import IRI
 from . import model
 from .http import PAGE_OFFER, SELECT_OFFER, State, html, media_type, negotiate, serialize, state
@@ -186,8 +186,7 @@ def _document_work(kz: State, iri: str, fmt: Format) -> tuple[bytes, str]:
             return page.encode("utf-8"), media_type(fmt)
         return serialize(kz.kg.query("ontology"), fmt), media_type(fmt)
     if fmt.name != "html":
-        description = kz.kg.query("resource-description", resource=IRI(iri))
-        assert isinstance(description, GraphResult)
+        description = kz.kg.construct("resource-description", resource=IRI(iri))
         if not len(description):
             raise UnknownResource(iri)
         return serialize(description, fmt), media_type(fmt)

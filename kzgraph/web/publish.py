@@ -48,9 +48,7 @@ class Site:
 
 
 def _construct(kg: KnowledgeGraph, name: str, **params: object) -> GraphResult:
-    result = kg.query(name, **params)
-    assert isinstance(result, GraphResult), name
-    return result
+    return kg.construct(name, **params)
 
 
 class _Writer:

@@ -35,8 +35,7 @@ def diff(kg: KnowledgeGraph, *, today: datetime.date | None = None) -> Diff:
     """Compare our Paris medals with the Wikidata snapshot; DataError when there is none (``kzgraph wikidata pull``)."""
     require_snapshot(kg)
     day = (today or datetime.date.today()).isoformat()
-    rows = kg.query("wikidata-diff")
-    assert isinstance(rows, SelectResult)
+    rows = kg.select("wikidata-diff")
     lines, report = [], []
     for row in rows.to_dicts():
         item, award, games = _qid(row["item"]), _qid(row["award_item"]), _qid(row["games_item"])

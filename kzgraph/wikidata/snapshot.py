@@ -18,7 +18,6 @@ from ..atomic import replacing
 from ..errors import DataError
 from ..namespaces import GRAPH, KZ, PROV, PROVENANCE_GRAPH, RDF, WD
 from ..queries import parse_file
-from ..results import AskResult, SelectResult
 from ..terms import IRI, Value, to_ntriples
 from .endpoint import Endpoint
 
@@ -56,16 +55,13 @@ class Pull:
 
 def linked_items(kg: KnowledgeGraph) -> list[IRI]:
     """The Wikidata items our resources link to (stated and reconciled links)."""
-    links = kg.query("wikidata-links")
-    assert isinstance(links, SelectResult)
+    links = kg.select("wikidata-links")
     return sorted({IRI(str(row["item"])) for row in links.to_dicts() if str(row["item"]).startswith(WD)})
 
 
 def has_snapshot(kg: KnowledgeGraph) -> bool:
     """Whether the dataset holds a snapshot that ``pull`` wrote (a lookup of one graph's type, not a scan)."""
-    answer = kg.query(parse_file(_HAS_SNAPSHOT), graph=IRI(SNAPSHOT_GRAPH))
-    assert isinstance(answer, AskResult)
-    return bool(answer)
+    return kg.ask(parse_file(_HAS_SNAPSHOT), graph=IRI(SNAPSHOT_GRAPH))
 
 
 def require_snapshot(kg: KnowledgeGraph, query: str | None = None) -> None:
