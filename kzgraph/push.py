@@ -6,8 +6,8 @@ leaves the same store. ``graphs`` limits the push to some of the dataset's graph
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from . import dataset
 from .backends import Backend, Progress
@@ -19,10 +19,10 @@ from .resources import Resources
 __all__ = ["PushReport", "built_graphs", "push"]
 
 
-class PushReport(namedtuple("PushReport", "graphs")):
+class PushReport(NamedTuple):
     """What was pushed: ``graphs`` maps graph IRI → triples."""
 
-    __slots__ = ()
+    graphs: dict[str, int]
 
     @property
     def triples(self) -> int:
