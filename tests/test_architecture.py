@@ -86,3 +86,77 @@ def test_small_modules_without_broad_excepts(path):
             broad = isinstance(node.type, ast.Name) and node.type.id in ("Exception", "BaseException")
             assert justified or not broad, \
                 f"{path}:{node.lineno}: except {node.type.id}"
+
+
+def dotted(path: Path) -> str:
+    """``kzgraph/backends/http.py`` → ``kzgraph.backends.http``; a package's ``__init__.py`` → the package."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module → the modules of kzgraph it imports (at the top, in functions, or for type checkers only),
+    each import taken to the module it names: ``from . import x`` is module ``x`` when there is one, else
+    the package."""
+    paths = {dotted(p): p for p in MODULES}
+    graph = {}
+    for name, path in paths.items():
+        package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                named = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = ".".join([*package[:len(package) - node.level + 1], *filter(None, [node.module])]) \
+                    if node.level else node.module or ""
+                named = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in paths else base for alias in node.names]
+            else:
+                continue
+            for target in named:
+                while target and target not in paths:  # a name inside a module: the module
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    targets.add(target)
+        graph[name] = targets
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle (its modules, the first repeated at the end), or None: a depth-first walk."""
+    done: set[str] = set()
+    for start in sorted(graph):
+        path: list[str] = []
+        stack = [(start, iter(sorted(graph[start])))]
+        on_path = {start}
+        path.append(start)
+        while stack:
+            node, targets = stack[-1]
+            target = next(targets, None)
+            if target is None:
+                stack.pop()
+                on_path.discard(path.pop())
+                done.add(node)
+            elif target in on_path:
+                return [*path[path.index(target):], target]
+            elif target not in done:
+                stack.append((target, iter(sorted(graph[target]))))
+                on_path.add(target)
+                path.append(target)
+    return None
+
+
+def test_no_import_cycles():
+    """Modules import one another without a cycle, inside a package too (where the layers above allow any
+    import): a module that two others need is a leaf of its own (``backends/options.py``,
+    ``web/reconciler.py``), not an import deferred into a function."""
+    cycle = find_cycle(import_graph())
+    assert cycle is None, "import cycle: " + " → ".join(cycle or [])
+
+
+def test_the_cycle_finder_finds_cycles():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+    graph = import_graph()
+    assert graph["kzgraph.backends.remote"] >= {"kzgraph.backends", "kzgraph.backends.http",
+                                                "kzgraph.backends.options", "kzgraph.errors"}
+    assert "kzgraph.backends.remote" in graph["kzgraph.backends.select"]  # imported inside a function

@@ -21,7 +21,7 @@ from ..errors import (
     EndpointUnreachableError,
     UsageError,
 )
-from .select import AUTH_SCHEMES
+from .options import AUTH_SCHEMES
 
 __all__ = ["Http", "endpoint_name"]
 

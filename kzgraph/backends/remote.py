@@ -35,8 +35,8 @@ from ..sparqltext import insert_values, names_dataset, query_form, shape, with_p
 from ..terms import IRI, Value, to_ntriples
 from . import Backend, Progress, Source, SourceLike, limit_rows
 from .http import Http, endpoint_name
+from .options import DEFAULT_GRAPHS, METHODS
 from .oxrdf import parse_source, serialize_quads, triple_term
-from .select import DEFAULT_GRAPHS, METHODS
 
 __all__ = ["RemoteBackend"]
 

@@ -33,10 +33,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = [
-    "AUTH_SCHEMES",
     "BACKENDS",
-    "DEFAULT_GRAPHS",
-    "METHODS",
     "Opened",
     "is_url",
     "kind_of",
@@ -45,10 +42,6 @@ __all__ = [
 ]
 
 BACKENDS = ("oxigraph", "rdflib", "remote")
-#: The remote backend's choices (here, where the CLI can read them without importing httpx).
-AUTH_SCHEMES = ("basic", "digest", "bearer")
-METHODS = ("auto", "get", "post-form", "post-direct")
-DEFAULT_GRAPHS = ("auto", "protocol", "union-parameter", "server")
 
 
 def is_url(store: object) -> bool:

@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from .. import formats
 from ..api import KnowledgeGraph
 from ..backends import Progress
-from ..backends.select import AUTH_SCHEMES, BACKENDS, DEFAULT_GRAPHS, METHODS
+from ..backends.options import AUTH_SCHEMES, DEFAULT_GRAPHS, METHODS
+from ..backends.select import BACKENDS
 from ..errors import UsageError
 
 TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.cache)

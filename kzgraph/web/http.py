@@ -24,12 +24,12 @@ from .executor import Executor, PageTimeoutError
 from .links import IriMapping, ServerLinks
 from .negotiation import choose, offered, requested
 from .problems import HttpError, problem
+from .reconciler import Reconciler
 from .render import Renderer
 from .sizes import Sizes
 
 if TYPE_CHECKING:
     from ..search import SearchIndex
-    from .reconcile import Reconciler
 
 __all__ = [
     "GRAPH_OFFER",
@@ -147,8 +147,6 @@ class State:
         self._reconciler: Lazy[Reconciler] = Lazy(self._new_reconciler)
 
     def _new_reconciler(self) -> Reconciler:
-        from .reconcile import Reconciler  # reconcile imports this module
-
         return Reconciler.of(self.kg.search_index)
 
     def update(self, text: str) -> None:
