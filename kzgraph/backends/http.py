@@ -41,7 +41,7 @@ def endpoint_name(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-def _auth(user: str | None, password: str | None, scheme: str, token: str | None) -> httpx.Auth | None:
+def _auth(user: str | None, password: str | None, scheme: str) -> httpx.Auth | None:
     if scheme not in AUTH_SCHEMES:
         raise UsageError(f"unknown auth scheme {scheme!r}; one of {', '.join(AUTH_SCHEMES)}")
     if scheme == "bearer":
@@ -73,7 +73,7 @@ class Http:
             all_headers["Authorization"] = f"Bearer {token}"
             auth = "bearer"
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
-        self._client = httpx.Client(auth=_auth(user, password, auth, token), headers=all_headers,
+        self._client = httpx.Client(auth=_auth(user, password, auth), headers=all_headers,
                                     timeout=httpx.Timeout(timeout), follow_redirects=True,
                                     limits=httpx.Limits(max_keepalive_connections=4, max_connections=8))
 

@@ -235,7 +235,7 @@ class RemoteBackend(Backend):
                progress: Progress | None) -> None:
         total = sum(len(lines) for lines in graphs.values()) or 1
         done = 0
-        for batch in _batches(graphs, replace):
+        for batch in _batches(graphs):
             if self.store_url is not None:
                 for graph, lines, first in batch:
                     self._http.request(
@@ -284,8 +284,7 @@ def _multi(params: list[tuple[str, str]]) -> dict[str, list[str]]:
     return out
 
 
-def _batches(graphs: Mapping[str | None, list[bytes]], replace: bool
-             ) -> Iterator[list[tuple[str | None, list[bytes], bool]]]:
+def _batches(graphs: Mapping[str | None, list[bytes]]) -> Iterator[list[tuple[str | None, list[bytes], bool]]]:
     """Batches of (graph, lines, first chunk of that graph) of about BATCH_TRIPLES triples each; a graph
     with blank nodes is never split (its labels must stay in one request)."""
     batch: list[tuple[str | None, list[bytes], bool]] = []
