@@ -150,7 +150,7 @@ def main() -> int:
         raise SystemExit("oxigraph server not found (pip install oxigraph)")
 
     with kzgraph.open() as kg:
-        medals = kg.catalogue.get("medals").sparql
+        medals = kg.catalogue["medals"].sparql
         data = kg.export("nq")
     work = Path(tempfile.mkdtemp(prefix="kzgraph-bench-"))
     processes: list[subprocess.Popen[bytes]] = []

@@ -144,7 +144,7 @@ class KnowledgeGraph:
         if not isinstance(query, (str, NamedQuery)):
             raise UsageError(f"query() takes a query name or SPARQL text, not {type(query).__name__}")
         if isinstance(query, NamedQuery) or query in self.catalogue:
-            named = query if isinstance(query, NamedQuery) else self.catalogue.get(query)
+            named = query if isinstance(query, NamedQuery) else self.catalogue.lookup(query)
             _refuse_update(named.sparql, f"{named.file or named.name}: ")
             values = bind(named, params)
             return self._within(named.sparql, lambda: execute(self.backend, named, values, resolve=self.resolve),

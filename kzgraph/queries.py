@@ -201,8 +201,9 @@ class Catalogue(Mapping[str, NamedQuery]):
     def __len__(self) -> int:
         return len(self._queries)
 
-    def get(self, name: str, default: object = None) -> NamedQuery:
-        """The query called ``name``; UnknownQueryError listing the known names otherwise."""
+    def lookup(self, name: str) -> NamedQuery:
+        """The query called ``name``; UnknownQueryError listing the known names otherwise (``get`` is
+        ``Mapping.get``: None or the default given)."""
         try:
             return self[name]
         except KeyError:

@@ -75,7 +75,7 @@ def test_a_name_parameter_never_changes_the_query(kg, value):
         return
     # an IRI selects that athlete; a name only the athletes the search index resolves it to (none, for
     # hostile text)
-    bound = bind(kg.catalogue.get("athlete"), {"athlete": value})["athlete"]
+    bound = bind(kg.catalogue["athlete"], {"athlete": value})["athlete"]
     allowed = {bound} if isinstance(bound, kzgraph.IRI) else {kzgraph.IRI(iri) for iri in kg.resolve(bound)}
     assert {row["athlete"] for row in rows} <= allowed
 

@@ -67,9 +67,11 @@ def test_catalogue():
     assert list(catalogue) == ["athlete-by-name", "has-gold", "medal-graph", "medal-without-points-violation",
                                "medals", "typed-params"]  # rules/ are not named queries
     assert [q.name for q in catalogue.checks] == ["medal-without-points-violation"]
-    assert catalogue.get("medals").path == MINI / "queries" / "medals.rq"
+    assert catalogue.lookup("medals").path == MINI / "queries" / "medals.rq"
+    assert catalogue.get("medals") is catalogue["medals"]  # a Mapping: get() gives None or the default given
+    assert catalogue.get("medal") is None and catalogue.get("medal", "none") == "none"
     with pytest.raises(UnknownQueryError) as info:
-        catalogue.get("medal")
+        catalogue.lookup("medal")
     assert info.value.known == list(catalogue)
     assert str(info.value) == "no named query 'medal'; did you mean medals or medal-graph?"
     assert info.value.suggestions == ["medals", "medal-graph"]

@@ -30,9 +30,9 @@ def names_of(backend: Backend, catalogue: Catalogue) -> Iterator[Name]:
     if "labels" not in catalogue or "resource-types" not in catalogue:
         catalogue = load_catalogue()
     types: dict[str, str] = {}
-    for resource, kind in _rows(backend, catalogue.get("resource-types")):
+    for resource, kind in _rows(backend, catalogue["resource-types"]):
         types.setdefault(resource, kind)
-    for resource, name, kind, lang in _rows(backend, catalogue.get("labels")):
+    for resource, name, kind, lang in _rows(backend, catalogue["labels"]):
         yield Name(resource, name, kind, lang, types.get(resource))
 
 

@@ -191,9 +191,9 @@ async def named_query(request: Request) -> Response:
     kz = state(request)
     name = request.path_params["name"]
     if name.endswith(".rq"):
-        query = kz.kg.catalogue.get(name[:-3])
+        query = kz.kg.catalogue.lookup(name[:-3])
         return Response(query.sparql, headers={"Content-Type": "application/sparql-query; charset=utf-8"})
-    query = kz.kg.catalogue.get(name)
+    query = kz.kg.catalogue.lookup(name)
     params: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
         if key in ("format", "output"):
