@@ -171,3 +171,18 @@ def test_optional_operations(make, tmp_path):
     assert rows == [["http://example.org/a", "uno", ""], ["http://example.org/b", "2", ""]]
     with pytest.raises(UsageError):
         list(backend.select_strings("ASK { ?s ?p ?o }"))
+
+
+def test_generation_clean_ups_are_logged(files, tmp_path, caplog):
+    store = tmp_path / "store"
+    backend = OxigraphBackend(store)
+    backend.load([files / "good.nq"])
+    (store / "GENERATION.1.partial").write_text("g000009\n")  # left by a write that was killed
+    with caplog.at_level("INFO", logger="kzgraph.backends"):
+        backend.load([files / "good.ttl"])
+    backend.close()
+    assert sorted((r.name, r.levelname, r.getMessage()) for r in caplog.records) == [
+        ("kzgraph.backends.generations", "INFO", f"{store}: removing GENERATION.1.partial, left by a write that "
+                                                 "did not finish"),
+        ("kzgraph.backends.generations", "INFO", f"{store}: removing generation g000001 (not current, read by "
+                                                 "no one)")]

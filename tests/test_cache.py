@@ -63,14 +63,20 @@ def test_any_change_of_an_input_gives_another_key(root):
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
-def test_a_damaged_snapshot_is_rebuilt(root, cache_dir, damage):
+def test_a_damaged_snapshot_is_rebuilt(root, cache_dir, damage, caplog):
     good = quads(built(root))
     (snapshot,) = cache_dir.iterdir()
     data = snapshot.read_bytes()
     snapshot.write_bytes({"truncate": data[: len(data) // 2], "garbage": data.replace(b"> <", b"> <<", 5),
                           "empty": b""}[damage])
-    assert quads(built(root)) == good
+    with caplog.at_level("INFO", logger="kzgraph.cache"):
+        assert quads(built(root)) == good
     assert snapshot.read_bytes() == data  # written again, whole
+    said = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+    assert said[0][:2] == ("kzgraph.cache", "INFO") and str(snapshot) in said[0][2] and "removed" in said[0][2]
+    assert said[1:] == [("kzgraph.cache", "INFO", f"no dataset snapshot for these inputs ({snapshot}): "
+                                                  "building the dataset"),
+                        ("kzgraph.cache", "INFO", f"dataset snapshot written: {snapshot}")]
 
 
 def test_no_cache_and_an_unwritable_cache(root, cache_dir, monkeypatch):

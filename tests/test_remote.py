@@ -177,6 +177,14 @@ def test_retries_on_503_and_429_only(flaky):
     assert info.value.status == 500 and _Flaky.statuses == [200]  # no retry on 500
 
 
+def test_a_retry_is_logged_with_the_endpoint(flaky, caplog):
+    _Flaky.statuses[:] = [503]
+    with RemoteBackend(flaky, retries=2, default_graph="server") as backend, caplog.at_level("INFO", logger="kzgraph"):
+        assert bool(backend.query("ASK {}")) is True
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("kzgraph.backends.http", "WARNING", f"{flaky} answered HTTP 503: retry 1 of 2 in 0.25 s")]
+
+
 class _Recorder(http.server.BaseHTTPRequestHandler):
     """Answers ASK true and keeps the headers of each request."""
 

@@ -69,6 +69,26 @@ def test_update_with_the_token_changes_answers_pages_and_search(kzgraph_update_s
     assert httpx.get(server.sparql, params={"query": ask}).json()["boolean"] is False
 
 
+def test_an_update_is_logged_as_a_change_of_the_data(caplog):
+    """In process: the server's state says on its logger when an update has cleared what it had cached."""
+    from starlette.testclient import TestClient
+
+    import kzgraph
+    from kzgraph.web.app import create_app
+    from kzgraph.web.http import Settings
+
+    with kzgraph.open() as kg, TestClient(create_app(kg, Settings(allow_update=True, update_token="t0k3n"))) as c:
+        with caplog.at_level("DEBUG", logger="kzgraph.web"):
+            r = c.post("/sparql", data={"update": f"DROP SILENT GRAPH <{TEST_GRAPH}>"},
+                       headers={"Authorization": "Bearer t0k3n"})
+    assert r.status_code == 204, r.text
+    said = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+    assert said[0][:2] == ("kzgraph.web.http", "INFO") and said[0][2].startswith("data changed: an update ran in ")
+    # cleared after the update, and again by the route (which may stop waiting for it before it ends)
+    cleared = ("kzgraph.web.http", "DEBUG", "cached answers, sizes and the reconciliation service cleared")
+    assert said[1:] == [cleared, cleared]
+
+
 def test_update_syntax_error_is_400(kzgraph_update_server):
     r = httpx.post(kzgraph_update_server.sparql, data={"update": "INSERT DATA { oops"},
                    headers={"Authorization": f"Bearer {UPDATE_TOKEN}"})

@@ -38,6 +38,10 @@ import pyoxigraph as ox
 from ..errors import BackendError, UsageError
 from ..namespaces import ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import logging
+
 try:
     import fcntl
 except ImportError:  # Windows: no locks; one writer at a time is then the user's to ensure
@@ -52,6 +56,14 @@ _POINTER = "GENERATION"
 _OWN_ENTRY = r"GENERATION(\.\d+\.partial)?|write\.lock|g\d+(\..+)?|lost\+found"
 #: Errors that mean "this process may not write here" (another user's store, a read-only mount).
 _READ_ONLY = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+
+def _log() -> logging.Logger:
+    """This module's logger (logging is imported only when a write cleans up: off the start-up path)."""
+    import logging
+
+    return logging.getLogger(__name__)
 
 
 def store_kind(path: str) -> str:
@@ -202,14 +214,17 @@ class Generations:
         current = self.current()
         for entry in os.listdir(self.path):
             if entry.endswith(".partial"):
+                _log().info("%s: removing %s, left by a write that did not finish", self.path, entry)
                 _remove(os.path.join(self.path, entry))
             if not (entry.startswith("g") and entry[1:].isdigit()) or entry == current:
                 continue
             try:
                 lock = self._lock(f"{entry}.lock", shared=False, wait=False)
             except BackendError:
-                continue  # a reader still has it open
+                _log().debug("%s: generation %s is still being read: kept", self.path, entry)
+                continue
             assert lock is not None
+            _log().info("%s: removing generation %s (not current, read by no one)", self.path, entry)
             try:
                 shutil.rmtree(os.path.join(self.path, entry), ignore_errors=True)
                 for beside in os.listdir(self.path):

@@ -1,12 +1,14 @@
 """The HTTP client of the remote backend: one pooled keep-alive ``httpx.Client`` per endpoint set.
 
 It authenticates (Basic, Digest or Bearer), times out instead of hanging, retries with exponential backoff
-on 429 and 503 only (honouring ``Retry-After``), and turns every failure into a typed ``EndpointError``
-naming the endpoint and the HTTP status.
+on 429 and 503 only (honouring ``Retry-After``; each retry is logged as a warning on this module's logger,
+naming the endpoint), and turns every failure into a typed ``EndpointError`` naming the endpoint and the
+HTTP status.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -24,6 +26,8 @@ from ..errors import (
 from .options import AUTH_SCHEMES
 
 __all__ = ["Http", "endpoint_name"]
+
+log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 503})
 MAX_RETRY_AFTER_S = 30.0
@@ -92,7 +96,10 @@ class Http:
             except httpx.HTTPError as exc:
                 raise EndpointError(endpoint_name(url), f"HTTP failure: {type(exc).__name__}: {exc}") from exc
             if response.status_code in RETRY_STATUSES and attempt < self.retries:
-                time.sleep(self._delay(response, attempt))
+                delay = self._delay(response, attempt)
+                log.warning("%s answered HTTP %d: retry %d of %d in %.2g s", endpoint_name(url),
+                            response.status_code, attempt + 1, self.retries, delay)
+                time.sleep(delay)
                 continue
             break
         if response.is_success:

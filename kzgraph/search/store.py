@@ -21,7 +21,7 @@ from .rank import SearchIndex
 __all__ = ["SUFFIX", "index_of", "index_path", "names_of"]
 
 SUFFIX = ".search.sqlite"
-log = logging.getLogger("kzgraph.search")
+log = logging.getLogger(__name__)
 
 
 def names_of(backend: Backend, catalogue: Catalogue) -> Iterator[Name]:

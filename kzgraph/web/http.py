@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -47,6 +49,8 @@ __all__ = [
     "serialize",
     "state",
 ]
+
+log = logging.getLogger(__name__)
 
 SELECT_OFFER = offered("json", "xml", "csv", "tsv", "html")
 GRAPH_OFFER = offered("ttl", "nt", "jsonld", "rdfxml", "html")
@@ -151,9 +155,11 @@ class State:
 
     def update(self, text: str) -> None:
         """Run a SPARQL Update (on a worker thread), then forget what was built from the old data."""
+        started = time.perf_counter()
         try:
             with self._data:
                 self.kg.update(text)
+            log.info("data changed: an update ran in %.3f s", time.perf_counter() - started)
         finally:
             self.data_changed()
 
@@ -173,6 +179,7 @@ class State:
         self.cache.clear()
         self.sizes.clear()
         self._reconciler.clear()
+        log.debug("cached answers, sizes and the reconciliation service cleared")
 
     def close(self) -> None:
         """Stop the worker pools."""
