@@ -14,7 +14,7 @@ from .backends import Backend
 from .errors import DataError, DataSyntaxError
 from .namespaces import SH
 from .queries import NamedQuery, execute
-from .results import SelectResult, display
+from .results import GraphResult, SelectResult, display
 from .terms import IRI
 
 __all__ = ["ValidationReport", "Violation", "run_checks", "shacl", "validate"]
@@ -86,7 +86,7 @@ def run_checks(backend: Backend, checks: Iterable[NamedQuery]) -> ValidationRepo
     violations, lines = [], []
     for check in checks:
         result = execute(backend, check)
-        rows = result.as_select() if hasattr(result, "as_select") else result
+        rows = result.as_select() if isinstance(result, GraphResult) else result
         if not isinstance(rows, SelectResult) or not rows.rows:
             lines.append(f"{check.name}: ok")
             continue

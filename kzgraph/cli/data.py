@@ -11,7 +11,7 @@ from ..backends.select import open_backend
 from ..errors import UsageError
 from ..queries import NamedQuery, parse_file, parse_text
 from ..resources import find
-from ..results import SelectResult, format_result
+from ..results import GraphResult, SelectResult, format_result
 from .common import (
     PROGRESS_MINIMUM,
     RDF,
@@ -48,7 +48,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
             require_snapshot(kg, query)
         result = kg.query(query, **params)
-        fmt = args.format or ("ttl" if hasattr(result, "serialize") else "table")
+        fmt = args.format or ("ttl" if isinstance(result, GraphResult) else "table")
         write(format_result(result, fmt))
     return 0
 
