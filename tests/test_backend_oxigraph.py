@@ -153,6 +153,19 @@ def test_backends_declare_what_they_do():
         Partial()
 
 
+def test_a_store_object_is_a_backend_when_it_subclasses_backend():
+    from kzgraph.backends.select import kind_of, open_backend
+
+    backend = OxigraphBackend()
+    assert kind_of(backend) == "given" and open_backend(backend).backend is backend
+
+    class DuckTyped:  # the methods, but not the class: not taken for a backend
+        query = load = update = dump = graphs = replace_graph = close = __len__ = None
+
+    with pytest.raises(UsageError, match=r"a subclass of kzgraph\.backends\.Backend"):
+        open_backend(DuckTyped())
+
+
 @pytest.mark.parametrize("make", [OxigraphBackend, RdflibBackend], ids=["oxigraph", "rdflib"])
 def test_optional_operations(make, tmp_path):
     reference = OxigraphBackend()

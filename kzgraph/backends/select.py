@@ -118,5 +118,6 @@ def open_backend(store: Any = None, *, backend: str | None = None, graph: Any = 
     if store is None:
         return Opened(OxigraphBackend(), "always")
     if not isinstance(store, (str, os.PathLike)):
-        raise UsageError(f"cannot open a store from {type(store).__name__}: give a path, a URL or a backend")
+        raise UsageError(f"cannot open a store from {type(store).__name__}: give a path, a URL or a backend "
+                         f"(a subclass of kzgraph.backends.Backend)")
     return Opened(OxigraphBackend(store), "if-empty")
