@@ -35,7 +35,6 @@ class Cache:
         self._items: OrderedDict[Hashable, tuple[bytes, str]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
         self.generation = 0  # bumped by clear(): answers computed before it are stale
 
     def get(self, key: Hashable) -> tuple[bytes, str] | None:
@@ -45,10 +44,8 @@ class Cache:
         with self._lock:
             item = self._items.get(key)
             if item is None:
-                self.misses += 1
                 return None
             self._items.move_to_end(key)
-            self.hits += 1
             return item
 
     def put(self, key: Hashable, body: bytes, media_type: str, *, generation: int | None = None) -> None:
