@@ -1,10 +1,10 @@
 """Files written whole or not at all: written beside their place, then renamed over it.
 
->>> import tempfile, os
+>>> import os, pathlib, tempfile
 >>> target = os.path.join(tempfile.mkdtemp(), "out.txt")
 >>> with replacing(target) as stream:
 ...     _ = stream.write("whole")
->>> open(target).read()
+>>> pathlib.Path(target).read_text()
 'whole'
 """
 

@@ -49,6 +49,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker("server")
 
 
+@pytest.fixture(autouse=True)
+def _close_remote_backends(monkeypatch):
+    """Every RemoteBackend a test opens (itself or through kzgraph.open) is closed when the test ends: its HTTP
+    client's sockets would otherwise be left to the garbage collector, a ResourceWarning (an error here)."""
+    opened: list[RemoteBackend] = []
+    init = RemoteBackend.__init__
+
+    def tracked(self, *args, **options):
+        init(self, *args, **options)
+        opened.append(self)
+
+    monkeypatch.setattr(RemoteBackend, "__init__", tracked)
+    yield
+    for backend in opened:
+        backend.close()
+
+
 @pytest.fixture(scope="session")
 def kg():
     """The dataset as a user gets it from ``kzgraph.open()``: in memory, built from ontology + data + rules."""

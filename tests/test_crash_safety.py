@@ -47,8 +47,8 @@ def setup(tmp_path_factory):
     store = root / "full"
     shutil.copytree(root / "base", store)
     started = time.perf_counter()
-    process = kzgraph_load(data, store)
-    assert process.wait(timeout=120) == 0, process.stderr.read() if process.stderr else ""
+    with kzgraph_load(data, store) as process:  # the with block closes its stderr pipe
+        assert process.wait(timeout=120) == 0, process.stderr.read() if process.stderr else ""
     duration = time.perf_counter() - started
     with kzgraph.open(store) as kg:
         new = len(kg.backend)
@@ -63,10 +63,10 @@ def test_sigkill_during_load_leaves_old_or_new_never_a_mix(setup):
     for i in range(KILLS):
         store = root / f"killed-{i}"
         shutil.copytree(root / "base", store)
-        process = kzgraph_load(data, store)
-        time.sleep(rng.uniform(0.2, 1.1) * duration)  # most kills land while the copy is being written
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=60)
+        with kzgraph_load(data, store) as process:
+            time.sleep(rng.uniform(0.2, 1.1) * duration)  # most kills land while the copy is being written
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=60)
         interrupted += len(generations(store)) > 1  # a half-written generation left behind
         backend = OxigraphBackend(store)
         count = len(backend)
@@ -78,8 +78,8 @@ def test_sigkill_during_load_leaves_old_or_new_never_a_mix(setup):
     assert interrupted >= 1, "no kill landed during a load: make the input larger"
     # the next load over a killed store finishes the job and removes what the crash left
     store = root / "killed-0"
-    process = kzgraph_load(data, store)
-    assert process.wait(timeout=120) == 0
+    with kzgraph_load(data, store) as process:
+        assert process.wait(timeout=120) == 0
     with kzgraph.open(store) as kg:
         assert len(kg.backend) == new
     assert len(generations(store)) == 1
@@ -89,12 +89,12 @@ def test_readers_during_a_load_see_old_or_new(setup):
     root, data, old, new, _duration = setup
     store = root / "read-while-writing"
     shutil.copytree(root / "base", store)
-    process = kzgraph_load(data, store)
     seen = []
-    while process.poll() is None:
-        with kzgraph.open(store) as kg:
-            seen.append(len(kg.backend))
-            assert kg.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0][0] == seen[-1]
+    with kzgraph_load(data, store) as process:
+        while process.poll() is None:
+            with kzgraph.open(store) as kg:
+                seen.append(len(kg.backend))
+                assert kg.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0][0] == seen[-1]
     assert process.returncode == 0
     assert set(seen) <= {old, new} and old in seen
     with kzgraph.open(store) as kg:

@@ -81,8 +81,8 @@ def medals_on_a_terminal(columns: int) -> tuple[int, str]:
             break
         chunks.append(chunk)
     os.close(leader)
-    process.stderr.read()
-    return process.wait(timeout=120), b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    process.communicate(timeout=120)  # reads stderr to its end and closes it
+    return process.returncode, b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
 
 
 @pytest.mark.parametrize("columns", [60, 100])
