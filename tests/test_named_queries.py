@@ -176,6 +176,15 @@ def test_competency_query_answers(kg, name):
     assert rows(kg, name) == COMPETENCY[name]
 
 
+def test_every_select_is_ordered_or_says_why_not(kg):
+    """Rows in the same order on every engine; a sample cut short by LIMIT says why it is not sorted."""
+    from kzgraph.sparqltext import query_form
+
+    for query in kg.queries():
+        if query_form(query.sparql) == "SELECT":
+            assert re.search(r"^ORDER BY ", query.sparql, re.M) or "# No ORDER BY: " in query.sparql, query.name
+
+
 def test_every_check_query_finds_no_violation(kg):
     checks = [q for q in kg.queries() if q.name.endswith("-violation")]
     assert len(checks) >= 4
