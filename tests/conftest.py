@@ -49,21 +49,31 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker("server")
 
 
+_OPENED: list[RemoteBackend] = []  # remote backends the running test opened, to close when it ends
+
+
+def keep(graph: kzgraph.KnowledgeGraph) -> kzgraph.KnowledgeGraph:
+    """Leave ``graph``'s remote backend open after the test that opened it (a session fixture closes it)."""
+    if graph.backend in _OPENED:
+        _OPENED.remove(graph.backend)
+    return graph
+
+
 @pytest.fixture(autouse=True)
 def _close_remote_backends(monkeypatch):
     """Every RemoteBackend a test opens (itself or through kzgraph.open) is closed when the test ends: its HTTP
-    client's sockets would otherwise be left to the garbage collector, a ResourceWarning (an error here)."""
-    opened: list[RemoteBackend] = []
+    client's sockets would otherwise be left to the garbage collector, a ResourceWarning (an error here).
+    Fixtures shared beyond one test take theirs out of this list with ``keep``."""
     init = RemoteBackend.__init__
 
     def tracked(self, *args, **options):
         init(self, *args, **options)
-        opened.append(self)
+        _OPENED.append(self)
 
     monkeypatch.setattr(RemoteBackend, "__init__", tracked)
     yield
-    for backend in opened:
-        backend.close()
+    while _OPENED:
+        _OPENED.pop().close()
 
 
 @pytest.fixture(scope="session")
@@ -113,9 +123,9 @@ def engine_kg(request):
             elif name == "rdflib":
                 opened[name] = kzgraph.open(backend="rdflib")
             elif name == "oxigraph-server":
-                opened[name] = kzgraph.open(request.getfixturevalue("oxigraph_server_loaded").query_url)
+                opened[name] = keep(kzgraph.open(request.getfixturevalue("oxigraph_server_loaded").query_url))
             else:
-                opened[name] = kzgraph.open(request.getfixturevalue("virtuoso_server_loaded").query_url)
+                opened[name] = keep(kzgraph.open(request.getfixturevalue("virtuoso_server_loaded").query_url))
         return opened[name]
 
     yield get

@@ -101,7 +101,7 @@ def index_files(store):
 
 
 def builds(caplog):
-    return [r for r in caplog.records if r.name == "kzgraph.search" and "built" in r.getMessage()]
+    return [r for r in caplog.records if r.name.startswith("kzgraph.search") and "built" in r.getMessage()]
 
 
 @pytest.fixture
