@@ -2,7 +2,7 @@
 
 kzgraph runs as the console script pip installs (``from kzgraph.cli import main; sys.exit(main())``),
 with bytecode compiled (as an installed wheel has it) and the dataset snapshot in the cache (the state
-after the first run; see kzgraph/cache.py). Runs alternate; wall time and CPU time (user + system of the
+after the first run; see kzgraph/buildcache.py). Runs alternate; wall time and CPU time (user + system of the
 child) are medians. Also shown: bare ``python -c pass``, and kzgraph with the cache turned off.
 """
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, TypeVar
 
-from . import cache
+from . import buildcache
 from .backends import Backend, Progress, Source, SourceLike
 from .backends.oxigraph import OxigraphBackend
 from .backends.select import is_url, kind_of, open_backend
@@ -117,11 +117,11 @@ class KnowledgeGraph:
                                   graph=self._graph, options=self._options)
             backend = opened.backend
             if opened.build == "always":
-                cache.build(backend, self.resources, progress=self._progress)
+                buildcache.build(backend, self.resources, progress=self._progress)
             elif opened.build == "if-empty" and backend.is_empty():
                 # build in memory, then copy in one transaction: a failed build leaves the store empty
                 scratch = OxigraphBackend()
-                cache.build(scratch, self.resources, progress=self._progress)
+                buildcache.build(scratch, self.resources, progress=self._progress)
                 backend.load([Source(data=scratch.dump("nq"), format="nq", name="built dataset")])
             self._backend = backend
         return self._backend

@@ -28,7 +28,7 @@ from .results import Result, SelectResult
 from .sparqltext import check_nesting, insert_rows, query_form
 from .terms import IRI, LangString, Value
 
-TYPE_CHECKING = False  # pathlib stays off the start-up path (see kzgraph.cache)
+TYPE_CHECKING = False  # pathlib stays off the start-up path (see kzgraph.buildcache)
 if TYPE_CHECKING:
     from pathlib import Path
 

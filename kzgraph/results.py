@@ -25,7 +25,7 @@ from .errors import UsageError
 from .namespaces import BASE, PREFIXES, XSD
 from .terms import IRI, BNode, LangString, Value, lexical_form, to_literal, to_ntriples, to_python
 
-TYPE_CHECKING = False  # typing, csv, html and json stay off the start-up path (see kzgraph.cache)
+TYPE_CHECKING = False  # typing, csv, html and json stay off the start-up path (see kzgraph.buildcache)
 if TYPE_CHECKING:
     from typing import Any
 

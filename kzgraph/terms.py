@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 
 from .namespaces import RDF, XSD
 
-TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.cache)
+TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.buildcache)
 if TYPE_CHECKING:
     from typing_extensions import Self
 

@@ -24,7 +24,7 @@ ENGINES = ["oxigraph", "rdflib", "oxigraph-server", "virtuoso"]
 
 
 def pytest_configure(config):
-    """Dataset snapshots (kzgraph.cache) of this run go to a directory of its own, not the user's cache."""
+    """Dataset snapshots (kzgraph.buildcache) of this run go to a directory of its own, not the user's cache."""
     import os
     import tempfile
 

@@ -14,7 +14,7 @@ LAYERS = {  # a module may import from its own layer or lower ones
     "deadline": 1,
     "results": 1,
     "backends": 2,
-    "queries": 3, "dataset": 3, "validate": 3, "stats": 3, "publish": 3, "push": 3, "search": 3, "synth": 3, "cache": 3,
+    "queries": 3, "dataset": 3, "validate": 3, "stats": 3, "push": 3, "search": 3, "synth": 3, "buildcache": 3,
     "api": 4,
     "web": 5, "diagram": 5, "wikidata": 5,
     "cli": 6, "__main__": 6, "__init__": 6,
@@ -89,7 +89,7 @@ def test_small_modules_without_broad_excepts(path):
 
 
 def dotted(path: Path) -> str:
-    """``kzgraph/backends/http.py`` → ``kzgraph.backends.http``; a package's ``__init__.py`` → the package."""
+    """``kzgraph/backends/client.py`` → ``kzgraph.backends.client``; a package's ``__init__.py`` → the package."""
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
@@ -157,6 +157,6 @@ def test_the_cycle_finder_finds_cycles():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
     graph = import_graph()
-    assert graph["kzgraph.backends.remote"] >= {"kzgraph.backends", "kzgraph.backends.http",
+    assert graph["kzgraph.backends.remote"] >= {"kzgraph.backends", "kzgraph.backends.client",
                                                 "kzgraph.backends.options", "kzgraph.errors"}
     assert "kzgraph.backends.remote" in graph["kzgraph.backends.select"]  # imported inside a function

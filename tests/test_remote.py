@@ -182,7 +182,7 @@ def test_a_retry_is_logged_with_the_endpoint(flaky, caplog):
     with RemoteBackend(flaky, retries=2, default_graph="server") as backend, caplog.at_level("INFO", logger="kzgraph"):
         assert bool(backend.query("ASK {}")) is True
     assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
-        ("kzgraph.backends.http", "WARNING", f"{flaky} answered HTTP 503: retry 1 of 2 in 0.25 s")]
+        ("kzgraph.backends.client", "WARNING", f"{flaky} answered HTTP 503: retry 1 of 2 in 0.25 s")]
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
@@ -231,7 +231,7 @@ def test_bearer_basic_and_custom_headers_are_sent(recorder):
     ({"auth": "bearer"}, "bearer auth needs a token"),
 ])
 def test_wrong_remote_options_are_usage_errors(options, message):
-    from kzgraph.backends.http import Http
+    from kzgraph.backends.client import Http
 
     with pytest.raises(kzgraph.UsageError, match=message):
         RemoteBackend("http://127.0.0.1:9/sparql", **options)

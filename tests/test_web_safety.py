@@ -75,7 +75,7 @@ def test_an_update_is_logged_as_a_change_of_the_data(caplog):
 
     import kzgraph
     from kzgraph.web.app import create_app
-    from kzgraph.web.http import Settings
+    from kzgraph.web.context import Settings
 
     with kzgraph.open() as kg, TestClient(create_app(kg, Settings(allow_update=True, update_token="t0k3n"))) as c:
         with caplog.at_level("DEBUG", logger="kzgraph.web"):
@@ -83,9 +83,9 @@ def test_an_update_is_logged_as_a_change_of_the_data(caplog):
                        headers={"Authorization": "Bearer t0k3n"})
     assert r.status_code == 204, r.text
     said = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
-    assert said[0][:2] == ("kzgraph.web.http", "INFO") and said[0][2].startswith("data changed: an update ran in ")
+    assert said[0][:2] == ("kzgraph.web.context", "INFO") and said[0][2].startswith("data changed: an update ran in ")
     # cleared after the update, and again by the route (which may stop waiting for it before it ends)
-    cleared = ("kzgraph.web.http", "DEBUG", "cached answers, sizes and the reconciliation service cleared")
+    cleared = ("kzgraph.web.context", "DEBUG", "cached answers, sizes and the reconciliation service cleared")
     assert said[1:] == [cleared, cleared]
 
 

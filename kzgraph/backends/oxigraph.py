@@ -45,7 +45,7 @@ __all__ = ["OxigraphBackend"]
 
 # compiled on first use (re caches them): only error messages need them
 _NOT_PROJECTED = r"does not contains? variable \?(\w+) in its SELECT projection"
-TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.cache)
+TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.buildcache)
 if TYPE_CHECKING:
     from typing import TypeVar
 

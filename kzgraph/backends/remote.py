@@ -34,7 +34,7 @@ from ..results import GraphResult, Result, SelectResult, parse
 from ..sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
 from ..terms import IRI, Value, to_ntriples
 from . import Backend, Progress, Source, SourceLike, limit_rows
-from .http import Http, endpoint_name
+from .client import Http, endpoint_name
 from .options import DEFAULT_GRAPHS, METHODS
 from .oxrdf import parse_source, serialize_quads, triple_term
 

@@ -28,7 +28,7 @@ from collections import namedtuple
 from ..errors import UsageError
 from . import Backend
 
-TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.cache)
+TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.buildcache)
 if TYPE_CHECKING:
     from typing import Any
 

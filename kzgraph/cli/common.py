@@ -14,7 +14,7 @@ from ..backends.options import AUTH_SCHEMES, DEFAULT_GRAPHS, METHODS
 from ..backends.select import BACKENDS
 from ..errors import UsageError
 
-TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.cache)
+TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.buildcache)
 if TYPE_CHECKING:
     from typing import Any
 

@@ -23,8 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..api import KnowledgeGraph
 from ..errors import KzgraphError
-from . import pages, reconcile, sparql
-from .http import Settings, State, error_response
+from . import pages, reconciliation, sparql
+from .context import Settings, State, error_response
 from .problems import HttpError
 from .render import CONTENT_SECURITY_POLICY, STATIC
 
@@ -40,9 +40,9 @@ ROUTES: list[tuple[str, Any]] = [
     ("/about", pages.about),
     ("/.well-known/void", pages.void),
     ("/dumps/{file}", pages.dump),
-    ("/reconcile", reconcile.reconcile),
-    ("/reconcile/suggest/entity", reconcile.suggest),
-    ("/reconcile/preview", reconcile.preview),
+    ("/reconcile", reconciliation.reconcile),
+    ("/reconcile/suggest/entity", reconciliation.suggest),
+    ("/reconcile/preview", reconciliation.preview),
 ]
 _POST = ("/sparql", "/reconcile")
 _SECURITY_HEADERS = [
@@ -88,12 +88,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlette:
     """The app serving ``kg``; ``settings`` default to the safe ones."""
     settings = settings or Settings()
-    kz = State(kg, settings)
+    server = State(kg, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        kz.close()
+        server.close()
 
     routes: list[Any] = [Route(path, endpoint, methods=["GET", "POST"] if path in _POST else ["GET"],
                                name=path.strip("/").replace("/", "-").replace(".", "") or "home")
@@ -107,7 +107,7 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
                                      expose_headers=["Content-Location", "Vary"], max_age=600))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={KzgraphError: _kzgraph_error, HTTPException: _http_error})
-    app.state.kzgraph = kz
+    app.state.kzgraph = server
     return app
 
 

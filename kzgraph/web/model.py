@@ -20,13 +20,13 @@ __all__ = [
     "DUMPS",
     "KIND_PAGE",
     "PAGE_LINKS",
+    "Attribution",
     "Chain",
     "Fact",
     "GraphFact",
     "Home",
     "More",
     "ResourcePage",
-    "Source",
     "all_resources",
     "dump_links",
     "home",
@@ -48,7 +48,7 @@ def _select(kg: KnowledgeGraph, name: str, **params: object) -> SelectResult:
 
 
 @dataclass(frozen=True)
-class Source:
+class Attribution:
     """A named graph that states a fact, and how to name it: ``sentence 5``, ``fact a2``, ``rule …``."""
 
     graph: str
@@ -56,7 +56,7 @@ class Source:
     label: str
 
     @classmethod
-    def of(cls, graph: str, kind: str | None, sentence: Value | None, fact: Value | None) -> Source:
+    def of(cls, graph: str, kind: str | None, sentence: Value | None, fact: Value | None) -> Attribution:
         """The source of a ``resource-facts`` row: its graph, the graph's kind and its ``kz:sentenceNumber``
         (an integer) and ``kz:factId`` (a string) when it has them."""
         if sentence is not None:
@@ -80,7 +80,7 @@ class Fact:
     property_label: str | None
     value: Value
     value_label: str | None
-    sources: list[Source] = field(default_factory=list)
+    sources: list[Attribution] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def _facts(rows: Iterable[dict[str, Value | None]]) -> tuple[list[Fact], list[Fa
         if fact is None:
             fact = grouped[key] = Fact(IRI(str(prop)), _text(row["property_label"]), value, _text(row["value_label"]))
         if row["graph"] is not None:
-            source = Source.of(str(row["graph"]), _text(row["kind"]), row["sentence"], row["fact"])
+            source = Attribution.of(str(row["graph"]), _text(row["kind"]), row["sentence"], row["fact"])
             if source not in fact.sources:
                 fact.sources.append(source)
     out = [f for (d, _, _), f in grouped.items() if d == "out"]

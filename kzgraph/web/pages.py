@@ -21,7 +21,7 @@ from ..namespaces import KZ, PREFIXES
 from ..results import SelectResult
 from ..terms import IRI
 from . import model
-from .http import PAGE_OFFER, SELECT_OFFER, State, html, media_type, negotiate, serialize, state
+from .context import PAGE_OFFER, SELECT_OFFER, State, html, media_type, negotiate, serialize, state
 from .links import RESERVED
 from .model import DUMPS, KIND_PAGE, dump_links
 from .negotiation import by_extension, offered
@@ -46,25 +46,25 @@ async def _cached(request: Request, key: tuple[object, ...],
     """``work()`` on a page worker, or its cached answer. Requests for a page being built wait for that build
     (one build however many ask at once). The worker caches what it built even when the requests stopped
     waiting (504): a visitor who tries again gets the page."""
-    kz = state(request)
-    hit = kz.cache.get(key)
+    server = state(request)
+    hit = server.cache.get(key)
     if hit is not None:
         return hit
-    building = kz.building.get(key)
+    building = server.building.get(key)
     if building is None:
-        generation = kz.cache.generation
+        generation = server.cache.generation
 
         def build() -> tuple[bytes, str]:
             built = work()
-            kz.cache.put(key, *built, generation=generation)
+            server.cache.put(key, *built, generation=generation)
             return built
 
         def forget(done: asyncio.Future[tuple[bytes, str]]) -> None:
-            kz.building.pop(key, None)
+            server.building.pop(key, None)
             if not done.cancelled():
                 done.exception()  # retrieved, so no warning when every request for it went away
 
-        building = kz.building[key] = asyncio.ensure_future(kz.pages.run(build))
+        building = server.building[key] = asyncio.ensure_future(server.pages.run(build))
         building.add_done_callback(forget)
     return await asyncio.shield(building)  # a request that goes away leaves the build to the others
 
@@ -74,27 +74,28 @@ def _respond(body_and_type: tuple[bytes, str], **headers: str) -> Response:
     return Response(body, headers={"Content-Type": content_type, "Vary": "Accept", **headers})
 
 
-def _void_work(kz: State, request: Request, fmt: Format) -> tuple[bytes, str]:
+def _void_work(server: State, request: Request, fmt: Format) -> tuple[bytes, str]:
     endpoint = IRI(str(request.url_for("sparql")))
-    return serialize(kz.kg.query("void", endpoint=endpoint), fmt), media_type(fmt)
+    return serialize(server.kg.query("void", endpoint=endpoint), fmt), media_type(fmt)
 
 
 async def home(request: Request) -> Response:
     """``/``: the medal table, the timeline and the query UI; RDF clients get the VoID description."""
-    kz = state(request)
+    server = state(request)
     fmt = negotiate(request, PAGE_OFFER)
     if fmt.name != "html":
-        body = await _cached(request, ("void", str(request.base_url), fmt.name), lambda: _void_work(kz, request, fmt))
-        return _respond(body, **{"Content-Location": kz.links.page("void")})
+        key = ("void", str(request.base_url), fmt.name)
+        body = await _cached(request, key, lambda: _void_work(server, request, fmt))
+        return _respond(body, **{"Content-Location": server.links.page("void")})
 
     def work() -> tuple[bytes, str]:
-        data = model.home(kz.kg)
+        data = model.home(server.kg)
         examples = [{"name": q.name, "title": q.title, "sparql": q.sparql}
-                    for q in kz.kg.queries() if not q.params]
-        config = {"endpoint": kz.links.page("sparql"), "examples": examples, "prefixes": PREFIXES}
-        page = kz.renderer.render("home.html", kz.links, home=data, examples=examples, config=config,
-                                  bars=kz.renderer.medal_bars(data.table),
-                                  timeline=kz.renderer.timeline(kz.links, data.medals, data.start, data.end))
+                    for q in server.kg.queries() if not q.params]
+        config = {"endpoint": server.links.page("sparql"), "examples": examples, "prefixes": PREFIXES}
+        page = server.renderer.render("home.html", server.links, home=data, examples=examples, config=config,
+                                  bars=server.renderer.medal_bars(data.table),
+                                  timeline=server.renderer.timeline(server.links, data.medals, data.start, data.end))
         return page.encode("utf-8"), media_type(fmt)
 
     return _respond(await _cached(request, ("home",), work))
@@ -103,24 +104,24 @@ async def home(request: Request) -> Response:
 async def resources(request: Request) -> Response:
     """``/resources``: the kinds of resource, each linking to ``/resources?kind=Athlete``, which lists up to
     ``KIND_PAGE`` resources of that kind (never every resource: at ten million triples that is a million)."""
-    kz = state(request)
+    server = state(request)
     kind = request.query_params.get("kind")
     if kind is None:
         def kinds_work() -> tuple[bytes, str]:
-            kinds = [(label, f"{kz.links.page('resources')}?kind={quote(str(cls)[len(KZ):])}")
-                     for cls, label in model.resource_kinds(kz.kg)]
-            page = kz.renderer.render("resources.html", kz.links, kinds=kinds, groups=[], truncated=False)
+            kinds = [(label, f"{server.links.page('resources')}?kind={quote(str(cls)[len(KZ):])}")
+                     for cls, label in model.resource_kinds(server.kg)]
+            page = server.renderer.render("resources.html", server.links, kinds=kinds, groups=[], truncated=False)
             return page.encode("utf-8"), "text/html; charset=utf-8"
 
         return _respond(await _cached(request, ("resources",), kinds_work))
 
     def kind_work() -> tuple[bytes, str]:
-        labels = {str(cls)[len(KZ):]: label for cls, label in model.resource_kinds(kz.kg)}
+        labels = {str(cls)[len(KZ):]: label for cls, label in model.resource_kinds(server.kg)}
         if kind not in labels:
             raise HttpError(404, f"the dataset has no resources of kind {kind!r}; the kinds are at "
-                                 f"{kz.links.page('resources')}")
-        items = model.resources_of_kind(kz.kg, IRI(KZ + kind))
-        page = kz.renderer.render("resources.html", kz.links, kinds=[], groups=[(labels[kind], items)],
+                                 f"{server.links.page('resources')}")
+        items = model.resources_of_kind(server.kg, IRI(KZ + kind))
+        page = server.renderer.render("resources.html", server.links, kinds=[], groups=[(labels[kind], items)],
                                   truncated=len(items) >= KIND_PAGE, limit=KIND_PAGE)
         return page.encode("utf-8"), "text/html; charset=utf-8"
 
@@ -129,43 +130,43 @@ async def resources(request: Request) -> Response:
 
 async def about(request: Request) -> Response:
     """``/about``: licence, endpoint, VoID, dumps and sizes (once counted: see ``sizes``)."""
-    kz = state(request)
-    stats = kz.sizes.get()
+    server = state(request)
+    stats = server.sizes.get()
 
     def work() -> tuple[bytes, str]:
-        page = kz.renderer.render("about.html", kz.links, stats=stats, ontology=PREFIXES["kz"].rstrip("#"),
+        page = server.renderer.render("about.html", server.links, stats=stats, ontology=PREFIXES["kz"].rstrip("#"),
                                   dumps=dump_links(lambda f: f"/dumps/{f}"))
         return page.encode("utf-8"), "text/html; charset=utf-8"
 
     if stats is None:
-        return _respond(await kz.pages.run(work))
+        return _respond(await server.pages.run(work))
     return _respond(await _cached(request, ("about",), work))
 
 
 async def void(request: Request) -> Response:
     """``/.well-known/void``: VoID and DCAT in Turtle (or N-Triples, JSON-LD, RDF/XML); browsers go to /about."""
-    kz = state(request)
+    server = state(request)
     fmt = negotiate(request, _RDF_OFFER)
     if fmt.name == "html":
-        return RedirectResponse(kz.links.page("about"), status_code=303, headers={"Vary": "Accept"})
-    body = await _cached(request, ("void", str(request.base_url), fmt.name), lambda: _void_work(kz, request, fmt))
+        return RedirectResponse(server.links.page("about"), status_code=303, headers={"Vary": "Accept"})
+    body = await _cached(request, ("void", str(request.base_url), fmt.name), lambda: _void_work(server, request, fmt))
     return _respond(body)
 
 
 async def dump(request: Request) -> Response:
     """``/dumps/kzgraph.EXT``: the whole dataset in the format of the extension."""
-    kz = state(request)
+    server = state(request)
     stem, fmt = by_extension(request.path_params["file"], [formats.by_name(n) for n in DUMPS])
     if stem != "kzgraph" or fmt is None:
         raise HttpError(404, f"no dump called {request.path_params['file']!r}; there are "
                              + ", ".join(f"kzgraph{formats.by_name(n).extension}" for n in DUMPS))
-    body = await _cached(request, ("dump", fmt.name), lambda: (kz.kg.export(fmt.name), media_type(fmt)))
+    body = await _cached(request, ("dump", fmt.name), lambda: (server.kg.export(fmt.name), media_type(fmt)))
     return _respond(body, **{"Content-Disposition": f'inline; filename="kzgraph{fmt.extension}"'})
 
 
 async def search(request: Request) -> Response:
     """``/search?q=TEXT``: resources by name, ranked; HTML or a SPARQL results document."""
-    kz = state(request)
+    server = state(request)
     text = request.query_params.get("q", "").strip()
     limit_text = request.query_params.get("limit", "20")
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= 200:
@@ -173,40 +174,43 @@ async def search(request: Request) -> Response:
     fmt = negotiate(request, SELECT_OFFER)
     limit = int(limit_text)
     if fmt.name == "html":
-        hits = await kz.pages.run(lambda: kz.with_index(lambda index: index.search(text, limit=limit))) if text else []
+        hits = []
+        if text:
+            hits = await server.pages.run(lambda: server.with_index(lambda index: index.search(text, limit=limit)))
         return html(request, "search.html", title="Search", q=text, hits=hits, headers={"Vary": "Accept"})
-    result: SelectResult = await kz.pages.run(lambda: kz.with_index(lambda index: index.result(text, limit=limit)))
+    find = server.pages.run(lambda: server.with_index(lambda index: index.result(text, limit=limit)))
+    result: SelectResult = await find
     return Response(serialize(result, fmt), headers={"Content-Type": media_type(fmt), "Vary": "Accept"})
 
 
-def _document_work(kz: State, iri: str, fmt: Format) -> tuple[bytes, str]:
+def _document_work(server: State, iri: str, fmt: Format) -> tuple[bytes, str]:
     if iri == PREFIXES["kz"].rstrip("#"):
         if fmt.name == "html":
-            page = kz.renderer.render("ontology.html", kz.links, page=ontology_page(kz.kg))
+            page = server.renderer.render("ontology.html", server.links, page=ontology_page(server.kg))
             return page.encode("utf-8"), media_type(fmt)
-        return serialize(kz.kg.query("ontology"), fmt), media_type(fmt)
+        return serialize(server.kg.query("ontology"), fmt), media_type(fmt)
     if fmt.name != "html":
-        description = kz.kg.construct("resource-description", resource=IRI(iri))
+        description = server.kg.construct("resource-description", resource=IRI(iri))
         if not len(description):
             raise UnknownResource(iri)
         return serialize(description, fmt), media_type(fmt)
-    page_model = model.resource_page(kz.kg, iri)
+    page_model = model.resource_page(server.kg, iri)
     if page_model is None:
         raise UnknownResource(iri)
-    page = kz.renderer.render("resource.html", kz.links, page=page_model)
+    page = server.renderer.render("resource.html", server.links, page=page_model)
     return page.encode("utf-8"), media_type(fmt)
 
 
 async def resource(request: Request) -> Response:
     """Any other path: the IRI it stands for, by content negotiation (303) or by extension (200)."""
-    kz = state(request)
+    server = state(request)
     path = "/" + request.path_params["path"]
     stem, fmt = by_extension(path, PAGE_OFFER)
-    iri = kz.mapping.iri(stem)
+    iri = server.mapping.iri(stem)
     if stem.strip("/").split("/", 1)[0] in RESERVED or not stem.strip("/"):
         raise UnknownResource(iri)
     if fmt is None:
         chosen = negotiate(request, PAGE_OFFER)
-        await _cached(request, ("document", iri, "html"), lambda: _document_work(kz, iri, formats.by_name("html")))
+        await _cached(request, ("document", iri, "html"), lambda: _document_work(server, iri, formats.by_name("html")))
         return RedirectResponse(stem + chosen.extension, status_code=303, headers={"Vary": "Accept"})
-    return _respond(await _cached(request, ("document", iri, fmt.name), lambda: _document_work(kz, iri, fmt)))
+    return _respond(await _cached(request, ("document", iri, fmt.name), lambda: _document_work(server, iri, fmt)))

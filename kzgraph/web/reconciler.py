@@ -1,6 +1,6 @@
 """What the reconciliation service answers from (``Reconciler``): ranked candidates for a batch of W3C
 Entity Reconciliation queries, from the search index of one state of the data. The routes are in
-``kzgraph.web.reconcile``; the server's state keeps one Reconciler until the data changes.
+``kzgraph.web.reconciliation``; the server's state keeps one Reconciler until the data changes.
 """
 
 from __future__ import annotations

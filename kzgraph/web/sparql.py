@@ -22,8 +22,7 @@ from ..formats import Format
 from ..namespaces import SD
 from ..results import AskResult, GraphResult, Result, SelectResult
 from ..terms import IRI
-from .guard import check_remote_calls
-from .http import (
+from .context import (
     GRAPH_OFFER,
     SELECT_OFFER,
     State,
@@ -38,6 +37,7 @@ from .http import (
     serialize,
     state,
 )
+from .guard import check_remote_calls
 from .negotiation import offered
 from .problems import HttpError
 
@@ -49,11 +49,11 @@ _DESCRIPTION_OFFER = offered("ttl", "nt", "jsonld", "rdfxml", "html")
 
 async def endpoint(request: Request) -> Response:
     """``/sparql``: dispatch on method and content type (W3C SPARQL 1.1 Protocol, section 2)."""
-    kz = state(request)
+    server = state(request)
     url = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
     if request.method in ("GET", "HEAD"):
-        if len(request.url.query) > kz.settings.max_body:
-            raise HttpError(414, f"the query string is longer than {kz.settings.max_body} bytes; POST the query")
+        if len(request.url.query) > server.settings.max_body:
+            raise HttpError(414, f"the query string is longer than {server.settings.max_body} bytes; POST the query")
         if url.get("update"):
             raise HttpError(405, "SPARQL Update must be sent with POST", {"Allow": "POST"})
         text = one_value(url.get("query", []), "query")
@@ -61,7 +61,7 @@ async def endpoint(request: Request) -> Response:
             return await service_description(request)
         return await _query(request, text, url)
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    body = await read_body(request, kz.settings.max_body)
+    body = await read_body(request, server.settings.max_body)
     if content_type == _FORM:
         form = form_fields(body)
         query, update = one_value(form.get("query", []), "query"), one_value(form.get("update", []), "update")
@@ -81,7 +81,7 @@ async def endpoint(request: Request) -> Response:
                                                              "application/sparql-update"})
 
 
-def _answer(request: Request, kz: State, result: Result, *, title: str, description: str = "",
+def _answer(request: Request, server: State, result: Result, *, title: str, description: str = "",
             sparql: str = "") -> tuple[bytes, str]:
     """Body and content type of a result, negotiated (runs on a worker: serialising can take time)."""
     offer = GRAPH_OFFER if isinstance(result, GraphResult) else SELECT_OFFER
@@ -90,8 +90,8 @@ def _answer(request: Request, kz: State, result: Result, *, title: str, descript
         return serialize(result, fmt), media_type(fmt)
     table = result.as_select() if isinstance(result, GraphResult) else result
     downloads = [(f.name, _with_format(request, f)) for f in offer if f.name != "html"]
-    page = kz.renderer.render(
-        "results.html", kz.links, title=title, description=description, sparql=sparql, downloads=downloads,
+    page = server.renderer.render(
+        "results.html", server.links, title=title, description=description, sparql=sparql, downloads=downloads,
         boolean=table.value if isinstance(table, AskResult) else None,
         columns=table.columns if isinstance(table, SelectResult) else [],
         rows=table.rows if isinstance(table, SelectResult) else [])
@@ -106,77 +106,77 @@ def _with_format(request: Request, fmt: Format) -> str:
 async def _cached(request: Request, key: tuple[object, ...], work: Callable[[], tuple[bytes, str]],
                   *, pool: str = "queries", check: Callable[[], None] | None = None) -> Response:
     """The cached answer for ``key`` (and the negotiation headers), else ``check()`` then ``work()`` on a pool."""
-    kz = state(request)
+    server = state(request)
     full_key = (*key, request.headers.get("accept"), request.query_params.get("format"),
                 request.query_params.get("output"))
-    hit = kz.cache.get(full_key)
+    hit = server.cache.get(full_key)
     if hit is None:
         if check is not None:
             check()
-        executor = kz.queries if pool == "queries" else kz.pages
-        generation = kz.cache.generation
+        executor = server.queries if pool == "queries" else server.pages
+        generation = server.cache.generation
         hit = await executor.run(work)
-        kz.cache.put(full_key, *hit, generation=generation)
+        server.cache.put(full_key, *hit, generation=generation)
     body, content_type = hit
     return Response(body, headers={"Content-Type": content_type, "Vary": "Accept"})
 
 
 async def _query(request: Request, text: str, params: Mapping[str, list[str]]) -> Response:
-    kz = state(request)
+    server = state(request)
     if not text.strip():
         raise HttpError(400, "the query is empty")
     defaults, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
     dataset = defaults or named
 
     def work() -> tuple[bytes, str]:
-        result = kz.kg.sparql(text, default_graphs=defaults if dataset else None,
-                              named_graphs=named if dataset else None, max_rows=kz.settings.max_rows)
-        return _answer(request, kz, result, title="Query results", sparql=text)
+        result = server.kg.sparql(text, default_graphs=defaults if dataset else None,
+                              named_graphs=named if dataset else None, max_rows=server.settings.max_rows)
+        return _answer(request, server, result, title="Query results", sparql=text)
 
     # the SERVICE and LOAD targets are checked on a cache miss: only allowed queries are kept in the cache
     return await _cached(request, ("sparql", text, tuple(defaults), tuple(named)), work,
-                         check=lambda: check_remote_calls(text, kz.settings.service_allow))
+                         check=lambda: check_remote_calls(text, server.settings.service_allow))
 
 
 async def _update(request: Request, text: str, params: Mapping[str, list[str]]) -> Response:
-    kz = state(request)
-    if not kz.settings.allow_update or kz.settings.update_token is None:
+    server = state(request)
+    if not server.settings.allow_update or server.settings.update_token is None:
         raise HttpError(403, "SPARQL Update is disabled on this server (start kzgraph serve with --allow-update)")
-    check_token(request, kz.settings.update_token)
+    check_token(request, server.settings.update_token)
     if params.get("using-graph-uri") or params.get("using-named-graph-uri"):
         raise HttpError(400, "using-graph-uri and using-named-graph-uri are not supported; use USING in the update")
-    check_remote_calls(text, kz.settings.service_allow)
+    check_remote_calls(text, server.settings.service_allow)
     try:
-        await kz.queries.run(lambda: kz.update(text))
+        await server.queries.run(lambda: server.update(text))
     finally:
-        kz.data_changed()  # even a timed-out update may still complete
+        server.data_changed()  # even a timed-out update may still complete
     return Response(status_code=204)
 
 
 async def service_description(request: Request) -> Response:
     """The SPARQL 1.1 Service Description of this endpoint (browsers go to the query UI instead)."""
-    kz = state(request)
+    server = state(request)
     fmt = negotiate(request, _DESCRIPTION_OFFER)
     if fmt.name == "html":
-        return RedirectResponse(kz.links.page("index") + "#query", status_code=303, headers={"Vary": "Accept"})
+        return RedirectResponse(server.links.page("index") + "#query", status_code=303, headers={"Vary": "Accept"})
     endpoint_url = str(request.url.replace(query=None, fragment=None))
     params: dict[str, object] = {"endpoint": IRI(endpoint_url)}
-    if kz.settings.allow_update:
+    if server.settings.allow_update:
         params["language"] = IRI(SD["SPARQL11Update"])
-    if kz.settings.service_allow:
+    if server.settings.service_allow:
         params["feature"] = IRI(SD["BasicFederatedQuery"])
 
     def work() -> tuple[bytes, str]:
-        return serialize(kz.kg.query("service-description", **params), fmt), media_type(fmt)
+        return serialize(server.kg.query("service-description", **params), fmt), media_type(fmt)
 
     return await _cached(request, ("service-description", endpoint_url), work, pool="pages")
 
 
 async def catalogue(request: Request) -> Response:
     """``/queries``: the named queries, as a page or as JSON."""
-    kz = state(request)
+    server = state(request)
     fmt = negotiate(request, offered("html", "json"))
-    queries = kz.kg.queries()
+    queries = server.kg.queries()
     if fmt.name == "html":
         return html(request, "queries.html", title="Named queries", queries=queries)
     entries = [{"name": q.name, "title": q.title, "description": q.description, "url": f"/queries/{q.name}",
@@ -188,12 +188,12 @@ async def catalogue(request: Request) -> Response:
 
 async def named_query(request: Request) -> Response:
     """``/queries/NAME?param=value``: a named query with its parameters; ``/queries/NAME.rq``: its text."""
-    kz = state(request)
+    server = state(request)
     name = request.path_params["name"]
     if name.endswith(".rq"):
-        query = kz.kg.catalogue.lookup(name[:-3])
+        query = server.kg.catalogue.lookup(name[:-3])
         return Response(query.sparql, headers={"Content-Type": "application/sparql-query; charset=utf-8"})
-    query = kz.kg.catalogue.lookup(name)
+    query = server.kg.catalogue.lookup(name)
     params: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
         if key in ("format", "output"):
@@ -204,9 +204,9 @@ async def named_query(request: Request) -> Response:
 
     def work() -> tuple[bytes, str]:
         try:
-            result = kz.kg.query(query, **params)
+            result = server.kg.query(query, **params)
         except UsageError as exc:
             raise HttpError(400, str(exc)) from exc
-        return _answer(request, kz, result, title=query.title, description=query.description, sparql=query.sparql)
+        return _answer(request, server, result, title=query.title, description=query.description, sparql=query.sparql)
 
     return await _cached(request, ("named", name, tuple(sorted(params.items()))), work)

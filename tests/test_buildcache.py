@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kzgraph import cache, dataset
+from kzgraph import buildcache, dataset
 from kzgraph.backends.oxigraph import OxigraphBackend
 from kzgraph.resources import Resources
 
@@ -37,14 +37,14 @@ def quads(backend: OxigraphBackend) -> set[bytes]:
 
 def built(root: Path) -> OxigraphBackend:
     backend = OxigraphBackend()
-    cache.build(backend, Resources(str(root)))
+    buildcache.build(backend, Resources(str(root)))
     return backend
 
 
 def test_the_snapshot_holds_what_the_build_gives(root, cache_dir):
     first = built(root)
     (snapshot,) = cache_dir.iterdir()
-    assert snapshot.name == f"dataset-{cache.key(Resources(str(root)))}.nq"
+    assert snapshot.name == f"dataset-{buildcache.key(Resources(str(root)))}.nq"
     second = built(root)  # from the snapshot
     fresh = OxigraphBackend()
     dataset.build(fresh, Resources(str(root)))
@@ -52,13 +52,13 @@ def test_the_snapshot_holds_what_the_build_gives(root, cache_dir):
 
 
 def test_any_change_of_an_input_gives_another_key(root):
-    keys = {cache.key(Resources(str(root)))}
+    keys = {buildcache.key(Resources(str(root)))}
     for path in (root / "data" / "a-athletes.trig", root / "ontology" / "kzgraph.ttl",
                  next((root / "queries" / "rules").glob("*.rq"))):
         path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-        keys.add(cache.key(Resources(str(root))))
+        keys.add(buildcache.key(Resources(str(root))))
     (root / "data" / "c-new.trig").write_text("", encoding="utf-8")
-    keys.add(cache.key(Resources(str(root))))
+    keys.add(buildcache.key(Resources(str(root))))
     assert len(keys) == 5
 
 
@@ -69,14 +69,14 @@ def test_a_damaged_snapshot_is_rebuilt(root, cache_dir, damage, caplog):
     data = snapshot.read_bytes()
     snapshot.write_bytes({"truncate": data[: len(data) // 2], "garbage": data.replace(b"> <", b"> <<", 5),
                           "empty": b""}[damage])
-    with caplog.at_level("INFO", logger="kzgraph.cache"):
+    with caplog.at_level("INFO", logger="kzgraph.buildcache"):
         assert quads(built(root)) == good
     assert snapshot.read_bytes() == data  # written again, whole
     said = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
-    assert said[0][:2] == ("kzgraph.cache", "INFO") and str(snapshot) in said[0][2] and "removed" in said[0][2]
-    assert said[1:] == [("kzgraph.cache", "INFO", f"no dataset snapshot for these inputs ({snapshot}): "
+    assert said[0][:2] == ("kzgraph.buildcache", "INFO") and str(snapshot) in said[0][2] and "removed" in said[0][2]
+    assert said[1:] == [("kzgraph.buildcache", "INFO", f"no dataset snapshot for these inputs ({snapshot}): "
                                                   "building the dataset"),
-                        ("kzgraph.cache", "INFO", f"dataset snapshot written: {snapshot}")]
+                        ("kzgraph.buildcache", "INFO", f"dataset snapshot written: {snapshot}")]
 
 
 def test_no_cache_and_an_unwritable_cache(root, cache_dir, monkeypatch):
@@ -89,17 +89,17 @@ def test_no_cache_and_an_unwritable_cache(root, cache_dir, monkeypatch):
 
 
 def test_old_snapshots_are_pruned(root, cache_dir):
-    for i in range(cache.KEEP + 3):
+    for i in range(buildcache.KEEP + 3):
         (root / "data" / "z.trig").write_text(f"<http://e/x{i}> <http://e/p> {i} .\n", encoding="utf-8")
         built(root)
-    assert len(list(cache_dir.iterdir())) == cache.KEEP
+    assert len(list(cache_dir.iterdir())) == buildcache.KEEP
 
 
 def test_default_location_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("KZGRAPH_CACHE_DIR", raising=False)
     monkeypatch.delenv("KZGRAPH_NO_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert cache.cache_dir() == os.path.join(str(tmp_path), "kzgraph")
+    assert buildcache.cache_dir() == os.path.join(str(tmp_path), "kzgraph")
 
 
 def test_cli_uses_and_fills_the_cache(root, cache_dir):

@@ -21,7 +21,7 @@ from ..api import KnowledgeGraph
 from ..errors import KzgraphError, UsageError
 from ..formats import Format
 from ..results import GraphResult, Result, format_result
-from .cache import Cache
+from .answers import AnswerCache
 from .executor import Executor, PageTimeoutError
 from .links import IriMapping, ServerLinks
 from .negotiation import choose, offered, requested
@@ -141,7 +141,7 @@ class State:
                                 name="query")
         self.pages = Executor(workers=2, backlog=64, timeout=settings.timeout, name="page", late=PageTimeoutError,
                               finish_late=True)
-        self.cache = Cache(enabled=settings.cache)
+        self.cache = AnswerCache(enabled=settings.cache)
         self.renderer = Renderer()
         self.links = ServerLinks()
         self.mapping = IriMapping()
@@ -190,9 +190,9 @@ class State:
 
 def state(request: Request) -> State:
     """The state of the app that serves ``request``."""
-    kz = request.app.state.kzgraph  # Starlette's State holds attributes of any type
-    assert isinstance(kz, State)
-    return kz
+    server = request.app.state.kzgraph  # Starlette's State holds attributes of any type
+    assert isinstance(server, State)
+    return server
 
 
 def negotiate(request: Request, offer: Sequence[Format]) -> Format:
@@ -244,8 +244,8 @@ def check_token(request: Request, expected: str) -> None:
 def html(request: Request, template: str, *, status: int = 200, headers: dict[str, str] | None = None,
          **context: Any) -> HTMLResponse:
     """A page rendered with the server's links."""
-    kz = state(request)
-    return HTMLResponse(kz.renderer.render(template, kz.links, **context), status_code=status, headers=headers)
+    server = state(request)
+    return HTMLResponse(server.renderer.render(template, server.links, **context), status_code=status, headers=headers)
 
 
 def error_response(request: Request, exc: KzgraphError, *, iri: str | None = None) -> Response:

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from ..namespaces import BASE, KZ
-from .http import State, form_fields, one_value, read_body, state
+from .context import State, form_fields, one_value, read_body, state
 from .problems import HttpError
 from .reconciler import MATCH_SCORE, Reconciler
 
@@ -39,18 +39,18 @@ def _manifest(request: Request, types: dict[str, str]) -> dict[str, Any]:
     }
 
 
-async def _queries(request: Request, kz: State) -> str | None:
+async def _queries(request: Request, server: State) -> str | None:
     if request.method == "POST":
-        return one_value(form_fields(await read_body(request, kz.settings.max_body)).get("queries", []), "queries")
+        return one_value(form_fields(await read_body(request, server.settings.max_body)).get("queries", []), "queries")
     return one_value(request.query_params.getlist("queries"), "queries")
 
 
 async def reconcile(request: Request) -> Response:
     """``/reconcile``: the manifest, or the candidates for a batch of ``queries``."""
-    kz = state(request)
-    text = await _queries(request, kz)
+    server = state(request)
+    text = await _queries(request, server)
     if text is None:
-        types = await kz.pages.run(lambda: kz.reconciler(lambda service: service.types))
+        types = await server.pages.run(lambda: server.reconciler(lambda service: service.types))
         return JSONResponse(_manifest(request, types))
     try:
         batch = json.loads(text)
@@ -60,14 +60,14 @@ async def reconcile(request: Request) -> Response:
         raise HttpError(400, "'queries' must be a JSON object of query objects, e.g. {\"q0\": {\"query\": \"Shamey\"}}")
     if len(batch) > MAX_QUERIES:
         raise HttpError(413, f"at most {MAX_QUERIES} queries per request")
-    return JSONResponse(await kz.pages.run(lambda: kz.reconciler(lambda service: service.candidates(batch))))
+    return JSONResponse(await server.pages.run(lambda: server.reconciler(lambda service: service.candidates(batch))))
 
 
 async def suggest(request: Request) -> Response:
     """``/reconcile/suggest/entity?prefix=TEXT``: entities whose names start like ``prefix``."""
-    kz = state(request)
+    server = state(request)
     prefix = request.query_params.get("prefix", "").strip()
-    hits = await kz.pages.run(lambda: kz.reconciler(lambda service: service.index.search(prefix, limit=10))) \
+    hits = await server.pages.run(lambda: server.reconciler(lambda service: service.index.search(prefix, limit=10))) \
         if prefix else []
     return JSONResponse({"result": [{"id": h.resource, "name": h.label, "description": h.type or ""}
                                     for h in hits]})
@@ -75,13 +75,13 @@ async def suggest(request: Request) -> Response:
 
 async def preview(request: Request) -> Response:
     """``/reconcile/preview?id=IRI``: a small HTML card (name, class, link to the entity's page)."""
-    kz = state(request)
+    server = state(request)
     iri = request.query_params.get("id", "")
-    entity = await kz.pages.run(lambda: kz.reconciler(lambda service: service.index.entity(iri)))
+    entity = await server.pages.run(lambda: server.reconciler(lambda service: service.index.entity(iri)))
     if entity is None:
         raise HttpError(404, f"the dataset has no entity <{iri}>")
     label, kind = entity[0], entity[1] or ""
-    link = kz.links.href(iri)  # None for an IRI that is not http(s): its name is shown as text
+    link = server.links.href(iri)  # None for an IRI that is not http(s): its name is shown as text
     name = f"<b>{html.escape(label)}</b>"
     return HTMLResponse(
         "<!doctype html><meta charset=utf-8><div style=\"font:14px sans-serif;padding:8px\">"

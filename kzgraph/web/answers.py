@@ -4,7 +4,7 @@ The server is read-only unless started with ``--allow-update``; every update cle
 a new generation, and an answer computed in an older generation is not kept, so a cached answer is
 always the answer the store would give now.
 
->>> cache = Cache(max_bytes=10)
+>>> cache = AnswerCache(max_bytes=10)
 >>> cache.put(("q", "json"), b"12345", "application/json")
 >>> cache.get(("q", "json"))
 (b'12345', 'application/json')
@@ -24,10 +24,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 
-__all__ = ["Cache"]
+__all__ = ["AnswerCache"]
 
 
-class Cache:
+class AnswerCache:
     """Response bodies by key, least recently used evicted first; entries over ``max_entry`` are not kept."""
 
     def __init__(self, *, max_bytes: int = 32 << 20, max_entry: int = 1 << 20, enabled: bool = True) -> None:
