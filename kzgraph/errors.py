@@ -11,6 +11,7 @@
     │   └── ResultTooLargeError   .limit (more rows or triples than the caller allows)
     ├── DataError                 a data file cannot be read
     │   └── DataSyntaxError       .file .line .column
+    │       └── ResultsSyntaxError  .format .path (a SPARQL results document; also a ValueError)
     └── BackendError              the engine or store failed
         ├── EndpointError         .endpoint .status (remote SPARQL endpoints)
         │   ├── EndpointUnreachableError  no connection (wrong host or port, server down)
@@ -40,6 +41,7 @@ __all__ = [
     "QuerySyntaxError",
     "QueryTimeoutError",
     "ResultTooLargeError",
+    "ResultsSyntaxError",
     "UnknownQueryError",
     "UsageError",
 ]
@@ -135,6 +137,28 @@ class DataSyntaxError(DataError):
         if self.line is not None:
             where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
         return f"{where}: {self.message}"
+
+
+class ResultsSyntaxError(DataSyntaxError, ValueError):
+    """A SPARQL results document (``format``: ``json`` or ``xml``) that cannot be read: ``line``/``column``
+    where its text does not parse, else ``path``, the part that is wrong. A ValueError too, as it used to be.
+
+    >>> print(ResultsSyntaxError("json", "no 'type' member", path="results.bindings[2].name"))
+    SPARQL JSON results at results.bindings[2].name: no 'type' member
+    >>> print(ResultsSyntaxError("xml", "mismatched tag", line=3, column=5))
+    SPARQL XML results:3:5: mismatched tag
+    """
+
+    def __init__(self, format: str, message: str, *, line: int | None = None, column: int | None = None,
+                 path: str | None = None) -> None:
+        super().__init__(f"SPARQL {format.upper()} results", message, line=line, column=column)
+        self.format, self.path = format, path
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.path is None:
+            return text
+        return f"{self.file} at {self.path}: {self.message}" if self.line is None else f"{text} (at {self.path})"
 
 
 class BackendError(KzgraphError):

@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import pyoxigraph
 import pytest
 
-from kzgraph.errors import UsageError
+from kzgraph.errors import KzgraphError, ResultsSyntaxError, UsageError
 from kzgraph.namespaces import XSD
 from kzgraph.results import AskResult, GraphResult, SelectResult, format_result, parse, parse_json, parse_xml
 from kzgraph.terms import IRI, BNode, LangString, TypedLiteral
@@ -201,11 +201,17 @@ def test_the_same_result_in_json_and_xml_parses_to_the_same_values(text, media_t
     assert parse_json(SAME_JSON) == parse_xml(SAME_XML)
 
 
-@pytest.mark.parametrize("text, parser", [
-    ("{not json", parse_json), ('{"head": {"vars": ["a"]}}', parse_json),
-    ('{"head": {"vars": ["a"]}, "results": {"bindings": [{"a": {"type": "triple", "value": "x"}}]}}', parse_json),
-    ("<sparql", parse_xml), ("<html><body>busy</body></html>", parse_xml),
+@pytest.mark.parametrize("text, parser, where", [
+    ("{not json", parse_json, "SPARQL JSON results:1:2: not JSON"),
+    ('{"head": {"vars": ["a"]}}', parse_json, "SPARQL JSON results at results.bindings: no 'results' member"),
+    ('{"head": {"vars": ["a"]}, "results": {"bindings": [{"a": {"type": "triple", "value": "x"}}]}}', parse_json,
+     "SPARQL JSON results at results.bindings[0].a: unknown kind of term 'triple'"),
+    ("[]", parse_json, "SPARQL JSON results at (document): a JSON array, not an object"),
+    ("<sparql", parse_xml, "SPARQL XML results:1:1: not XML"),
+    ("<html><body>busy</body></html>", parse_xml, "SPARQL XML results at /*[1]: the root element is html"),
 ])
-def test_what_is_not_a_results_document_is_a_value_error(text, parser):
-    with pytest.raises(ValueError):
+def test_what_is_not_a_results_document_is_a_results_syntax_error_saying_where(text, parser, where):
+    with pytest.raises(ResultsSyntaxError) as info:
         parser(text)
+    assert str(info.value).startswith(where)
+    assert isinstance(info.value, KzgraphError) and isinstance(info.value, ValueError)  # ValueError: as it was
