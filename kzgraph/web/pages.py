@@ -8,8 +8,6 @@ thing, each document describes it). An IRI the data does not use answers 404 wit
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -21,6 +19,7 @@ from ..namespaces import KZ, PREFIXES
 from ..results import SelectResult
 from ..terms import IRI
 from . import model
+from .answers import Answer
 from .context import PAGE_OFFER, SELECT_OFFER, State, html, media_type, negotiate, serialize, state
 from .links import RESERVED
 from .model import DUMPS, KIND_PAGE, dump_links
@@ -41,40 +40,12 @@ class UnknownResource(HttpError):
         self.iri = iri
 
 
-async def _cached(request: Request, key: tuple[object, ...],
-                  work: Callable[[], tuple[bytes, str]]) -> tuple[bytes, str]:
-    """``work()`` on a page worker, or its cached answer. Requests for a page being built wait for that build
-    (one build however many ask at once). The worker caches what it built even when the requests stopped
-    waiting (504): a visitor who tries again gets the page."""
-    server = state(request)
-    hit = server.cache.get(key)
-    if hit is not None:
-        return hit
-    building = server.building.get(key)
-    if building is None:
-        generation = server.cache.generation
-
-        def build() -> tuple[bytes, str]:
-            built = work()
-            server.cache.put(key, *built, generation=generation)
-            return built
-
-        def forget(done: asyncio.Future[tuple[bytes, str]]) -> None:
-            server.building.pop(key, None)
-            if not done.cancelled():
-                done.exception()  # retrieved, so no warning when every request for it went away
-
-        building = server.building[key] = asyncio.ensure_future(server.pages.run(build))
-        building.add_done_callback(forget)
-    return await asyncio.shield(building)  # a request that goes away leaves the build to the others
-
-
-def _respond(body_and_type: tuple[bytes, str], **headers: str) -> Response:
+def _respond(body_and_type: Answer, **headers: str) -> Response:
     body, content_type = body_and_type
     return Response(body, headers={"Content-Type": content_type, "Vary": "Accept", **headers})
 
 
-def _void_work(server: State, request: Request, fmt: Format) -> tuple[bytes, str]:
+def _void_work(server: State, request: Request, fmt: Format) -> Answer:
     endpoint = IRI(str(request.url_for("sparql")))
     return serialize(server.kg.query("void", endpoint=endpoint), fmt), media_type(fmt)
 
@@ -85,10 +56,10 @@ async def home(request: Request) -> Response:
     fmt = negotiate(request, PAGE_OFFER)
     if fmt.name != "html":
         key = ("void", str(request.base_url), fmt.name)
-        body = await _cached(request, key, lambda: _void_work(server, request, fmt))
+        body = await server.cache.answer(key, lambda: _void_work(server, request, fmt), server.pages.run)
         return _respond(body, **{"Content-Location": server.links.page("void")})
 
-    def work() -> tuple[bytes, str]:
+    def work() -> Answer:
         data = model.home(server.kg)
         examples = [{"name": q.name, "title": q.title, "sparql": q.sparql}
                     for q in server.kg.queries() if not q.params]
@@ -98,7 +69,7 @@ async def home(request: Request) -> Response:
                                   timeline=server.renderer.timeline(server.links, data.medals, data.start, data.end))
         return page.encode("utf-8"), media_type(fmt)
 
-    return _respond(await _cached(request, ("home",), work))
+    return _respond(await server.cache.answer(("home",), work, server.pages.run))
 
 
 async def resources(request: Request) -> Response:
@@ -107,15 +78,15 @@ async def resources(request: Request) -> Response:
     server = state(request)
     kind = request.query_params.get("kind")
     if kind is None:
-        def kinds_work() -> tuple[bytes, str]:
+        def kinds_work() -> Answer:
             kinds = [(label, f"{server.links.page('resources')}?kind={quote(str(cls)[len(KZ):])}")
                      for cls, label in model.resource_kinds(server.kg)]
             page = server.renderer.render("resources.html", server.links, kinds=kinds, groups=[], truncated=False)
             return page.encode("utf-8"), "text/html; charset=utf-8"
 
-        return _respond(await _cached(request, ("resources",), kinds_work))
+        return _respond(await server.cache.answer(("resources",), kinds_work, server.pages.run))
 
-    def kind_work() -> tuple[bytes, str]:
+    def kind_work() -> Answer:
         labels = {str(cls)[len(KZ):]: label for cls, label in model.resource_kinds(server.kg)}
         if kind not in labels:
             raise HttpError(404, f"the dataset has no resources of kind {kind!r}; the kinds are at "
@@ -125,7 +96,7 @@ async def resources(request: Request) -> Response:
                                   truncated=len(items) >= KIND_PAGE, limit=KIND_PAGE)
         return page.encode("utf-8"), "text/html; charset=utf-8"
 
-    return _respond(await _cached(request, ("resources", kind), kind_work))
+    return _respond(await server.cache.answer(("resources", kind), kind_work, server.pages.run))
 
 
 async def about(request: Request) -> Response:
@@ -133,14 +104,14 @@ async def about(request: Request) -> Response:
     server = state(request)
     stats = server.sizes.get()
 
-    def work() -> tuple[bytes, str]:
+    def work() -> Answer:
         page = server.renderer.render("about.html", server.links, stats=stats, ontology=PREFIXES["kz"].rstrip("#"),
                                   dumps=dump_links(lambda f: f"/dumps/{f}"))
         return page.encode("utf-8"), "text/html; charset=utf-8"
 
     if stats is None:
         return _respond(await server.pages.run(work))
-    return _respond(await _cached(request, ("about",), work))
+    return _respond(await server.cache.answer(("about",), work, server.pages.run))
 
 
 async def void(request: Request) -> Response:
@@ -149,7 +120,8 @@ async def void(request: Request) -> Response:
     fmt = negotiate(request, _RDF_OFFER)
     if fmt.name == "html":
         return RedirectResponse(server.links.page("about"), status_code=303, headers={"Vary": "Accept"})
-    body = await _cached(request, ("void", str(request.base_url), fmt.name), lambda: _void_work(server, request, fmt))
+    key = ("void", str(request.base_url), fmt.name)
+    body = await server.cache.answer(key, lambda: _void_work(server, request, fmt), server.pages.run)
     return _respond(body)
 
 
@@ -160,7 +132,8 @@ async def dump(request: Request) -> Response:
     if stem != "kzgraph" or fmt is None:
         raise HttpError(404, f"no dump called {request.path_params['file']!r}; there are "
                              + ", ".join(f"kzgraph{formats.by_name(n).extension}" for n in DUMPS))
-    body = await _cached(request, ("dump", fmt.name), lambda: (server.kg.export(fmt.name), media_type(fmt)))
+    body = await server.cache.answer(("dump", fmt.name), lambda: (server.kg.export(fmt.name), media_type(fmt)),
+                                     server.pages.run)
     return _respond(body, **{"Content-Disposition": f'inline; filename="kzgraph{fmt.extension}"'})
 
 
@@ -183,7 +156,7 @@ async def search(request: Request) -> Response:
     return Response(serialize(result, fmt), headers={"Content-Type": media_type(fmt), "Vary": "Accept"})
 
 
-def _document_work(server: State, iri: str, fmt: Format) -> tuple[bytes, str]:
+def _document_work(server: State, iri: str, fmt: Format) -> Answer:
     if iri == PREFIXES["kz"].rstrip("#"):
         if fmt.name == "html":
             page = server.renderer.render("ontology.html", server.links, page=ontology_page(server.kg))
@@ -211,6 +184,10 @@ async def resource(request: Request) -> Response:
         raise UnknownResource(iri)
     if fmt is None:
         chosen = negotiate(request, PAGE_OFFER)
-        await _cached(request, ("document", iri, "html"), lambda: _document_work(server, iri, formats.by_name("html")))
+        html_page = formats.by_name("html")
+        await server.cache.answer(("document", iri, "html"), lambda: _document_work(server, iri, html_page),
+                                  server.pages.run)
         return RedirectResponse(stem + chosen.extension, status_code=303, headers={"Vary": "Accept"})
-    return _respond(await _cached(request, ("document", iri, fmt.name), lambda: _document_work(server, iri, fmt)))
+    document = await server.cache.answer(("document", iri, fmt.name), lambda: _document_work(server, iri, fmt),
+                                         server.pages.run)
+    return _respond(document)

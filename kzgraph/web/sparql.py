@@ -22,6 +22,7 @@ from ..formats import Format
 from ..namespaces import SD
 from ..results import AskResult, GraphResult, Result, SelectResult
 from ..terms import IRI
+from .answers import Answer
 from .context import (
     GRAPH_OFFER,
     SELECT_OFFER,
@@ -37,6 +38,7 @@ from .context import (
     serialize,
     state,
 )
+from .executor import Executor
 from .guard import check_remote_calls
 from .negotiation import offered
 from .problems import HttpError
@@ -82,7 +84,7 @@ async def endpoint(request: Request) -> Response:
 
 
 def _answer(request: Request, server: State, result: Result, *, title: str, description: str = "",
-            sparql: str = "") -> tuple[bytes, str]:
+            sparql: str = "") -> Answer:
     """Body and content type of a result, negotiated (runs on a worker: serialising can take time)."""
     offer = GRAPH_OFFER if isinstance(result, GraphResult) else SELECT_OFFER
     fmt = negotiate(request, offer)
@@ -103,21 +105,13 @@ def _with_format(request: Request, fmt: Format) -> str:
     return f"{request.url.path}?{urlencode(params)}"
 
 
-async def _cached(request: Request, key: tuple[object, ...], work: Callable[[], tuple[bytes, str]],
-                  *, pool: str = "queries", check: Callable[[], None] | None = None) -> Response:
-    """The cached answer for ``key`` (and the negotiation headers), else ``check()`` then ``work()`` on a pool."""
-    server = state(request)
-    full_key = (*key, request.headers.get("accept"), request.query_params.get("format"),
-                request.query_params.get("output"))
-    hit = server.cache.get(full_key)
-    if hit is None:
-        if check is not None:
-            check()
-        executor = server.queries if pool == "queries" else server.pages
-        generation = server.cache.generation
-        hit = await executor.run(work)
-        server.cache.put(full_key, *hit, generation=generation)
-    body, content_type = hit
+async def _respond_cached(request: Request, key: tuple[object, ...], work: Callable[[], Answer], *, pool: Executor,
+                  check: Callable[[], None] | None = None) -> Response:
+    """The server's answer cache (``AnswerCache.answer``) under ``key`` and the negotiation headers, which
+    ``work`` reads: the kept answer, else ``check()`` then ``work()`` on ``pool``."""
+    negotiated = (*key, request.headers.get("accept"), request.query_params.get("format"),
+                  request.query_params.get("output"))
+    body, content_type = await state(request).cache.answer(negotiated, work, pool.run, check=check)
     return Response(body, headers={"Content-Type": content_type, "Vary": "Accept"})
 
 
@@ -128,13 +122,13 @@ async def _query(request: Request, text: str, params: Mapping[str, list[str]]) -
     defaults, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
     dataset = defaults or named
 
-    def work() -> tuple[bytes, str]:
+    def work() -> Answer:
         result = server.kg.sparql(text, default_graphs=defaults if dataset else None,
                               named_graphs=named if dataset else None, max_rows=server.settings.max_rows)
         return _answer(request, server, result, title="Query results", sparql=text)
 
     # the SERVICE and LOAD targets are checked on a cache miss: only allowed queries are kept in the cache
-    return await _cached(request, ("sparql", text, tuple(defaults), tuple(named)), work,
+    return await _respond_cached(request, ("sparql", text, tuple(defaults), tuple(named)), work, pool=server.queries,
                          check=lambda: check_remote_calls(text, server.settings.service_allow))
 
 
@@ -166,10 +160,10 @@ async def service_description(request: Request) -> Response:
     if server.settings.service_allow:
         params["feature"] = IRI(SD["BasicFederatedQuery"])
 
-    def work() -> tuple[bytes, str]:
+    def work() -> Answer:
         return serialize(server.kg.query("service-description", **params), fmt), media_type(fmt)
 
-    return await _cached(request, ("service-description", endpoint_url), work, pool="pages")
+    return await _respond_cached(request, ("service-description", endpoint_url), work, pool=server.pages)
 
 
 async def catalogue(request: Request) -> Response:
@@ -202,11 +196,11 @@ async def named_query(request: Request) -> Response:
             raise HttpError(400, f"give the parameter '{key}' once")
         params[key] = value
 
-    def work() -> tuple[bytes, str]:
+    def work() -> Answer:
         try:
             result = server.kg.query(query, **params)
         except UsageError as exc:
             raise HttpError(400, str(exc)) from exc
         return _answer(request, server, result, title=query.title, description=query.description, sparql=query.sparql)
 
-    return await _cached(request, ("named", name, tuple(sorted(params.items()))), work)
+    return await _respond_cached(request, ("named", name, tuple(sorted(params.items()))), work, pool=server.queries)
