@@ -26,9 +26,11 @@ __all__ = [
     "GraphFact",
     "Home",
     "More",
+    "ResourceGroup",
     "ResourcePage",
     "all_resources",
     "dump_links",
+    "group_by_kind",
     "home",
     "resource_kinds",
     "resource_page",
@@ -322,6 +324,29 @@ def dump_links(href: Callable[[str], str]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+class ResourceGroup(NamedTuple):
+    """The resources of one kind, as a listing shows them: rows with ``resource``, ``label`` and ``type``."""
+
+    kind: str
+    resources: list[dict[str, Value | None]]
+
+
+def group_by_kind(rows: Iterable[dict[str, Value | None]]) -> list[ResourceGroup]:
+    """Rows of the ``resources`` or ``resources-of-kind`` query by their ``type`` (the label of their class;
+    ``other`` when they have none), the kinds in alphabetical order and the rows of each in the order given:
+    the listing of the server's ``/resources`` pages and of a published site's ``resources.html``.
+
+    >>> rows = [{"resource": IRI("x:b"), "type": "Venue"}, {"resource": IRI("x:a"), "type": None},
+    ...         {"resource": IRI("x:c"), "type": "Venue"}]
+    >>> [(g.kind, [str(r["resource"]) for r in g.resources]) for g in group_by_kind(rows)]
+    [('Venue', ['x:b', 'x:c']), ('other', ['x:a'])]
+    """
+    groups: dict[str, list[dict[str, Value | None]]] = {}
+    for row in rows:
+        groups.setdefault(str(row["type"] or "other"), []).append(row)
+    return [ResourceGroup(kind, groups[kind]) for kind in sorted(groups)]
+
+
 def all_resources(kg: KnowledgeGraph) -> list[dict[str, Value | None]]:
     """Every IRI of the namespace the data uses, with a label and a type (the ``resources`` query)."""
     return _select(kg, "resources").to_dicts()
@@ -337,5 +362,6 @@ def resource_kinds(kg: KnowledgeGraph) -> list[tuple[IRI, str]]:
 
 
 def resources_of_kind(kg: KnowledgeGraph, cls: IRI) -> list[dict[str, Value | None]]:
-    """Up to ``KIND_PAGE`` instances of ``cls`` with their labels (the ``resources-of-kind`` query)."""
+    """Up to ``KIND_PAGE`` instances of ``cls`` with their labels and their type, the label of ``cls`` (the
+    ``resources-of-kind`` query)."""
     return _select(kg, "resources-of-kind", **{"class": cls}).to_dicts()

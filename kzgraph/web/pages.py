@@ -87,13 +87,12 @@ async def resources(request: Request) -> Response:
         return _respond(await server.cache.answer(("resources",), kinds_work, server.pages.run))
 
     def kind_work() -> Answer:
-        labels = {str(cls)[len(KZ):]: label for cls, label in model.resource_kinds(server.kg)}
-        if kind not in labels:
+        if kind not in {str(cls)[len(KZ):] for cls, _ in model.resource_kinds(server.kg)}:
             raise HttpError(404, f"the dataset has no resources of kind {kind!r}; the kinds are at "
                                  f"{server.links.page('resources')}")
         items = model.resources_of_kind(server.kg, IRI(KZ + kind))
-        page = server.renderer.render("resources.html", server.links, kinds=[], groups=[(labels[kind], items)],
-                                  truncated=len(items) >= KIND_PAGE, limit=KIND_PAGE)
+        page = server.renderer.render("resources.html", server.links, kinds=[], groups=model.group_by_kind(items),
+                                      truncated=len(items) >= KIND_PAGE, limit=KIND_PAGE)
         return page.encode("utf-8"), "text/html; charset=utf-8"
 
     return _respond(await server.cache.answer(("resources", kind), kind_work, server.pages.run))

@@ -25,7 +25,7 @@ from ..api import KnowledgeGraph
 from ..errors import DataError, UsageError
 from ..namespaces import BASE, KZ
 from ..results import GraphResult
-from ..terms import IRI, Value
+from ..terms import IRI
 from . import model
 from .links import DOCUMENT_FORMATS, RESERVED, StaticLinks
 from .model import DUMPS, dump_links
@@ -103,8 +103,8 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> Site:
     writer, renderer = _Writer(root), Renderer()
     documents = {name: formats.by_name(name) for name in DOCUMENT_FORMATS if name != "html"}
 
-    resources = [r for r in model.all_resources(kg) if "#" not in str(r["resource"])
-                 and str(r["resource"]) not in (BASE, _ONTOLOGY)]
+    every = model.all_resources(kg)  # listed in resources.html; those with a page of their own:
+    resources = [r for r in every if "#" not in str(r["resource"]) and str(r["resource"]) not in (BASE, _ONTOLOGY)]
     files = {str(r["resource"]): _file_of(str(r["resource"])) for r in resources}  # all checked before writing
 
     def page(relative: str, template: str, **context: object) -> None:
@@ -115,10 +115,7 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> Site:
     page("index.html", "home.html", home=data, examples=[], config={},
          bars=renderer.medal_bars(data.table),
          timeline=renderer.timeline(index_links, data.medals, data.start, data.end))
-    groups: dict[str, list[dict[str, Value | None]]] = {}
-    for row in model.all_resources(kg):
-        groups.setdefault(str(row["type"] or "other"), []).append(row)
-    page("resources.html", "resources.html", title="Resources", groups=sorted(groups.items()))
+    page("resources.html", "resources.html", title="Resources", groups=model.group_by_kind(every))
     page("about.html", "about.html", stats=kg.stats(), ontology=_ONTOLOGY,
          dumps=dump_links(lambda f: f"dumps/{f}"))
     page("ontology.html", "ontology.html", page=ontology_page(kg))
