@@ -62,7 +62,7 @@ def cache_dir() -> str | None:
 def key(resources: Resources) -> str:
     """The SHA-256 of everything the built dataset depends on, in hex."""
     digest = sha256(_FORMAT)
-    for path in [*resources.inputs(), dataset.__file__, __file__]:  # the builder's code and this module's
+    for path in [*resources.inputs(), *dataset.code_files(), __file__]:  # the builder's code and this module's
         with open(path, "rb") as stream:
             content = stream.read()
         digest.update(b"\0%s\0%d\0" % (os.path.basename(path).encode(), len(content)))

@@ -26,7 +26,7 @@ ex:a a ex:Thing .
 """
 
 # The mini fixture's graphs, as ``kzgraph stats`` counts them.
-MINI_KINDS = "ontology,1,9\r\nprovenance,1,12\r\narticle,2,17\r\nexternal,1,1\r\nderived,2,3\r\n"
+MINI_KINDS = "ontology,1,9\r\nprovenance,1,16\r\narticle,2,17\r\nexternal,1,1\r\nderived,2,3\r\n"
 
 
 def kzgraph_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -58,7 +58,7 @@ def test_a_plain_ttl_loaded_into_a_store_shows_as_the_default_graph(tmp_path):
     r = kzgraph_cli("--store", str(store), "stats", "-f", "json")
     assert (r.returncode, r.stderr) == (0, "")
     stats = json.loads(r.stdout)
-    assert stats["quads"] == 42 + 3 and stats["default_graph"] == 3
+    assert stats["quads"] == 46 + 3 and stats["default_graph"] == 3
     assert stats["kinds"]["(default graph)"] == {"graphs": 1, "triples": 3}
     assert stats["classes"]["http://example.org/Thing"] == 1
     assert sum(k["triples"] for k in stats["kinds"].values()) == stats["quads"]
@@ -95,7 +95,7 @@ def test_library_counts_the_default_graph_on_each_embedded_engine(tmp_path, back
         kg.load(plain)
         stats = kg.stats()
     assert stats.default_graph == 3
-    assert stats.by_kind == {"(default graph)": (1, 3), "ontology": (1, 9), "provenance": (1, 12),
+    assert stats.by_kind == {"(default graph)": (1, 3), "ontology": (1, 9), "provenance": (1, 16),
                              "article": (2, 17), "external": (1, 1), "derived": (2, 3)}
     assert stats.classes["http://example.org/Thing"] == 1
     assert stats.kinds_result().rows[0] == ("(default graph)", 1, 3)
