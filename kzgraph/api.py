@@ -22,8 +22,9 @@ from typing import Any, TypeVar
 
 from . import buildcache
 from .backends import Backend, Progress, Source, SourceLike
+from .backends.options import AUTH_SCHEMES, DEFAULT_GRAPHS, METHODS
 from .backends.oxigraph import OxigraphBackend
-from .backends.select import is_url, kind_of, open_backend
+from .backends.select import BACKENDS, is_url, kind_of, open_backend
 from .deadline import DEFAULT_TIMEOUT, within
 from .errors import QueryParameterError, UnknownQueryError, UsageError
 from .push import PushReport, push
@@ -41,7 +42,16 @@ if TYPE_CHECKING:
     from .stats import Stats
     from .validate import ValidationReport
 
-__all__ = ["KnowledgeGraph", "open"]
+__all__ = ["AUTH_SCHEMES", "BACKENDS", "DEFAULT_GRAPHS", "DEFAULT_TIMEOUT", "EXPORT_FORMAT", "METHODS",
+           "KnowledgeGraph", "Progress", "open"]
+
+# What ``open()`` takes, for callers that offer the choices (the command line reads them here, never in
+# kzgraph.backends): ``backend=`` one of BACKENDS; the remote backend's ``auth=`` one of AUTH_SCHEMES,
+# ``method=`` one of METHODS, ``default_graph=`` one of DEFAULT_GRAPHS (the first of each is its default);
+# ``timeout=`` DEFAULT_TIMEOUT seconds when not given; ``progress=`` a Progress, ``progress(done, total, label)``.
+
+#: The format ``KnowledgeGraph.export`` writes when not told.
+EXPORT_FORMAT = "trig"
 
 # regular expressions are compiled on first use (re caches them): compiling all at import costs start-up time
 #: A query name: one word of letters, digits, '-', '_' and '.' (what a file stem in queries/ can be). Any other
@@ -95,6 +105,14 @@ class KnowledgeGraph:
                  tb: TracebackType | None) -> None:
         self.close()
 
+    def __len__(self) -> int:
+        """The number of quads in the store (an embedded store gets the dataset first)."""
+        return len(self.backend)
+
+    def __bool__(self) -> bool:
+        """Always true, as an object: ``if kg:`` neither counts the quads nor builds the dataset."""
+        return True
+
     @property
     def resources(self) -> Resources:
         """Where the ontology, data and queries are read from."""
@@ -112,13 +130,18 @@ class KnowledgeGraph:
     @property
     def backend(self) -> Backend:
         """The store; an embedded one gets the dataset (ontology + data + rules) on first use."""
+        return self._open(build=True)
+
+    def _open(self, *, build: bool) -> Backend:
+        """The store, opened on first use; with ``build``, an embedded one gets the dataset then."""
         if self._backend is None:
             opened = open_backend(self.store, backend=None if self._kind == "given" else self._kind,
                                   graph=self._graph, options=self._options)
             backend = opened.backend
-            if opened.build == "always":
+            mode = opened.build if build else "never"
+            if mode == "always":
                 buildcache.build(backend, self.resources, progress=self._progress)
-            elif opened.build == "if-empty" and backend.is_empty():
+            elif mode == "if-empty" and backend.is_empty():
                 # build in memory, then copy in one transaction: a failed build leaves the store empty
                 scratch = OxigraphBackend()
                 buildcache.build(scratch, self.resources, progress=self._progress)
@@ -235,23 +258,26 @@ class KnowledgeGraph:
             if index_path(self.backend) is not None or (loaded and self._kind != "remote"):
                 self._search_index = self.search_index
 
-    def load(self, *paths: SourceLike) -> int:
+    def load(self, *paths: SourceLike, graph: str | None = None) -> int:
         """Add RDF files to the store, all or none; returns the number of quads read from them (those the store
-        already held included: ``len(kg.backend)`` before and after tells how many were new)."""
+        already held included: ``len(kg)`` before and after tells how many were new). ``graph``: the named
+        graph for triples that have none (default: the default graph)."""
         if not paths:
             raise UsageError("load() needs at least one file")
-        added = self.backend.load(paths, progress=self._progress)
+        sources = [Source.of(path)._replace(graph=graph) if graph is not None else path for path in paths]
+        added = self.backend.load(sources, progress=self._progress)
         self._written(loaded=True)
         return added
 
     def push(self, *graphs: str) -> PushReport:
         """Build the dataset and replace each of its graphs (or just ``graphs``) in this store: what
-        ``kzgraph load --into`` does. Running it twice leaves the same store."""
-        report = push(self.backend, self.resources, graphs=list(graphs) or None, progress=self._progress)
+        ``kzgraph load --into`` does. Running it twice leaves the same store. An embedded store is not built
+        first: the push puts the dataset in."""
+        report = push(self._open(build=False), self.resources, graphs=list(graphs) or None, progress=self._progress)
         self._written()
         return report
 
-    def export(self, fmt: str = "trig") -> bytes:
+    def export(self, fmt: str = EXPORT_FORMAT) -> bytes:
         """The whole dataset; triples formats (ttl, nt, rdfxml) get the union of the graphs."""
         return self.backend.dump(fmt)
 

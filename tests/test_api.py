@@ -121,8 +121,8 @@ def test_load_export_stats(kg, tmp_path):
     extra = tmp_path / "extra.trig"
     extra.write_text("<https://w3id.org/kzgraph/graph/external/extra> { <http://e/x> a <http://e/T> . }")
     with kzgraph.open(root=MINI) as graph:
-        before = len(graph.backend)
-        assert graph.load(extra) == 1 and len(graph.backend) == before + 1
+        before = len(graph)
+        assert graph.load(extra) == 1 and len(graph) == before + 1
         stats = graph.stats()
         assert stats.quads == before + 1
         assert stats.by_kind == {"ontology": (1, 9), "provenance": (1, 12), "article": (2, 17),
@@ -134,6 +134,19 @@ def test_load_export_stats(kg, tmp_path):
     trig = kg.export("trig").decode()
     assert "kzg:ontology" in trig or "<https://w3id.org/kzgraph/graph/ontology>" in trig
     assert kg.export("nq").count(b"\n") == len(kg.backend)
+
+
+def test_load_into_a_named_graph_and_count_quads(tmp_path):
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<http://e/x> a <http://e/T> .")
+    graph_iri = "https://w3id.org/kzgraph/graph/external/extra"
+    store = tmp_path / "kz.store"
+    graph = kzgraph.open(store, root=MINI)
+    assert graph and not store.exists()  # true as an object: neither counted nor opened
+    with graph:
+        before = len(graph)
+        assert graph.load(extra, graph=graph_iri) == 1 and len(graph) == before + 1
+        assert graph.ask("ASK { GRAPH ?g { <http://e/x> a <http://e/T> } }", g=IRI(graph_iri))
 
 
 def test_validate_conforming_shapes_and_failing_check(kg):

@@ -88,6 +88,15 @@ def test_small_modules_without_broad_excepts(path):
                 f"{path}:{node.lineno}: except {node.type.id}"
 
 
+@pytest.mark.parametrize("path", [p for p in MODULES if module_name(p) in ("cli", "wikidata")],
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_cli_and_wikidata_use_the_public_api(path):
+    """The command line and the Wikidata join go through ``KnowledgeGraph`` (``kzgraph.api``), never
+    ``kzgraph.backends``: what they need from a store is a public method, or a name ``kzgraph.api`` exports."""
+    used = sorted({module for module, level in imports(path) if internal_target(path, module, level) == "backends"})
+    assert not used, f"{path.relative_to(PACKAGE)} imports {', '.join(used)}: use kzgraph.api instead"
+
+
 def dotted(path: Path) -> str:
     """``kzgraph/backends/client.py`` → ``kzgraph.backends.client``; a package's ``__init__.py`` → the package."""
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts

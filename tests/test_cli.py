@@ -175,3 +175,31 @@ def test_commands_lists_every_sub_command():
     assert set(build_parser()._subparsers._group_actions[0].choices) == set(COMMANDS)
     for name in COMMANDS:  # a parser built for one command parses that command alone
         assert list(build_parser(name)._subparsers._group_actions[0].choices) == [name]
+
+
+def test_the_options_default_to_the_librarys_defaults():
+    """Options the library has too take its defaults, never copies: serve's are the web Settings', wikidata's
+    and synth's their modules', the remote --timeout's (in the help) the library's."""
+    from kzgraph import api, synth, wikidata
+    from kzgraph.cli import build_parser
+    from kzgraph.cli.web import serve_settings
+    from kzgraph.web.settings import Settings
+
+    assert serve_settings(build_parser("serve").parse_args(["serve"])) == Settings()
+    pulled = build_parser("wikidata").parse_args(["wikidata", "pull"])
+    assert (pulled.endpoint, pulled.wikidata_timeout, pulled.threshold) == \
+        (wikidata.DEFAULT_ENDPOINT, wikidata.TIMEOUT, wikidata.THRESHOLD)
+    made = build_parser("synth").parse_args(["synth"])
+    assert {"games": made.games, "scale": made.scale, "seed": made.seed} == \
+        {name: (synth.generate.__kwdefaults__ or {})[name] for name in ("games", "scale", "seed")}
+    assert f"(default {api.DEFAULT_TIMEOUT:g})" in " ".join(build_parser("query").format_help().split())
+    assert build_parser("export").parse_args(["export"]).format == api.EXPORT_FORMAT
+
+
+def test_help_shows_the_librarys_defaults():
+    r = run("serve", "--help", home=None)
+    assert (r.returncode, r.stderr) == (0, "")
+    help_ = " ".join(r.stdout.split())
+    for text in ("(default: 127.0.0.1)", "(default: 8000)", "(default: 10)", "(default: 10000)",
+                 "(default: 1048576, 1 MiB)", "(default: 4)", "(default: 16)"):
+        assert text in help_

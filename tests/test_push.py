@@ -33,6 +33,14 @@ def test_push_some_graphs(kg):
         built_graphs(find(), ["kzg:nope"])
 
 
+def test_push_into_a_new_store_on_disk_puts_only_what_it_pushes(tmp_path):
+    """The store is not built first (a push puts the dataset in): pushing some graphs leaves those alone."""
+    with kzgraph.open(tmp_path / "kz.store") as target:
+        report = target.push("kzg:ontology")
+        assert list(report.graphs) == [ONTOLOGY] and target.backend.graphs() == [ONTOLOGY]
+        assert len(target) == report.triples
+
+
 def test_open_wraps_a_plain_rdflib_graph():
     graph = rdflib.Graph()
     graph.add((rdflib.URIRef("http://example.org/a"), rdflib.RDFS.label, rdflib.Literal("Astana", lang="kk")))

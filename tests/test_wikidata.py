@@ -236,7 +236,7 @@ def test_a_wikidata_query_of_the_wrong_form_is_a_query_error(tmp_path):
     for mine, theirs in [("candidates", "statements"), ("statements", "candidates")]:
         (tmp_path / "wikidata" / f"{mine}.rq").write_text(
             (ROOT / "queries" / "wikidata" / f"{theirs}.rq").read_text(encoding="utf-8"), encoding="utf-8")
-    client = Endpoint(OxigraphBackend(), "http://127.0.0.1:9/sparql", queries_dir=tmp_path)
+    client = Endpoint(kzgraph.open(OxigraphBackend()), "http://127.0.0.1:9/sparql", queries_dir=tmp_path)
     with pytest.raises(QueryError, match=r"candidates\.rq: expected a SELECT query"):
         list(client.candidates([LangString("Shamey", "en")]))
     with pytest.raises(QueryError, match=r"statements\.rq: expected a CONSTRUCT query"):

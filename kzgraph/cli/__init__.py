@@ -3,7 +3,7 @@
 Exit codes: 0 ok, 1 a check failed (validate), 2 usage or bad input (query, parameter, data file),
 3 runtime error (store, engine, I/O), 130 interrupted (Ctrl-C). Data goes to stdout; messages and
 progress to stderr.
-Sub-commands live in ``data`` (the dataset), ``web`` (serve, publish, search) and ``wikidata``.
+Sub-commands live in ``data`` (the dataset), ``web`` (serve, publish, search), ``wikidata`` and ``synth``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # typing stays off the start-up path
 
 #: Each sub-command and the module of this package that defines it (imported only when needed).
 COMMANDS = {"query": "data", "queries": "data", "load": "data", "export": "data", "validate": "data",
-            "stats": "data", "diagram": "data", "synth": "data", "search": "web", "serve": "web",
+            "stats": "data", "diagram": "data", "synth": "synth", "search": "web", "serve": "web",
             "publish": "web", "wikidata": "wikidata"}
 _VALUED = {"--store", "--backend", "--home", "--update-url", "--graph-store", "--user", "--auth", "--timeout",
            "--method", "--default-graph"}

@@ -8,10 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from .. import formats
-from ..api import KnowledgeGraph
-from ..backends import Progress
-from ..backends.options import AUTH_SCHEMES, DEFAULT_GRAPHS, METHODS
-from ..backends.select import BACKENDS
+from ..api import AUTH_SCHEMES, BACKENDS, DEFAULT_GRAPHS, DEFAULT_TIMEOUT, METHODS, KnowledgeGraph, Progress
 from ..errors import UsageError
 
 TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.buildcache)
@@ -76,10 +73,12 @@ def remote_options(args: argparse.Namespace) -> dict[str, Any]:
     return {k: v for k, v in options.items() if v is not None}
 
 
-def open_graph(args: argparse.Namespace, progress: Progress | None = None) -> KnowledgeGraph:
-    """The KnowledgeGraph the global options (--store, --backend, --home, remote options) describe."""
-    return KnowledgeGraph(args.store, backend=args.backend, root=args.home, progress=progress,
-                          **remote_options(args))
+def open_graph(args: argparse.Namespace, progress: Progress | None = None, *,
+               store: str | None = None) -> KnowledgeGraph:
+    """The KnowledgeGraph the global options (--store, --backend, --home, remote options) describe; ``store``
+    in place of --store."""
+    return KnowledgeGraph(args.store if store is None else store, backend=args.backend, root=args.home,
+                          progress=progress, **remote_options(args))
 
 
 def progress_bar(description: str = "parsing", *, minimum: int = 0) -> ProgressBar | None:
@@ -152,12 +151,13 @@ def global_options() -> argparse.ArgumentParser:
     remote.add_argument("--user", metavar="NAME[:PASSWORD]", default=argparse.SUPPRESS,
                         help="credentials (password also from $KZGRAPH_PASSWORD)")
     remote.add_argument("--auth", choices=AUTH_SCHEMES, default=argparse.SUPPRESS,
-                        help="HTTP auth scheme (default basic; bearer takes $KZGRAPH_TOKEN)")
+                        help=f"HTTP auth scheme (default {AUTH_SCHEMES[0]}; bearer takes $KZGRAPH_TOKEN)")
     remote.add_argument("--timeout", type=float, metavar="SECONDS", default=argparse.SUPPRESS,
                         help="seconds to wait: per request to a remote store; for the other endpoints a "
-                             "federated (SERVICE) query calls from an embedded one (default 30)")
+                             f"federated (SERVICE) query calls from an embedded one (default {DEFAULT_TIMEOUT:g})")
     remote.add_argument("--method", choices=METHODS, default=argparse.SUPPRESS,
-                        help="how queries are sent (default auto: GET, form POST when long)")
+                        help=f"how queries are sent (default {METHODS[0]}: GET, form POST when long)")
     remote.add_argument("--default-graph", dest="default_graph", choices=DEFAULT_GRAPHS,
-                        default=argparse.SUPPRESS, help="how the server is asked for the union default graph")
+                        default=argparse.SUPPRESS,
+                        help=f"how the server is asked for the union default graph (default {DEFAULT_GRAPHS[0]})")
     return common

@@ -6,11 +6,9 @@ import argparse
 import os
 import sys
 
-from ..backends import Source
-from ..backends.select import open_backend
+from ..api import EXPORT_FORMAT
 from ..errors import UsageError
 from ..queries import NamedQuery, parse_file, parse_text
-from ..resources import find
 from ..results import GraphResult, SelectResult, format_result
 from .common import (
     PROGRESS_MINIMUM,
@@ -20,7 +18,6 @@ from .common import (
     open_graph,
     parse_params,
     progress_bar,
-    remote_options,
     write,
 )
 
@@ -72,10 +69,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     progress = progress_bar()
     try:
         with open_graph(args, progress) as kg:
-            before = len(kg.backend)
-            graph = args.graph[0] if args.graph else None
-            read = kg.load(*(Source.of(f)._replace(graph=graph) for f in args.files))
-            new = len(kg.backend) - before
+            before = len(kg)
+            read = kg.load(*args.files, graph=args.graph[0] if args.graph else None)
+            new = len(kg) - before
     finally:
         if progress is not None:
             progress.stop()
@@ -86,18 +82,15 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def _push(args: argparse.Namespace) -> int:
-    from ..push import push
-
     if args.files or args.store is not None:
         raise UsageError("--into puts the built dataset into a store: give neither FILE... nor --store")
-    target = open_backend(args.into, backend=args.backend, options=remote_options(args)).backend
     progress = progress_bar("pushing", minimum=PROGRESS_MINIMUM)
     try:
-        report = push(target, find(args.home), graphs=args.graph, progress=progress)
+        with open_graph(args, progress, store=args.into) as target:
+            report = target.push(*args.graph)
     finally:
         if progress is not None:
             progress.stop()
-        target.close()
     print(f"pushed {report.triples} triples in {len(report.graphs)} graph(s) into {args.into} "
           f"(each graph replaced)", file=sys.stderr)
     return 0
@@ -148,38 +141,6 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_synth(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from .. import synth  # only for this command
-
-    target = synth.parse_count(args.triples) if args.triples else None
-    options = {"games": args.games, "triples": target, "scale": args.scale, "seed": args.seed}
-    progress = progress_bar() if args.out else None
-    summary = synth.Summary()
-    total = target or args.games
-    try:
-        if args.out:
-            from ..atomic import replacing
-
-            out = Path(args.out)
-            with replacing(out) as stream:  # a reader never sees half a file
-                for chunk in synth.generate(summary=summary, **options):
-                    stream.write(chunk)
-                    if progress is not None and summary.games:
-                        progress(min(total, summary.triples if target else summary.games), total, out.name)
-        else:
-            for chunk in synth.generate(summary=summary, **options):
-                sys.stdout.write(chunk)
-            sys.stdout.flush()
-    finally:
-        if progress is not None:
-            progress.stop()
-    print(f"synth: {summary.triples} triples: {summary.games} Games, {summary.athletes} athletes, "
-          f"{summary.events} medal events, {summary.medals} medals (seed {args.seed})", file=sys.stderr)
-    return 0
-
-
 def _is_file(name: str) -> bool:
     """Whether ``name`` is an existing file; False for what cannot be a path (too long, NUL bytes)."""
     return os.path.isfile(name)
@@ -215,8 +176,8 @@ def add_commands(command: Command) -> None:
 
     p = command("export", cmd_export, "Write the whole dataset as RDF.",
                 "kzgraph export --format nq --out kzgraph.nq")
-    p.add_argument("--format", "-f", choices=RDF, default="trig",
-                   help="RDF format (default: trig); ttl, nt and rdfxml get the union of the graphs")
+    p.add_argument("--format", "-f", choices=RDF, default=EXPORT_FORMAT,
+                   help="RDF format (default: %(default)s); ttl, nt and rdfxml get the union of the graphs")
     p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")
 
     p = command("validate", cmd_validate, "Check the data against the SHACL shapes and the check queries.",
@@ -230,15 +191,3 @@ def add_commands(command: Command) -> None:
     p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")
 
     command("diagram", cmd_diagram, "Print the data model as a Mermaid class diagram.", "kzgraph diagram > model.mmd")
-
-    p = command("synth", cmd_synth,
-                "Generate synthetic data in the ontology's shape (TriG), for benchmarks.",
-                "kzgraph synth --games 1 --out games.trig\nkzgraph synth --triples 1M --seed 7 > 1m.trig")
-    size = p.add_mutually_exclusive_group()
-    size.add_argument("--games", type=int, default=1, metavar="N",
-                      help="number of Games (default 1: about 4,400 athletes, 549 events, 1,650 medals)")
-    size.add_argument("--triples", metavar="N",
-                      help="as many Games as it takes to reach N triples: 100k, 1M, 10M")
-    p.add_argument("--scale", type=float, default=1.0, metavar="F", help="size of each Games (default 1.0)")
-    p.add_argument("--seed", type=int, default=2024, help="random seed; the same seed gives the same bytes")
-    p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")

@@ -11,9 +11,10 @@ from typing import Any
 
 from ..errors import BackendError, UsageError
 from ..results import format_result
+from ..web.settings import Settings  # the serve command's defaults; imports no web framework
 from .common import TEXT_AND_RESULTS, Command, open_graph, write
 
-__all__ = ["add_commands"]
+__all__ = ["add_commands", "serve_settings"]
 
 
 def _web(module: str) -> Any:
@@ -43,13 +44,18 @@ def _token(args: argparse.Namespace) -> str | None:
     return os.environ.get("KZGRAPH_UPDATE_TOKEN") or None
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    app = _web("app")
-    settings = app.Settings(
+def serve_settings(args: argparse.Namespace) -> Settings:
+    """The server's settings that ``kzgraph serve``'s options give (the update token read now)."""
+    return Settings(
         host=args.host, port=args.port, allow_update=args.allow_update,
         update_token=_token(args) if args.allow_update else None, timeout=args.query_timeout, max_rows=args.max_rows,
         max_body=args.max_body, cors=tuple(args.cors), service_allow=tuple(args.service_allow),
         workers=args.workers, backlog=args.backlog, cache=not args.no_cache)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    app = _web("app")
+    settings = serve_settings(args)
     with open_graph(args) as kg:
         backend = kg.backend  # built or opened before the first request; never counted (len reads every quad)
         print(f"kzgraph: dataset ready: {backend!r}", file=sys.stderr)
@@ -90,6 +96,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _size(count: int) -> str:
+    """A number of bytes in binary units: 1 MiB, 512 KiB, 1000 bytes."""
+    for unit, power in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if count >= 1 << power and count % (1 << power) == 0:
+            return f"{count >> power} {unit}"
+    return f"{count} bytes"
+
+
 def add_commands(command: Command) -> None:
     """Register the sub-commands of this module (``command`` adds one and returns its parser)."""
     p = command("search", cmd_search, "Find resources by name, other spelling or name in another script.",
@@ -101,23 +115,27 @@ def add_commands(command: Command) -> None:
     p = command("serve", cmd_serve, "Serve the graph as linked data with a SPARQL endpoint and a query UI.",
                 "kzgraph serve --port 8000\n"
                 "KZGRAPH_UPDATE_TOKEN=secret kzgraph serve --store kz.store --allow-update")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    defaults = Settings()
+    p.add_argument("--host", default=defaults.host, help="address to listen on (default: %(default)s)")
+    p.add_argument("--port", type=int, default=defaults.port, help="port (default: %(default)s)")
     p.add_argument("--allow-update", action="store_true",
                    help="accept SPARQL Update with 'Authorization: Bearer TOKEN' (token from $KZGRAPH_UPDATE_TOKEN "
                         "or --token-file)")
     p.add_argument("--token-file", metavar="FILE", help="file holding the update token")
-    p.add_argument("--query-timeout", type=float, default=10.0, metavar="SECONDS",
-                   help="seconds a query may take before 504 (default: 10)")
-    p.add_argument("--max-rows", type=int, default=10_000, help="largest result, in rows or triples (default: 10000)")
-    p.add_argument("--max-body", type=int, default=1 << 20, help="largest request body in bytes (default: 1 MiB)")
-    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+    p.add_argument("--query-timeout", type=float, default=defaults.timeout, metavar="SECONDS",
+                   help="seconds a query may take before 504 (default: %(default)g)")
+    p.add_argument("--max-rows", type=int, default=defaults.max_rows,
+                   help="largest result, in rows or triples (default: %(default)s)")
+    p.add_argument("--max-body", type=int, default=defaults.max_body,
+                   help=f"largest request body in bytes (default: %(default)s, {_size(defaults.max_body)})")
+    p.add_argument("--cors", action="append", default=list(defaults.cors), metavar="ORIGIN",
                    help="allow cross-origin requests from ORIGIN (repeatable; '*' for any); default: none")
-    p.add_argument("--service-allow", action="append", default=[], metavar="URL",
+    p.add_argument("--service-allow", action="append", default=list(defaults.service_allow), metavar="URL",
                    help="allow SERVICE calls (and LOAD) to this endpoint (repeatable); default: none")
-    p.add_argument("--workers", type=int, default=4, help="queries running at once (default: 4)")
-    p.add_argument("--backlog", type=int, default=16,
-                   help="queries waiting for a worker before new ones get 503 (default: 16)")
+    p.add_argument("--workers", type=int, default=defaults.workers,
+                   help="queries running at once (default: %(default)s)")
+    p.add_argument("--backlog", type=int, default=defaults.backlog,
+                   help="queries waiting for a worker before new ones get 503 (default: %(default)s)")
     p.add_argument("--no-cache", action="store_true", help="do not keep answers between requests")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
                    help="uvicorn's log level (default: info)")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
+from .. import wikidata  # this module is imported for the wikidata command alone (see COMMANDS)
 from ..api import KnowledgeGraph
 from ..resources import find
 from ..results import SelectResult, format_result
@@ -27,8 +27,6 @@ def _wikidata_file(args: argparse.Namespace, default: str) -> tuple[Path, str]:
 
 
 def cmd_wikidata(args: argparse.Namespace) -> int:
-    from .. import wikidata
-
     if args.action == "diff":
         with open_graph(args) as kg:
             found = wikidata.diff(kg)
@@ -47,12 +45,12 @@ def cmd_wikidata(args: argparse.Namespace) -> int:
                 print(f"{'fetched' if done.fetched else 'kept (use --refresh to fetch again)'}: {done.path} "
                       f"({done.items} linked items, {done.triples} triples){note}", file=sys.stderr)
                 return 0
-            return _reconcile(args, kg, endpoint, wikidata)
+            return _reconcile(args, kg, endpoint)
     finally:
         endpoint.close()
 
 
-def _reconcile(args: argparse.Namespace, kg: KnowledgeGraph, endpoint: Any, wikidata: Any) -> int:
+def _reconcile(args: argparse.Namespace, kg: KnowledgeGraph, endpoint: wikidata.Endpoint) -> int:
     import datetime
 
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
@@ -66,7 +64,7 @@ def _reconcile(args: argparse.Namespace, kg: KnowledgeGraph, endpoint: Any, wiki
         wikidata.write_review(candidates, accepted, Path(args.review))
         print(f"{len(candidates)} candidates for {len(entities)} entities written to {args.review}",
               file=sys.stderr)
-    out, note = _wikidata_file(args, "wikidata-links.trig")
+    out, note = _wikidata_file(args, wikidata.LINKS_FILE)
     wikidata.write_atomically(out, wikidata.links_trig(accepted, endpoint.url, now, confirmed=bool(args.accept)))
     write(format_result(SelectResult(["entity", "item", "score", "reason"],
                                       [(c.resource, c.item, c.score, c.reason) for c in accepted]), args.format))
@@ -82,16 +80,17 @@ def add_commands(command: Command) -> None:
                 "kzgraph wikidata pull --refresh\n"
                 "kzgraph wikidata diff --quickstatements medals.qs")
     p.add_argument("action", choices=["reconcile", "pull", "diff"], help="what to do")
-    p.add_argument("--endpoint", default="https://query.wikidata.org/sparql",
-                   help="Wikidata SPARQL endpoint (default: the public one)")
-    p.add_argument("--wikidata-timeout", type=float, default=60.0, metavar="SECONDS",
-                   help="per request to the endpoint (default: 60)")
-    p.add_argument("--threshold", type=float, default=0.8, help="reconcile: accept at or above this score")
+    p.add_argument("--endpoint", default=wikidata.DEFAULT_ENDPOINT,
+                   help="Wikidata SPARQL endpoint (default: the public one, %(default)s)")
+    p.add_argument("--wikidata-timeout", type=float, default=wikidata.TIMEOUT, metavar="SECONDS",
+                   help="per request to the endpoint (default: %(default)g)")
+    p.add_argument("--threshold", type=float, default=wikidata.THRESHOLD,
+                   help="reconcile: accept at or above this score (default: %(default)g)")
     p.add_argument("--review", default="wikidata-review.csv", metavar="FILE",
                    help="reconcile: where to write every candidate (default: wikidata-review.csv)")
     p.add_argument("--accept", metavar="FILE", help="reconcile: take the rows marked yes in this review file")
-    p.add_argument("--out", metavar="FILE", help="reconcile/pull: output file (default: wikidata-links.trig, "
-                   "wikidata-snapshot.trig in data/ of --home, else in the working directory)")
+    p.add_argument("--out", metavar="FILE", help=f"reconcile/pull: output file (default: {wikidata.LINKS_FILE}, "
+                   f"{wikidata.SNAPSHOT_FILE} in data/ of --home, else in the working directory)")
     p.add_argument("--refresh", action="store_true", help="pull: fetch again even if the snapshot exists")
     p.add_argument("--quickstatements", metavar="FILE", help="diff: write QuickStatements to FILE")
     p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS, default="table", help="output format")

@@ -1,5 +1,6 @@
-"""What every route shares: the server's settings and state, negotiation with ``?format=``, bodies with a
-size limit, and errors as readable answers (HTML for browsers, plain text for other clients).
+"""What every route shares: the server's state (its settings are ``web.settings``), negotiation with
+``?format=``, bodies with a size limit, and errors as readable answers (HTML for browsers, plain text for
+other clients).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import parse_qsl
 
@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from ..api import KnowledgeGraph
-from ..errors import KzgraphError, UsageError
+from ..errors import KzgraphError
 from ..formats import Format
 from ..results import GraphResult, Result, format_result
 from .answers import AnswerCache
@@ -28,6 +28,7 @@ from .negotiation import choose, offered, requested
 from .problems import HttpError, problem
 from .reconciler import Reconciler
 from .render import Renderer
+from .settings import Settings
 from .sizes import Sizes
 
 if TYPE_CHECKING:
@@ -56,30 +57,6 @@ SELECT_OFFER = offered("json", "xml", "csv", "tsv", "html")
 GRAPH_OFFER = offered("ttl", "nt", "jsonld", "rdfxml", "html")
 PAGE_OFFER = offered("html", "ttl", "jsonld", "nt")
 _TEXT_OR_HTML = offered("table", "html")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How ``kzgraph serve`` runs; the defaults are the safe ones (read-only, loopback, no CORS, no SERVICE)."""
-
-    host: str = "127.0.0.1"
-    port: int = 8000
-    allow_update: bool = False
-    update_token: str | None = field(default=None, repr=False)
-    timeout: float = 10.0
-    max_rows: int = 10_000
-    max_body: int = 1 << 20
-    cors: tuple[str, ...] = ()
-    service_allow: tuple[str, ...] = ()
-    workers: int = 4
-    backlog: int = 16
-    cache: bool = True
-
-    def __post_init__(self) -> None:
-        if self.allow_update and not self.update_token:
-            raise UsageError("--allow-update needs a bearer token: set KZGRAPH_UPDATE_TOKEN or --token-file")
-        if self.timeout <= 0 or self.max_rows < 1 or self.max_body < 1 or self.workers < 1 or self.backlog < 0:
-            raise UsageError("timeout, max rows, max body and workers must be positive")
 
 
 T = TypeVar("T")

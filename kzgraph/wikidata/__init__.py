@@ -8,8 +8,9 @@ states differently, with QuickStatements to contribute them back.
 from __future__ import annotations
 
 from .diff import Diff, diff
-from .endpoint import DEFAULT_ENDPOINT, USER_AGENT, Endpoint
+from .endpoint import DEFAULT_ENDPOINT, RETRIES, TIMEOUT, USER_AGENT, Endpoint
 from .reconcile import (
+    LINKS_FILE,
     THRESHOLD,
     Candidate,
     Entity,
@@ -34,10 +35,13 @@ from .snapshot import (
 
 __all__ = [
     "DEFAULT_ENDPOINT",
+    "LINKS_FILE",
     "NO_SNAPSHOT",
+    "RETRIES",
     "SNAPSHOT_FILE",
     "SNAPSHOT_GRAPH",
     "THRESHOLD",
+    "TIMEOUT",
     "USER_AGENT",
     "Candidate",
     "Diff",

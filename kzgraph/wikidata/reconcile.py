@@ -25,6 +25,7 @@ from ..terms import IRI, LangString, TypedLiteral, Value, to_ntriples
 from .endpoint import Endpoint
 
 __all__ = [
+    "LINKS_FILE",
     "THRESHOLD",
     "Candidate",
     "Entity",
@@ -37,6 +38,8 @@ __all__ = [
 ]
 
 THRESHOLD = 0.8
+#: The file in ``data/`` that holds the accepted links (what ``links_trig`` writes).
+LINKS_FILE = "wikidata-links.trig"
 METHOD = "exact label lookup of names and spelling variants, scored on name and type (kzgraph wikidata reconcile)"
 OLYMPICS_2024 = WD["Q995653"]  # the Olympics, never the Paralympics (external fact w8)
 REVIEW_COLUMNS = ["entity", "kind", "candidate", "label", "description", "score", "reason", "accept"]
