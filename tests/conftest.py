@@ -1,14 +1,23 @@
-"""Shared fixtures: the dataset on each engine, and (from tests/servers.py) real SPARQL servers on loopback.
+"""Shared fixtures: the dataset on each engine, kzgraph's web app in process, and (from tests/servers.py) real
+servers on loopback.
 
 The remote stores are filled once per session through ``kzgraph.push`` (the code path of
 ``kzgraph load --into``): Oxigraph server by SPARQL Update, Virtuoso by the Graph Store Protocol with
 HTTP Digest auth.
+
+Web tests of what the app answers (status, headers, bodies, negotiation) use ``kzgraph_app`` and
+``kzgraph_update_app``: the app of ``kzgraph serve`` called in this process through Starlette's ``TestClient``,
+as Starlette and datasette test theirs. Tests of what only a process shows (signals, deadlines and limits that
+protect it, its HTTP parser, SERVICE between two servers, clients that need a socket, a browser) use
+``kzgraph_server`` and ``kzgraph_update_server`` from tests/servers.py.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,8 +26,11 @@ from kzgraph.backends.remote import RemoteBackend
 from kzgraph.push import push
 from kzgraph.resources import find
 
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
+
 REPO = Path(__file__).resolve().parent.parent
-pytest_plugins = ["tests.servers", "tests.kzgraph_servers"]
+pytest_plugins = ["tests.servers"]
 
 ENGINES = ["oxigraph", "rdflib", "oxigraph-server", "virtuoso"]
 
@@ -140,3 +152,55 @@ def home(tmp_path_factory):
     for part in ("ontology", "data", "queries"):
         shutil.copytree(REPO / part, root / part)
     return root
+
+
+# --- kzgraph's web app in process --------------------------------------------------------------------
+
+#: Where the in-process apps say they are (the host of their links); no socket is opened.
+APP_URL = "http://kzgraph.test"
+UPDATE_APP_URL = "http://kzgraph-update.test"
+
+
+def app_client(kg: kzgraph.KnowledgeGraph, base_url: str = APP_URL, **settings: object) -> Iterator[TestClient]:
+    """A TestClient of ``create_app(kg, Settings(**settings))``, its lifespan running until the generator ends;
+    like an httpx.Client, it does not follow redirects unless told to."""
+    from starlette.testclient import TestClient
+
+    from kzgraph.web.app import Settings, create_app
+
+    with TestClient(create_app(kg, Settings(**settings)), base_url=base_url, follow_redirects=False) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def kzgraph_app(kg):
+    """The web app with ``kzgraph_server``'s settings (SERVED), read-only over ``kg``, allowed to call
+    ``kzgraph_update_app`` with SERVICE (in name only: nothing listens there)."""
+    from tests.servers import SERVED  # imported by pytest first, as a plugin
+
+    yield from app_client(kg, **SERVED, service_allow=(UPDATE_APP_URL + "/sparql",))
+
+
+@pytest.fixture(scope="session")
+def kzgraph_update_app():
+    """The web app with ``kzgraph_update_server``'s settings (--allow-update, UPDATE_TOKEN), over a dataset of
+    its own that updates change."""
+    from tests.servers import UPDATE_TOKEN
+
+    with kzgraph.open() as graph:
+        yield from app_client(graph, UPDATE_APP_URL, allow_update=True, update_token=UPDATE_TOKEN)
+
+
+@pytest.fixture(scope="module")
+def make_kzgraph_app(kg) -> Iterator[Callable[..., TestClient]]:
+    """``make_kzgraph_app(**settings)``: the web app over ``kg`` with other settings, until the module ends."""
+    opened: list[Iterator[TestClient]] = []
+
+    def make(**settings: object) -> TestClient:
+        client = app_client(kg, **settings)
+        opened.append(client)
+        return next(client)
+
+    yield make
+    for client in opened:
+        client.close()

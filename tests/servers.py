@@ -1,15 +1,26 @@
-"""Real SPARQL servers for kzgraph's tests, started on 127.0.0.1 by session-scoped fixtures.
+"""Real servers for kzgraph's tests, started as processes on 127.0.0.1 (a pytest plugin: conftest.py registers it
+with ``pytest_plugins = ["tests.servers"]``).
 
-A pytest plugin: conftest.py registers it with ``pytest_plugins = ["tests.servers"]``.
+Every kind of server goes one way: :func:`_start` runs the program with its output to a log file and
+:func:`_probe`\\ s a URL until it answers 200; the :class:`SparqlServer` it returns says where to query,
+update and load, is stopped by :meth:`SparqlServer.stop` (SIGTERM, then SIGKILL), and is reported at the end
+of the session (how long it took to answer) and with a failed test that used it (the tail of its log).
 
-Fixtures (each yields a :class:`SparqlServer`, stopped at the end of the session):
+Session fixtures (each yields a :class:`SparqlServer`, stopped at the end of the session):
 
 - ``oxigraph_server``: ``oxigraph serve --location DIR --bind 127.0.0.1:PORT`` (PyPI package
   ``oxigraph``). No authentication. Default graph = the unnamed graph (not the union).
+- ``wikidata_server``: a stand-in for the Wikidata Query Service, Oxigraph server with a fixture.
 - ``virtuoso_server``: ``virtuoso-t +foreground +configfile INI`` (Debian package
   ``virtuoso-opensource``) with its own ``virtuoso.ini`` and a fresh database in a temp dir.
   Reads are anonymous; writes need HTTP *digest* auth as ``dba``/``dba`` (the default of a fresh
   database) on ``/sparql-auth`` and ``/sparql-graph-crud-auth``.
+- ``kzgraph_update_server``: ``kzgraph serve --allow-update`` with a token file (:data:`UPDATE_TOKEN`); also
+  the endpoint that ``kzgraph_server`` may call with SERVICE.
+- ``kzgraph_server``: ``kzgraph serve`` with :data:`SERVED` (the settings ``kzgraph_app`` has in process)
+  and ``--service-allow <kzgraph_update_server>/sparql``.
+
+And ``start_kzgraph`` (module scope): a function that starts ``kzgraph serve`` with other options.
 
 A server whose program is not installed makes its tests skip locally and fail when ``CI=true``
 (:func:`unavailable`). A program that is installed but does not start always fails, with its log.
@@ -29,39 +40,57 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
 
 __all__ = [
+    "ALLOWED_ORIGIN",
+    "SERVED",
+    "UPDATE_TOKEN",
     "SparqlServer",
     "ci_requires_servers",
     "free_port",
+    "kzgraph_server",
+    "kzgraph_update_server",
     "oxigraph_server",
     "run_isql",
+    "serve_kzgraph",
+    "serve_options",
+    "start_kzgraph",
     "unavailable",
     "virtuoso_server",
+    "wikidata_server",
 ]
 
+REPO = Path(__file__).resolve().parent.parent
 OXIGRAPH_START_TIMEOUT_S = 30.0
 VIRTUOSO_START_TIMEOUT_S = 120.0
+KZGRAPH_START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
 LOG_TAIL_CHARS = 4000
+
+UPDATE_TOKEN = "test-token-7f3a"
+ALLOWED_ORIGIN = "http://allowed.example"
+#: The settings (fields of kzgraph.web.app.Settings) of ``kzgraph_server`` beyond the defaults; ``kzgraph_app``
+#: (conftest.py) serves with the same ones in process.
+SERVED: dict[str, object] = {"cors": (ALLOWED_ORIGIN,), "max_body": 65536, "max_rows": 2000}
 
 
 @dataclasses.dataclass(frozen=True)
 class SparqlServer:
-    """A running SPARQL server: where to query, update and load, and how to authenticate."""
+    """A running server process: where to query, update and load, and how to authenticate."""
 
     name: str
     base_url: str
     query_url: str  # SPARQL 1.1 Protocol query endpoint (GET ?query=, form POST query=)
     update_url: str  # SPARQL 1.1 Protocol update endpoint (form POST update=)
-    store_url: str  # SPARQL 1.1 Graph Store Protocol endpoint (?graph=IRI or ?default)
+    store_url: str | None  # SPARQL 1.1 Graph Store Protocol endpoint (?graph=IRI or ?default); kzgraph has none
     version: str  # as the server names itself in its HTTP ``Server`` header
     log_path: Path
+    process: subprocess.Popen[bytes] = dataclasses.field(repr=False, compare=False)
     username: str | None = None  # needed for update_url and store_url writes when set
     password: str | None = None
     auth_scheme: str | None = None  # "digest" for Virtuoso
@@ -69,6 +98,8 @@ class SparqlServer:
 
     def graph_store_url(self, graph: str | None = None) -> str:
         """The Graph Store Protocol URL of one named graph, or of the default graph."""
+        if self.store_url is None:
+            raise ValueError(f"{self.name} has no Graph Store Protocol endpoint")
         query = urllib.parse.urlencode({"graph": graph}) if graph else "default"
         return f"{self.store_url}?{query}"
 
@@ -87,6 +118,10 @@ class SparqlServer:
 
     def log_tail(self) -> str:
         return _tail(self.log_path)
+
+    def stop(self) -> None:
+        """Terminate, then kill after ``STOP_TIMEOUT_S`` (nothing when it has ended already)."""
+        _stop(self.process)
 
 
 def ci_requires_servers() -> bool:
@@ -137,7 +172,7 @@ def run_isql(server: SparqlServer, sql: str, *, timeout: float = 30.0) -> str:
     return done.stdout
 
 
-# --- process management --------------------------------------------------------------------
+# --- one way to start, probe, stop and report every server ------------------------------------
 
 
 def _tail(path: Path, chars: int = LOG_TAIL_CHARS) -> str:
@@ -169,45 +204,62 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=STOP_TIMEOUT_S)
 
 
-@dataclasses.dataclass
-class _Started:
-    process: subprocess.Popen[bytes]
-    version: str
-    seconds: float
-
-
-def _start(
-    name: str, argv: list[str], *, cwd: Path, log_path: Path, ready_url: str, timeout: float
-) -> _Started:
-    """Start ``argv`` with output to ``log_path``; wait until ``ready_url`` answers 200."""
+def _start(name: str, argv: list[str], *, workdir: Path, port: int, ready: str, timeout: float,
+           query: str, update: str, store: str | None, env: dict[str, str] | None = None,
+           username: str | None = None, password: str | None = None, auth_scheme: str | None = None,
+           isql_port: int | None = None) -> SparqlServer:
+    """Start ``argv`` in ``workdir`` with its output to a log there; once ``http://127.0.0.1:PORT`` + ``ready``
+    answers 200, the server with its ``query``, ``update`` and ``store`` paths."""
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = workdir / f"{name}-{port}.log"
     started = time.monotonic()
     with log_path.open("ab") as log:
         log.write(f"$ {' '.join(argv)}\n".encode())
         log.flush()
-        process = subprocess.Popen(
-            argv, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-        )
+        process = subprocess.Popen(argv, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL)
     deadline = started + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(
-                f"{name} exited with code {process.returncode} before it was ready.\n"
-                f"log {log_path}:\n{_tail(log_path)}",
-                pytrace=False,
-            )
-        server_header = _probe(ready_url)
-        if server_header is not None:
-            return _Started(process, server_header, time.monotonic() - started)
+            pytest.fail(f"{name} exited with code {process.returncode} before it was ready.\n"
+                        f"log {log_path}:\n{_tail(log_path)}", pytrace=False)
+        version = _probe(base_url + ready)
+        if version is not None:
+            server = SparqlServer(name, base_url, base_url + query, base_url + update,
+                                  None if store is None else base_url + store, version, log_path, process,
+                                  username, password, auth_scheme, isql_port)
+            _START_SECONDS[f"{name} ({version}) at {base_url}"] = time.monotonic() - started
+            return server
         time.sleep(0.1)
     _stop(process)
-    pytest.fail(
-        f"{name} did not answer {ready_url} within {timeout:.0f} s.\nlog {log_path}:\n{_tail(log_path)}",
-        pytrace=False,
-    )
+    pytest.fail(f"{name} did not answer {base_url + ready} within {timeout:.0f} s.\nlog {log_path}:\n"
+                f"{_tail(log_path)}", pytrace=False)
 
 
-def _ready_url(query_url: str) -> str:
-    return f"{query_url}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
+def _ask(path: str) -> str:
+    return f"{path}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
+
+
+_START_SECONDS: dict[str, float] = {}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per server started: how long it took to answer."""
+    for label, seconds in _START_SECONDS.items():
+        terminalreporter.write_line(f"server {label} ready in {seconds:.2f} s")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the log of every server a failed test used to its report."""
+    report = yield
+    if report.failed:
+        for value in getattr(item, "funcargs", {}).values():
+            if isinstance(value, SparqlServer):
+                report.sections.append((f"{value.name} server log (tail)", value.log_tail()))
+    return report
 
 
 # --- Oxigraph server -----------------------------------------------------------------------
@@ -224,30 +276,13 @@ def _serve_oxigraph(name: str, workdir: Path, *, preload: Path | None = None,
         subprocess.run([program, "load", "--location", str(store), "--file", str(preload)],
                        check=True, capture_output=True, timeout=120)
     port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = workdir / "oxigraph.log"
-    started = _start(
-        name,
-        [program, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}", *options],
-        cwd=workdir,
-        log_path=log_path,
-        ready_url=_ready_url(f"{base_url}/query"),
-        timeout=OXIGRAPH_START_TIMEOUT_S,
-    )
-    server = SparqlServer(
-        name=name,
-        base_url=base_url,
-        query_url=f"{base_url}/query",
-        update_url=f"{base_url}/update",
-        store_url=f"{base_url}/store",
-        version=started.version,
-        log_path=log_path,
-    )
-    _record_start(server, started.seconds)
+    server = _start(name, [program, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}", *options],
+                    workdir=workdir, port=port, ready=_ask("/query"), timeout=OXIGRAPH_START_TIMEOUT_S,
+                    query="/query", update="/update", store="/store")
     try:
         yield server
     finally:
-        _stop(started.process)
+        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -337,59 +372,82 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sparql
         http_port = free_port()
     ini = workdir / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(dir=workdir, sql_port=sql_port, http_port=http_port))
-    base_url = f"http://127.0.0.1:{http_port}"
-    log_path = workdir / "virtuoso-t.log"
-    started = _start(
-        "virtuoso",
-        [program, "+foreground", "+configfile", str(ini)],
-        cwd=workdir,
-        log_path=log_path,
-        ready_url=_ready_url(f"{base_url}/sparql"),
-        timeout=VIRTUOSO_START_TIMEOUT_S,
-    )
-    server = SparqlServer(
-        name="virtuoso",
-        base_url=base_url,
-        query_url=f"{base_url}/sparql",
-        update_url=f"{base_url}/sparql-auth",
-        store_url=f"{base_url}/sparql-graph-crud-auth",
-        version=started.version,
-        log_path=log_path,
-        username="dba",
-        password="dba",
-        auth_scheme="digest",
-        isql_port=sql_port,
-    )
-    _record_start(server, started.seconds)
+    server = _start("virtuoso", [program, "+foreground", "+configfile", str(ini)], workdir=workdir,
+                    port=http_port, ready=_ask("/sparql"), timeout=VIRTUOSO_START_TIMEOUT_S, query="/sparql",
+                    update="/sparql-auth", store="/sparql-graph-crud-auth",
+                    username="dba", password="dba", auth_scheme="digest", isql_port=sql_port)
     try:
         yield server
     finally:
-        _stop(started.process)
+        server.stop()
 
 
-# --- reporting -----------------------------------------------------------------------------
-
-_START_SECONDS: dict[str, float] = {}
+# --- kzgraph serve -------------------------------------------------------------------------
 
 
-def _record_start(server: SparqlServer, seconds: float) -> None:
-    _START_SECONDS[f"{server.name} ({server.version}) at {server.base_url}"] = seconds
+def serve_options(**settings: object) -> list[str]:
+    """The ``kzgraph serve`` options that give these settings (fields of kzgraph.web.app.Settings).
+
+    >>> serve_options(cors=("http://a.example",), max_rows=5, allow_update=True)
+    ['--cors', 'http://a.example', '--max-rows', '5', '--allow-update']
+    """
+    options: list[str] = []
+    for field, value in settings.items():
+        flag = "--" + field.replace("_", "-")
+        if value is True:
+            options.append(flag)
+        elif isinstance(value, tuple):
+            for item in value:
+                options += [flag, str(item)]
+        else:
+            options += [flag, str(value)]
+    return options
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """One line per server started: how long it took to answer."""
-    for label, seconds in _START_SECONDS.items():
-        terminalreporter.write_line(f"SPARQL server {label} ready in {seconds:.2f} s")
+def serve_kzgraph(workdir: Path, *options: str) -> SparqlServer:
+    """``kzgraph serve --port PORT OPTIONS`` (this checkout's kzgraph) in ``workdir``, once it answers; the
+    caller stops it."""
+    port = free_port()
+    argv = [sys.executable, "-m", "kzgraph", "serve", "--port", str(port), "--log-level", "warning", *options]
+    # ready when a static file answers: the dataset is open before the server listens, and no query is run
+    # (a server started with a tiny --query-timeout answers every query 504)
+    return _start("kzgraph", argv, workdir=workdir, port=port, ready="/static/kzgraph.css",
+                  timeout=KZGRAPH_START_TIMEOUT_S, query="/sparql", update="/sparql", store=None,
+                  env={**os.environ, "PYTHONPATH": str(REPO)})
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Attach the log of every server a failed test used to its report."""
-    report = yield
-    if report.failed:
-        for value in getattr(item, "funcargs", {}).values():
-            if isinstance(value, SparqlServer):
-                report.sections.append((f"{value.name} server log (tail)", value.log_tail()))
-    return report
+@pytest.fixture(scope="session")
+def kzgraph_update_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    """``kzgraph serve --allow-update`` with :data:`UPDATE_TOKEN` in a token file."""
+    workdir = tmp_path_factory.mktemp("kzgraph-update")
+    token = workdir / "token"
+    token.write_text(UPDATE_TOKEN + "\n")
+    token.chmod(0o600)
+    server = serve_kzgraph(workdir, "--allow-update", "--token-file", str(token))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def kzgraph_server(tmp_path_factory: pytest.TempPathFactory,
+                   kzgraph_update_server: SparqlServer) -> Iterator[SparqlServer]:
+    """``kzgraph serve`` with :data:`SERVED`, allowed to call ``kzgraph_update_server`` with SERVICE."""
+    server = serve_kzgraph(tmp_path_factory.mktemp("kzgraph-serve"),
+                           *serve_options(**SERVED, service_allow=(kzgraph_update_server.query_url,)))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def start_kzgraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., SparqlServer]]:
+    """``start_kzgraph(*options)``: a ``kzgraph serve`` with these options, stopped at the end of the module."""
+    started: list[SparqlServer] = []
+
+    def start(*options: str) -> SparqlServer:
+        server = serve_kzgraph(tmp_path_factory.mktemp("kzgraph-custom"), *options)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

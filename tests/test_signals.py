@@ -21,7 +21,7 @@ import pytest
 
 import kzgraph
 from kzgraph.errors import EndpointTimeoutError
-from tests.kzgraph_servers import _start
+from tests.servers import serve_kzgraph
 
 REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -132,12 +132,12 @@ def test_service_has_a_deadline_on_every_embedded_engine(silent_endpoint: str, b
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_serve_stops_on_the_first_signal_while_a_query_runs(tmp_path: Path, signum: int):
-    server = _start(tmp_path, "--query-timeout", "120")
+    server = serve_kzgraph(tmp_path, "--query-timeout", "120")
     answers: list[int] = []
 
     def endless() -> None:
         try:
-            answers.append(httpx.post(server.sparql, content=ENDLESS, timeout=60,
+            answers.append(httpx.post(server.query_url, content=ENDLESS, timeout=60,
                                       headers={"Content-Type": "application/sparql-query"}).status_code)
         except httpx.HTTPError:
             answers.append(0)

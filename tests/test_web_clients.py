@@ -1,5 +1,8 @@
 """Real SPARQL clients against a running ``kzgraph serve``: SPARQLWrapper (JSON, XML, CSV, Turtle, GET and
-POST) and rdflib's SPARQLStore."""
+POST) and rdflib's SPARQLStore.
+
+A real process: these clients open their own HTTP connections (urllib) to a URL, so they need a socket to
+talk to; what they get is what a user of either library gets from ``kzgraph serve``."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ SELECT DISTINCT ?athlete WHERE { ?athlete kz:won ?medal . ?medal kz:atGames|kz:i
 
 @pytest.fixture(params=[GET, POST])
 def wrapper(request, kzgraph_server):
-    sw = SPARQLWrapper(kzgraph_server.sparql)
+    sw = SPARQLWrapper(kzgraph_server.query_url)
     sw.setMethod(request.param)
     sw.setQuery(MEDALLISTS)
     return sw
@@ -45,7 +48,7 @@ def test_sparqlwrapper_csv(wrapper):
 
 
 def test_sparqlwrapper_construct_turtle(kzgraph_server):
-    sw = SPARQLWrapper(kzgraph_server.sparql)
+    sw = SPARQLWrapper(kzgraph_server.query_url)
     sw.setQuery(f"CONSTRUCT {{ <{KZ}athlete/yergali-shamei> ?p ?o }} WHERE {{ <{KZ}athlete/yergali-shamei> ?p ?o }}")
     sw.setReturnFormat(TURTLE)
     graph = rdflib.Graph().parse(data=sw.queryAndConvert(), format="turtle")
@@ -54,14 +57,14 @@ def test_sparqlwrapper_construct_turtle(kzgraph_server):
 
 
 def test_sparqlwrapper_ask(kzgraph_server):
-    sw = SPARQLWrapper(kzgraph_server.sparql)
+    sw = SPARQLWrapper(kzgraph_server.query_url)
     sw.setQuery("ASK { ?medal a <https://w3id.org/kzgraph/ontology#Medal> }")
     sw.setReturnFormat(JSON)
     assert sw.queryAndConvert()["boolean"] is True
 
 
 def test_rdflib_sparqlstore_query_and_triples(kzgraph_server):
-    graph = rdflib.Graph(SPARQLStore(kzgraph_server.sparql))
+    graph = rdflib.Graph(SPARQLStore(kzgraph_server.query_url))
     rows = list(graph.query(MEDALLISTS))
     assert len(rows) == 9 and rows[-1][0] == rdflib.URIRef(KZ + "athlete/zhurkamyrza-shukurbekov")
     raifova = rdflib.URIRef(KZ + "athlete/zarina-raifova")
@@ -72,8 +75,8 @@ def test_rdflib_sparqlstore_query_and_triples(kzgraph_server):
 
 
 def test_rdflib_sparqlstore_ask_and_dataset(kzgraph_server):
-    dataset = rdflib.Dataset(SPARQLStore(kzgraph_server.sparql))
+    dataset = rdflib.Dataset(SPARQLStore(kzgraph_server.query_url))
     # rdflib sends its own default graph's IRI as default-graph-uri: that graph is empty here
     assert not dataset.query("ASK { ?s ?p ?o }").askAnswer
-    graph = rdflib.Graph(SPARQLStore(kzgraph_server.sparql))
+    graph = rdflib.Graph(SPARQLStore(kzgraph_server.query_url))
     assert graph.query("ASK { ?s a <https://w3id.org/kzgraph/ontology#Venue> }").askAnswer

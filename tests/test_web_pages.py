@@ -1,6 +1,9 @@
-"""Linked data from a running ``kzgraph serve``: every IRI of the namespace resolves (303 to the document
-the client asks for, with Vary: Accept), pages show facts with their sources, unknown IRIs are 404,
-and the dataset is described (VoID/DCAT) with dumps that load."""
+"""Linked data from kzgraph's web app: every IRI of the namespace resolves (303 to the document the client asks
+for, with Vary: Accept), pages show facts with their sources, unknown IRIs are 404, and the dataset is described
+(VoID/DCAT) with dumps that load.
+
+In process (Starlette's TestClient), but for one test on a real ``kzgraph serve``: a page past its deadline,
+whose work the process's worker pool goes on with after the 504."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import pytest
 import rdflib
 
 import kzgraph
-from tests.kzgraph_servers import UPDATE_TOKEN
+from tests.servers import UPDATE_TOKEN
 
 KZ = "https://w3id.org/kzgraph/"
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
@@ -23,9 +26,8 @@ RDFLIB = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml", "trig"
 
 
 @pytest.fixture(scope="module")
-def client(kzgraph_server):
-    with httpx.Client(base_url=kzgraph_server.base_url, timeout=30) as c:
-        yield c
+def client(kzgraph_app):
+    return kzgraph_app
 
 
 class Links(HTMLParser):
@@ -158,13 +160,13 @@ def test_ontology_documentation_and_data(client, kg):
     assert (rdflib.URIRef(KZ + "ontology"), rdflib.RDF.type, rdflib.OWL.Ontology) in graph
 
 
-def test_void_and_dcat(client, kzgraph_server, kg):
+def test_void_and_dcat(client, kg):
     r = client.get("/.well-known/void")
     assert r.headers["content-type"].startswith("text/turtle")
     graph = rdflib.Graph().parse(data=r.text, format="turtle")
     dataset = rdflib.URIRef(KZ + ".well-known/void#dataset")
     assert (dataset, rdflib.RDF.type, VOID.Dataset) in graph and (dataset, rdflib.RDF.type, DCAT.Dataset) in graph
-    assert graph.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef(kzgraph_server.sparql)
+    assert graph.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef("http://kzgraph.test/sparql")
     assert graph.value(dataset, rdflib.URIRef("http://purl.org/dc/terms/license")) == rdflib.URIRef(
         "https://creativecommons.org/licenses/by/4.0/")
     distinct = kg.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }").rows[0][0]
@@ -243,7 +245,9 @@ def test_search_page_links_to_the_resources(client):
 
 def test_a_page_past_its_deadline_says_so_in_words_and_is_there_when_tried_again(start_kzgraph):
     """A page (not a query someone wrote) that takes longer than --query-timeout to build answers 504 with
-    words for a visitor, not advice for SPARQL authors; the server finishes it, so trying again gets it."""
+    words for a visitor, not advice for SPARQL authors; the server finishes it, so trying again gets it.
+    A real process: the deadline is the process's own (--query-timeout), and the page's work goes on in its
+    worker pool after the answer."""
     server = start_kzgraph("--query-timeout", "0.001")  # every page takes longer than a millisecond to build
     url = f"{server.base_url}/medal/paris-2024-zarina-raifova-bronze.html"
     r = httpx.get(url, headers={"Accept": BROWSER}, timeout=30)
@@ -267,10 +271,11 @@ def test_a_page_past_its_deadline_says_so_in_words_and_is_there_when_tried_again
 SCRIPT_GRAPH = KZ + "graph/test-script-links"
 
 
-def test_a_script_iri_is_shown_as_text_on_served_pages(kzgraph_update_server):
+def test_a_script_iri_is_shown_as_text_on_served_pages(kzgraph_update_app):
+    client = kzgraph_update_app
+
     def update(text):
-        r = httpx.post(kzgraph_update_server.sparql, data={"update": text}, timeout=30,
-                       headers={"Authorization": f"Bearer {UPDATE_TOKEN}"})
+        r = client.post("/sparql", data={"update": text}, headers={"Authorization": f"Bearer {UPDATE_TOKEN}"})
         assert r.status_code == 204, r.text
 
     update(f"INSERT DATA {{ GRAPH <{SCRIPT_GRAPH}> {{ <{KZ}athlete/zarina-raifova> "
@@ -278,12 +283,11 @@ def test_a_script_iri_is_shown_as_text_on_served_pages(kzgraph_update_server):
            f"<javascript:alert(8)> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{KZ}athlete/zarina-raifova> ; "
            "<http://www.w3.org/2000/01/rdf-schema#label> \"Zzscript Linkxq\"@en } }")
     try:
-        with httpx.Client(base_url=kzgraph_update_server.base_url, timeout=30) as client:
-            page = client.get("/athlete/zarina-raifova.html").text
-            card = client.get("/reconcile/preview", params={"id": "javascript:alert(8)"})
-            query = client.get("/sparql", params={"query": "SELECT ?o WHERE { ?s <http://www.w3.org/2000/01/"
-                                                           "rdf-schema#seeAlso> ?o } ORDER BY ?o"},
-                               headers={"Accept": "text/html"}).text
+        page = client.get("/athlete/zarina-raifova.html").text
+        card = client.get("/reconcile/preview", params={"id": "javascript:alert(8)"})
+        query = client.get("/sparql", params={"query": "SELECT ?o WHERE { ?s <http://www.w3.org/2000/01/"
+                                                       "rdf-schema#seeAlso> ?o } ORDER BY ?o"},
+                           headers={"Accept": "text/html"}).text
     finally:
         update(f"DROP SILENT GRAPH <{SCRIPT_GRAPH}>")
     for text in (page, card.text, query):
@@ -298,19 +302,16 @@ def test_a_script_iri_is_shown_as_text_on_served_pages(kzgraph_update_server):
 def synth_app(tmp_path_factory):
     """The article's data with one synthetic Games of seed 1 beside it (2,392 resources at those Games), in
     process."""
-    from starlette.testclient import TestClient
-
-    import kzgraph
     from kzgraph import synth
-    from kzgraph.web.app import create_app
+    from tests.conftest import app_client
 
     path = tmp_path_factory.mktemp("synth") / "games.trig"
     with path.open("w", encoding="utf-8") as out:
         synth.write(out, games=1, seed=1)
     with kzgraph.open() as kg:
         kg.load(path)
-        with TestClient(create_app(kg)) as c:
-            yield kg, c
+        for client in app_client(kg):
+            yield kg, client
 
 
 def test_a_page_shows_50_links_of_a_property_and_links_to_the_list_of_them_all(synth_app):

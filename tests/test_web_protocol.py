@@ -1,4 +1,5 @@
-"""The SPARQL 1.1 Protocol at /sparql of a running ``kzgraph serve``, request by request, with httpx.
+"""The SPARQL 1.1 Protocol at /sparql of kzgraph's web app, request by request (in process, through Starlette's
+TestClient: what the app answers does not need a socket).
 
 The cases follow the W3C protocol tests (w3c/rdf-tests, sparql/sparql11/protocol): query by GET, by POST
 of a form and by POST of the query itself; the dataset by default-graph-uri/named-graph-uri; each result
@@ -29,9 +30,8 @@ W3C_FORMATS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv"
 
 
 @pytest.fixture(scope="module")
-def client(kzgraph_server):
-    with httpx.Client(base_url=kzgraph_server.base_url, timeout=30) as c:
-        yield c
+def client(kzgraph_app):
+    return kzgraph_app
 
 
 def values(response: httpx.Response, var: str) -> list[str]:
@@ -204,11 +204,11 @@ def test_a_format_parameter_that_names_no_format_is_400_naming_the_formats_on_of
 # --- service description and named queries ------------------------------------------------------------
 
 
-def test_service_description_without_a_query(client, kzgraph_server):
+def test_service_description_without_a_query(client):
     r = client.get("/sparql", headers={"Accept": "text/turtle"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
     graph = rdflib.Graph().parse(data=r.text, format="turtle")
-    service = rdflib.URIRef(kzgraph_server.sparql)
+    service = rdflib.URIRef("http://kzgraph.test/sparql")
     assert (service, SD.endpoint, service) in graph
     assert (service, SD.feature, SD.UnionDefaultGraph) in graph
     assert (service, SD.feature, SD.BasicFederatedQuery) in graph  # this server allows one SERVICE endpoint
@@ -218,10 +218,11 @@ def test_service_description_without_a_query(client, kzgraph_server):
     assert {f.name for f in formats.FORMATS if f.kind in ("results", "rdf")} - {"nq", "trig"} == set(W3C_FORMATS)
 
 
-def test_service_description_of_an_updatable_server(kzgraph_update_server):
-    r = httpx.get(kzgraph_update_server.sparql, headers={"Accept": "application/n-triples"})
+def test_service_description_of_an_updatable_server(kzgraph_update_app):
+    r = kzgraph_update_app.get("/sparql", headers={"Accept": "application/n-triples"})
     graph = rdflib.Graph().parse(data=r.text, format="nt")
-    assert (rdflib.URIRef(kzgraph_update_server.sparql), SD.supportedLanguage, SD.SPARQL11Update) in graph
+    service = rdflib.URIRef("http://kzgraph-update.test/sparql")
+    assert (service, SD.supportedLanguage, SD.SPARQL11Update) in graph
 
 
 def test_sparql_in_a_browser_goes_to_the_query_ui(client):

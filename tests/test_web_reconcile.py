@@ -1,22 +1,21 @@
-"""The W3C Entity Reconciliation API of ``kzgraph serve``, with requests shaped as OpenRefine sends them."""
+"""The W3C Entity Reconciliation API of kzgraph's web app, with requests shaped as OpenRefine sends them (in
+process, through Starlette's TestClient)."""
 
 from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
 
-from tests.kzgraph_servers import UPDATE_TOKEN
+from tests.servers import UPDATE_TOKEN
 
 KZ = "https://w3id.org/kzgraph/"
 ATHLETE = KZ + "ontology#Athlete"
 
 
 @pytest.fixture(scope="module")
-def client(kzgraph_server):
-    with httpx.Client(base_url=kzgraph_server.base_url, timeout=30) as c:
-        yield c
+def client(kzgraph_app):
+    return kzgraph_app
 
 
 def reconcile(client, queries, *, method="POST"):
@@ -26,14 +25,14 @@ def reconcile(client, queries, *, method="POST"):
     return client.get("/reconcile", params={"queries": json.dumps(queries)})
 
 
-def test_manifest(client, kzgraph_server):
+def test_manifest(client):
     response = client.get("/reconcile")
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")
     manifest = response.json()
     assert manifest["versions"] == ["0.2"]
     assert manifest["identifierSpace"] == KZ and manifest["schemaSpace"] == KZ + "ontology#"
     assert {"id": ATHLETE, "name": "athlete"} in manifest["defaultTypes"]
-    assert manifest["preview"]["url"] == kzgraph_server.base_url + "/reconcile/preview?id={{id}}"
+    assert manifest["preview"]["url"] == "http://kzgraph.test/reconcile/preview?id={{id}}"
     assert manifest["suggest"]["entity"]["service_path"] == "/suggest/entity"
 
 
@@ -89,9 +88,8 @@ NEW_NAME = "Qorqyt Zhyrauly"
 GRAPH = KZ + "graph/test-reconcile"
 
 
-def update(server, text):
-    r = httpx.post(server.sparql, data={"update": text}, headers={"Authorization": f"Bearer {UPDATE_TOKEN}"},
-                   timeout=30)
+def update(client, text):
+    r = client.post("/sparql", data={"update": text}, headers={"Authorization": f"Bearer {UPDATE_TOKEN}"})
     assert r.status_code == 204, r.text
 
 
@@ -108,53 +106,54 @@ INSERT = (f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <{NEW}> a <{ATHLETE}> ; "
 DELETE = f"DROP SILENT GRAPH <{GRAPH}>"
 
 
-def test_an_update_that_adds_then_removes_a_resource_is_reconciled_at_once(kzgraph_update_server):
-    with httpx.Client(base_url=kzgraph_update_server.base_url, timeout=30) as client:
-        assert client.get("/reconcile").status_code == 200  # the service is built from the data before the update
-        assert found(client, NEW_NAME) == []
-        update(kzgraph_update_server, INSERT)
-        try:
-            assert found(client, NEW_NAME) == [(NEW, NEW_NAME, 200)]
-            suggested = client.get("/reconcile/suggest/entity", params={"prefix": "Qorqyt"}).json()["result"]
-            assert [(s["id"], s["name"]) for s in suggested] == [(NEW, NEW_NAME)]
-        finally:
-            update(kzgraph_update_server, DELETE)
-        assert found(client, NEW_NAME) == []
-        assert client.get("/reconcile/preview", params={"id": NEW}).status_code == 404
-        assert client.get("/reconcile/suggest/entity", params={"prefix": "Qorqyt"}).json()["result"] == []
+def test_an_update_that_adds_then_removes_a_resource_is_reconciled_at_once(kzgraph_update_app):
+    client = kzgraph_update_app
+    assert client.get("/reconcile").status_code == 200  # the service is built from the data before the update
+    assert found(client, NEW_NAME) == []
+    update(client, INSERT)
+    try:
+        assert found(client, NEW_NAME) == [(NEW, NEW_NAME, 200)]
+        suggested = client.get("/reconcile/suggest/entity", params={"prefix": "Qorqyt"}).json()["result"]
+        assert [(s["id"], s["name"]) for s in suggested] == [(NEW, NEW_NAME)]
+    finally:
+        update(client, DELETE)
+    assert found(client, NEW_NAME) == []
+    assert client.get("/reconcile/preview", params={"id": NEW}).status_code == 404
+    assert client.get("/reconcile/suggest/entity", params={"prefix": "Qorqyt"}).json()["result"] == []
 
 
-def test_reconciling_while_updates_run_never_fails_and_ends_with_the_last_data(kzgraph_update_server):
+def test_reconciling_while_updates_run_never_fails_and_ends_with_the_last_data(kzgraph_update_app):
     """Readers on several threads while the index is replaced (reconciliation, search, and a named query
     whose parameter is a name the index resolves): every answer is 200 (no closed index, no half-built
-    service), and once the updates are over every candidate proposed has a preview."""
+    service), and once the updates are over every candidate proposed has a preview. The requests of all
+    threads meet in the app's one event loop, as they do in ``kzgraph serve``."""
     import concurrent.futures
 
+    client = kzgraph_update_app
+
     def read(i):
-        with httpx.Client(base_url=kzgraph_update_server.base_url, timeout=60) as client:
-            statuses = []
-            for _ in range(6):
-                statuses.append(reconcile(client, {"q0": {"query": NEW_NAME}}).status_code)
-                statuses.append(client.get("/reconcile/suggest/entity", params={"prefix": "Qorqyt"}).status_code)
-                statuses.append(client.get("/reconcile/preview", params={"id": KZ + "athlete/david-degtyarev"})
-                                .status_code)
-                statuses.append(client.get("/search", params={"q": "Shamey"}).status_code)
-                statuses.append(client.get("/queries/athlete", params={"athlete": "Shamey"}).status_code)  # resolved
-            return statuses
+        statuses = []
+        for _ in range(6):
+            statuses.append(reconcile(client, {"q0": {"query": NEW_NAME}}).status_code)
+            statuses.append(client.get("/reconcile/suggest/entity", params={"prefix": "Qorqyt"}).status_code)
+            statuses.append(client.get("/reconcile/preview", params={"id": KZ + "athlete/david-degtyarev"})
+                            .status_code)
+            statuses.append(client.get("/search", params={"q": "Shamey"}).status_code)
+            statuses.append(client.get("/queries/athlete", params={"athlete": "Shamey"}).status_code)  # resolved
+        return statuses
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
         readers = [pool.submit(read, i) for i in range(4)]
         try:
             for _ in range(3):
-                update(kzgraph_update_server, INSERT)
-                update(kzgraph_update_server, DELETE)
-            update(kzgraph_update_server, INSERT)
+                update(client, INSERT)
+                update(client, DELETE)
+            update(client, INSERT)
             statuses = [s for r in readers for s in r.result()]
         finally:
             concurrent.futures.wait(readers)
     try:
         assert set(statuses) == {200}
-        with httpx.Client(base_url=kzgraph_update_server.base_url, timeout=30) as client:
-            assert found(client, NEW_NAME) == [(NEW, NEW_NAME, 200)]
+        assert found(client, NEW_NAME) == [(NEW, NEW_NAME, 200)]
     finally:
-        update(kzgraph_update_server, DELETE)
+        update(client, DELETE)
