@@ -13,7 +13,8 @@ import pytest
 
 from kzgraph.errors import KzgraphError, ResultsSyntaxError, UsageError
 from kzgraph.namespaces import XSD
-from kzgraph.results import AskResult, GraphResult, SelectResult, format_result, parse, parse_json, parse_xml
+from kzgraph.results import AskResult, GraphResult, SelectResult, format_result
+from kzgraph.results.documents import parse, parse_json, parse_xml
 from kzgraph.terms import IRI, BNode, LangString, TypedLiteral
 
 ROWS = [

@@ -30,7 +30,8 @@ import httpx
 from .. import formats
 from ..errors import EndpointError, UsageError
 from ..namespaces import BASE, PREFIXES
-from ..results import GraphResult, Result, SelectResult, parse
+from ..results import GraphResult, Result, SelectResult
+from ..results.documents import parse
 from ..sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
 from ..terms import IRI, Value, to_ntriples
 from . import Backend, Progress, Source, SourceLike, limit_rows
