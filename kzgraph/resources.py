@@ -58,7 +58,7 @@ class Resources(NamedTuple):
 
     @property
     def queries_dir(self) -> Path:
-        """``queries/``: named queries, ``checks/`` and ``rules/``."""
+        """``queries/``: named queries, ``checks/``, ``rules/``, ``wikidata/`` and ``internal/``."""
         return _path(self.queries_location)
 
     @property
@@ -76,6 +76,16 @@ class Resources(NamedTuple):
         """``ontology`` as a string."""
         return os.path.join(self.location, "ontology", "kzgraph.ttl")
 
+    def ontology_locations(self) -> list[str]:
+        """The ontology's modules as strings, all loaded into graph kzg:ontology: ``ontology/kzgraph.ttl`` (the
+        domain ontology) first, then ``ontology/tooling.ttl`` (the provenance and tooling module) when it exists."""
+        tooling = os.path.join(self.location, "ontology", "tooling.ttl")
+        return [self.ontology_location, *([tooling] if os.path.isfile(tooling) else [])]
+
+    def internal_query_location(self, name: str) -> str:
+        """``queries/internal/<name>.rq``, one of kzgraph's own queries (not a named query), as a string."""
+        return os.path.join(self.queries_location, "internal", f"{name}.rq")
+
     def data_locations(self) -> list[str]:
         """``data_files`` as strings."""
         return files(os.path.join(self.location, "data"), ".trig")
@@ -85,8 +95,8 @@ class Resources(NamedTuple):
         return files(os.path.join(self.queries_location, "rules"), ".rq")
 
     def inputs(self) -> list[str]:
-        """What the built dataset is made of, as strings: the ontology, the data files, the rules."""
-        return [self.ontology_location, *self.data_locations(), *self.rule_locations()]
+        """What the built dataset is made of, as strings: the ontology's modules, the data files, the rules."""
+        return [*self.ontology_locations(), *self.data_locations(), *self.rule_locations()]
 
 
 def files(directory: str | os.PathLike[str], suffix: str) -> list[str]:

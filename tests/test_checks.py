@@ -30,6 +30,12 @@ FAULTS = {
         "<http://www.w3.org/2004/02/skos/core#exactMatch> <http://www.wikidata.org/entity/Q1> . }",
         (IRI("https://w3id.org/kzgraph/athlete/david-degtyarev"), IRI("http://www.wikidata.org/entity/Q1"),
          IRI("https://w3id.org/kzgraph/graph/article/s05"))),
+    # a sub-property of a reused property whose domain is narrower than ours (a delegation is no schema:Event)
+    "reused-vocabulary-violation": (
+        f"<https://w3id.org/kzgraph/graph/ontology> {{ <{KZ}atGames> "
+        "<http://www.w3.org/2000/01/rdf-schema#subPropertyOf> <http://schema.org/superEvent> . }",
+        (IRI(f"{KZ}atGames"), IRI("http://schema.org/superEvent"),
+         "a class of the domain is not within the reused property's domain", IRI(f"{KZ}Delegation"))),
     # an ontology property with a label only
     "undocumented-term-violation": (
         f"<https://w3id.org/kzgraph/graph/ontology> {{ <{KZ}bare> a <http://www.w3.org/2002/07/owl#DatatypeProperty> ; "
