@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 import kzgraph
@@ -36,6 +38,20 @@ FAULTS = {
         "<http://www.w3.org/2000/01/rdf-schema#subPropertyOf> <http://schema.org/superEvent> . }",
         (IRI(f"{KZ}atGames"), IRI("http://schema.org/superEvent"),
          "a class of the domain is not within the reused property's domain", IRI(f"{KZ}Delegation"))),
+    # a derived graph claiming "verified" for what rests on a fact in conflict (j1)
+    "derived-status-violation": (
+        "<https://w3id.org/kzgraph/graph/provenance> { <https://w3id.org/kzgraph/graph/derived/x> "
+        f"a <{KZ}DerivedGraph> ; <http://www.w3.org/ns/prov#used> <https://w3id.org/kzgraph/graph/external/j1> ; "
+        f"<{KZ}factStatus> <{KZ}Verified> . }}",
+        (IRI("https://w3id.org/kzgraph/graph/derived/x"), "has a stronger status than a graph it used",
+         IRI("https://w3id.org/kzgraph/graph/external/j1"))),
+    # Raifova's bronze, stated to come after Shamei's silver, dated before it
+    "medal-order-violation": (
+        "<https://w3id.org/kzgraph/graph/external/e2> { "
+        "<https://w3id.org/kzgraph/medal/paris-2024-yergali-shamei-silver> "
+        f"<{KZ}medalDate> \"2024-09-08\"^^<http://www.w3.org/2001/XMLSchema#date> . }}",
+        (IRI("https://w3id.org/kzgraph/medal/paris-2024-zarina-raifova-bronze"), datetime.date(2024, 9, 7),
+         IRI("https://w3id.org/kzgraph/medal/paris-2024-yergali-shamei-silver"), datetime.date(2024, 9, 8))),
     # an ontology property with a label only
     "undocumented-term-violation": (
         f"<https://w3id.org/kzgraph/graph/ontology> {{ <{KZ}bare> a <http://www.w3.org/2002/07/owl#DatatypeProperty> ; "
