@@ -51,7 +51,8 @@ SPORTS = [
     ("wheelchair-basketball", "wheelchair basketball", 2, "team", None),
     ("wheelchair-rugby", "wheelchair rugby", 1, "team", None), ("blind-football", "blind football", 1, "team", None),
 ]
-UNITS = {"m": "kz:Metre", "s": "kz:Second", "kg": "kz:Kilogram", "pts": "kz:Point"}
+UNITS = {"m": "<http://qudt.org/vocab/unit/M>", "s": "<http://qudt.org/vocab/unit/SEC>", "kg": "<http://qudt.org/vocab/unit/KiloGM>",
+         "pts": "kz:Point"}  # QUDT units; kz:Point is the one unit of kzgraph's own
 TWO_BRONZES = {"para-judo", "para-taekwondo"}
 CLASSES = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"]
 WEIGHTS = {"Men": [49, 54, 59, 65, 72, 80, 88, 97, 107], "Women": [41, 45, 50, 55, 61, 67, 73, 79, 86]}
