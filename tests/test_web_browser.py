@@ -1,7 +1,10 @@
 """The query UI and the pages in a real headless Chromium (Debian ``chromium`` + ``chromium-driver``, driven
 by Selenium): load ``/``, run the ``medals`` query, see 9 rows; open an athlete page, follow a link to its
 event. The browser must fetch nothing from any other host. Skipped locally without Chromium, failed under
-``CI=true``."""
+``CI=true``.
+
+A real ``kzgraph serve``: a browser loads pages, scripts and query answers from a URL, over a socket, and the
+hosts it fetches from are read from its own network log."""
 
 from __future__ import annotations
 
