@@ -10,11 +10,16 @@ A named query is ``queries/<name>.rq`` (or ``queries/checks/<name>-violation.rq`
 
 Parameter ``x`` is the SPARQL variable ``?x``; ``bind`` turns raw values (CLI strings or Python values)
 into terms, which the backend substitutes: values are never pasted into the query text.
+
+The other folders of ``queries/`` hold queries that are not in the catalogue: ``rules/`` (run while the
+dataset is built), ``wikidata/`` (sent to Wikidata) and ``internal/``, kzgraph's own questions to a store
+(its sizes, its graphs, a dump), read by ``internal_query``.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -42,6 +47,7 @@ __all__ = [
     "ResourceName",
     "bind",
     "execute",
+    "internal_query",
     "load_catalogue",
     "parse_file",
     "parse_text",
@@ -178,7 +184,8 @@ def parse_file(path: str | os.PathLike[str], *, name: str | None = None) -> Name
 
 
 class Catalogue(Mapping[str, NamedQuery]):
-    """Named queries by name: ``queries/*.rq`` and ``queries/checks/*.rq`` (not ``rules/``).
+    """Named queries by name: ``queries/*.rq`` and ``queries/checks/*.rq`` (not ``rules/``, ``wikidata/`` or
+    ``internal/``).
 
     Built from queries or from paths; a file is read and parsed when its query is first asked for.
     """
@@ -225,6 +232,17 @@ def load_catalogue(queries_dir: str | os.PathLike[str] | None = None) -> Catalog
             raise QueryError(f"{path}: query name {stem!r} is also used by {found[stem]}")
         found[stem] = path  # parsed when first asked for: `kzgraph query NAME` reads one file
     return Catalogue(found)
+
+
+@functools.cache
+def internal_query(name: str) -> NamedQuery:
+    """kzgraph's own query ``queries/internal/<name>.rq`` of the package (not a named query: ``kzgraph query``
+    and the catalogue do not list it).
+
+    >>> internal_query("graph-sizes").returns
+    ('graph', 'triples')
+    """
+    return parse_file(find().internal_query_location(name))
 
 
 def bind(query: NamedQuery, raw_params: Mapping[str, object]) -> dict[str, Value]:

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from .backends import Backend
 from .dataset import GRAPH_KINDS, graph_kind
 from .errors import BackendError
-from .queries import execute, parse_file
+from .queries import execute, internal_query
 from .results import SelectResult
 from .terms import IRI, Value
 
 __all__ = ["DEFAULT_GRAPH", "Stats", "compute"]
-
-_SPARQL = Path(__file__).resolve().parent / "sparql"
 
 DEFAULT_GRAPH = "(default graph)"
 """The row of ``by_kind`` for the triples outside every named graph (a plain ``.ttl`` loaded without ``--graph``)."""
@@ -60,10 +57,10 @@ class Stats:
 
 def compute(backend: Backend) -> Stats:
     """Count what is in the store."""
-    sizes = execute(backend, parse_file(_SPARQL / "graph-sizes.rq"))
+    sizes = execute(backend, internal_query("graph-sizes"))
     # These two read the default graph as itself, not as the union of the named graphs.
-    default = backend.query(parse_file(_SPARQL / "default-graph-size.rq").sparql, default_graph_as_union=False)
-    classes = backend.query(parse_file(_SPARQL / "class-counts.rq").sparql, default_graph_as_union=False)
+    default = backend.query(internal_query("default-graph-size").sparql, default_graph_as_union=False)
+    classes = backend.query(internal_query("class-counts").sparql, default_graph_as_union=False)
     assert isinstance(sizes, SelectResult) and isinstance(default, SelectResult)
     assert isinstance(classes, SelectResult)
     (in_default,), = default.rows

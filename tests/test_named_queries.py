@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -176,13 +177,43 @@ def test_competency_query_answers(kg, name):
     assert rows(kg, name) == COMPETENCY[name]
 
 
+def _own_queries():
+    """The queries kzgraph asks itself (``queries/internal/``) and sends to Wikidata (``queries/wikidata/``)."""
+    from kzgraph.queries import parse_file
+    from kzgraph.resources import files, find
+
+    folders = [find().queries_dir / folder for folder in ("internal", "wikidata")]
+    return [parse_file(path) for folder in folders for path in files(folder, ".rq")]
+
+
 def test_every_select_is_ordered_or_says_why_not(kg):
-    """Rows in the same order on every engine; a sample cut short by LIMIT says why it is not sorted."""
+    """Rows in the same order on every engine; a sample cut short by LIMIT, a dump or a count says why it is not
+    sorted. kzgraph's own queries and those it sends to Wikidata too."""
     from kzgraph.sparqltext import query_form
 
-    for query in kg.queries():
+    own = _own_queries()
+    assert {"graph-sizes", "all-quads", "candidates"} <= {q.name for q in own}
+    for query in [*kg.queries(), *own]:
         if query_form(query.sparql) == "SELECT":
             assert re.search(r"^ORDER BY ", query.sparql, re.M) or "# No ORDER BY: " in query.sparql, query.name
+
+
+def test_internal_queries_are_not_named_queries_and_declare_their_columns(kg):
+    """``queries/internal/``: kzgraph's own questions to a store, loaded by name, never listed as named queries."""
+    from kzgraph.queries import internal_query
+    from kzgraph.resources import files, find
+    from kzgraph.sparqltext import query_form
+
+    names = [Path(path).stem for path in files(find().queries_dir / "internal", ".rq")]
+    assert {"all-graphs", "all-quads", "class-counts", "default-graph-size", "graph-sizes", "quad-count",
+            "wikidata-snapshot"} <= set(names)
+    assert not set(names) & set(kg.catalogue)
+    for name in names:
+        query = internal_query(name)
+        assert query.name == name and query.title, name
+        result = kg.query(query, **{p.name: _sample(p.type) for p in query.params if p.required})
+        if query_form(query.sparql) == "SELECT":
+            assert result.columns == list(query.returns), name
 
 
 def test_every_check_query_finds_no_violation(kg):

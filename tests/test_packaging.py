@@ -27,7 +27,8 @@ def test_wheel_contents(wheel):
         files = sorted((REPO / part).rglob("*"))
         for f in (f for f in files if f.is_file()):
             assert f"kzgraph/_data/{f.relative_to(REPO).as_posix()}" in names
-    assert "kzgraph/sparql/graph-sizes.rq" in names and "kzgraph/sparql/all-graphs.rq" in names
+    assert "kzgraph/_data/queries/internal/graph-sizes.rq" in names  # kzgraph's own queries, with the others
+    assert not any(name.startswith("kzgraph/sparql/") for name in names)
     assert "kzgraph/py.typed" in names  # type checkers read kzgraph's annotations (PEP 561)
     for packaged in ("web/templates/base.html", "web/static/kzgraph.css", "web/static/vendor/yasgui/yasgui.min.js",
                      "web/static/vendor/yasgui/yasgui.min.css", "web/static/vendor/yasgui/LICENSE",

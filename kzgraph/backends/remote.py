@@ -19,7 +19,6 @@ Virtuoso's GSP rejects N-Quads), else SPARQL Update on ``update_url`` (default: 
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -30,6 +29,7 @@ import httpx
 from .. import formats
 from ..errors import EndpointError, UsageError
 from ..namespaces import BASE, PREFIXES
+from ..resources import find
 from ..results import GraphResult, Result, SelectResult
 from ..results.documents import parse
 from ..sparqltext import insert_values, names_dataset, query_form, shape, with_prefixes
@@ -46,13 +46,12 @@ BATCH_TRIPLES = 1000
 _JSON = "application/sparql-results+json"
 _RESULTS_ACCEPT = f"{_JSON}, application/sparql-results+xml;q=0.8"
 _RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-_SPARQL = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "sparql")
 
 
 @functools.cache
 def _sparql(name: str) -> str:
-    """The text of kzgraph's own query ``kzgraph/sparql/<name>.rq`` (whole-store questions to a server)."""
-    with open(os.path.join(_SPARQL, f"{name}.rq"), encoding="utf-8") as file:
+    """The text of kzgraph's own query ``queries/internal/<name>.rq`` (whole-store questions to a server)."""
+    with open(find().internal_query_location(name), encoding="utf-8") as file:
         return file.read()
 
 

@@ -17,7 +17,7 @@ from ..api import KnowledgeGraph
 from ..atomic import replacing
 from ..errors import DataError
 from ..namespaces import GRAPH, KZ, PROV, PROVENANCE_GRAPH, RDF, WD
-from ..queries import parse_file
+from ..queries import internal_query
 from ..terms import IRI, Value, to_ntriples
 from .endpoint import Endpoint
 
@@ -40,7 +40,6 @@ SNAPSHOT_QUERIES = ("wikidata-athletes", "wikidata-diff")
 """The named queries that read the snapshot (their ``-live`` variants ask an endpoint instead)."""
 NO_SNAPSHOT = (f"no snapshot; run `kzgraph wikidata pull` (with --home DIR it writes DIR/data/{SNAPSHOT_FILE}, "
                f"part of that dataset; else load the file it writes: `kzgraph load {SNAPSHOT_FILE} --store PATH`)")
-_HAS_SNAPSHOT = Path(__file__).resolve().parent.parent / "sparql" / "wikidata-snapshot.rq"
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def linked_items(kg: KnowledgeGraph) -> list[IRI]:
 
 def has_snapshot(kg: KnowledgeGraph) -> bool:
     """Whether the dataset holds a snapshot that ``pull`` wrote (a lookup of one graph's type, not a scan)."""
-    return kg.ask(parse_file(_HAS_SNAPSHOT), graph=IRI(SNAPSHOT_GRAPH))
+    return kg.ask(internal_query("wikidata-snapshot"), graph=IRI(SNAPSHOT_GRAPH))
 
 
 def require_snapshot(kg: KnowledgeGraph, query: str | None = None) -> None:
