@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import accumulate, chain
 from typing import TextIO
 
 from .errors import UsageError
@@ -35,8 +36,19 @@ ATHLETES, COUNTRIES, VENUES = 4400, 170, 15
 ZIPF = 1.1  # weight of the delegation ranked r is 1 / r**ZIPF
 RETURNING = 0.3  # share of a delegation's athletes who were at the previous Games
 
-# slug, label, medal events at a full Games, kind: weight categories, sport classes or team; result unit
-SPORTS = [
+
+@dataclass(frozen=True)
+class Sport:
+    """A sport: slug, label, medal events at a full Games, kind of event and the unit of its results."""
+
+    slug: str
+    label: str
+    events: int
+    kind: str  # "weight" (weight categories), "class" (sport classes) or "team"
+    unit: str | None  # a key of UNITS; None where a match decides
+
+
+SPORTS = tuple(Sport(*sport) for sport in [
     ("para-athletics", "para athletics", 164, "class", "m"), ("para-swimming", "para swimming", 141, "class", "s"),
     ("para-cycling", "para cycling", 51, "class", "s"), ("para-table-tennis", "para table tennis", 31, "class", None),
     ("para-powerlifting", "para powerlifting", 20, "weight", "kg"), ("para-archery", "para archery", 9, "class", "pts"),
@@ -50,7 +62,7 @@ SPORTS = [
     ("sitting-volleyball", "sitting volleyball", 2, "team", None), ("goalball", "goalball", 2, "team", None),
     ("wheelchair-basketball", "wheelchair basketball", 2, "team", None),
     ("wheelchair-rugby", "wheelchair rugby", 1, "team", None), ("blind-football", "blind football", 1, "team", None),
-]
+])
 UNITS = {"m": "<http://qudt.org/vocab/unit/M>", "s": "<http://qudt.org/vocab/unit/SEC>", "kg": "<http://qudt.org/vocab/unit/KiloGM>",
          "pts": "kz:Point"}  # QUDT units; kz:Point is the one unit of kzgraph's own
 TWO_BRONZES = {"para-judo", "para-taekwondo"}
@@ -102,13 +114,16 @@ def _slug(text: str) -> str:
 
 
 class _Block:
-    """The lines of one graph block; ``t`` adds one triple."""
+    """The lines of one graph block; ``t`` adds one triple, ``about`` one per (predicate, object) of a subject."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
 
     def t(self, s: str, p: str, o: str) -> None:
         self.lines.append(f"    {s} {p} {o} .\n")
+
+    def about(self, s: str, *pairs: tuple[str, str]) -> None:
+        self.lines.extend([f"    {s} {p} {o} .\n" for p, o in pairs])
 
     def text(self, graph: str) -> str:
         return f"{graph} {{\n{''.join(self.lines)}}}\n"
@@ -130,203 +145,215 @@ class _World:
             name = _name(rng, rng.randint(2, 3))
             names.setdefault(f"synth-{_slug(name)}", name)
         self.countries = list(names.items())  # first = biggest
+        self.slugs = [slug for slug, _name_ in self.countries]
         self.weights = [1 / (rank + 1) ** ZIPF for rank in range(n)]
+        self.cum_weights = list(accumulate(self.weights))  # rng.choices draws the same, without summing each time
         self.sports = SPORTS
         self.seed, self.scale = seed, scale
 
     def block(self) -> _Block:
         b = _Block()
-        b.t("games:synth-summer-games", "a", "kz:GamesSeries")
-        b.t("games:synth-summer-games", "rdfs:label", _lit("Synthetic Summer Games"))
+        b.about("games:synth-summer-games", ("a", "kz:GamesSeries"), ("rdfs:label", _lit("Synthetic Summer Games")))
         for slug, name in self.countries:
-            b.t(f"country:{slug}", "a", "kz:Country")
-            b.t(f"country:{slug}", "rdfs:label", _lit(name))
-        for slug, label, _events, kind, _unit in self.sports:
-            b.t(f"sport:synth-{slug}", "a", "kz:Sport")
-            b.t(f"sport:synth-{slug}", "rdfs:label", _lit(f"{label} (synthetic)"))
-            if kind == "class":
+            b.about(f"country:{slug}", ("a", "kz:Country"), ("rdfs:label", _lit(name)))
+        for sport in self.sports:
+            b.about(f"sport:synth-{sport.slug}", ("a", "kz:Sport"), ("rdfs:label", _lit(f"{sport.label} (synthetic)")))
+            if sport.kind == "class":
                 for code in CLASSES:
-                    klass = f"class:synth-{slug}-{code}"
-                    b.t(klass, "a", "kz:SportClass")
-                    b.t(klass, "rdfs:label", _lit(f"{slug[:2].upper()}{code}"))
+                    b.about(f"class:synth-{sport.slug}-{code}", ("a", "kz:SportClass"),
+                            ("rdfs:label", _lit(f"{sport.slug[:2].upper()}{code}")))
         return b
 
 
-def _games(world: _World, number: int, previous: dict[str, list[tuple[str, str, str, str]]],
-           summary: Summary, scale: float) -> tuple[_Block, dict[str, list[tuple[str, str, str, str]]]]:
-    """One Games of size ``scale``; ``previous`` maps each country to its athletes (iri, name, sport, sex)
-    at the Games before."""
-    rng = random.Random(world.seed * 1_000_003 + number)
-    b = _Block()
-    t = b.t
-    year = 1956 + 4 * number
-    games = f"games:synth-{number:04d}"
-    label = f"Synthetic Summer Games {number} ({year})"
-    t(games, "a", "kz:Games")
-    t(games, "rdfs:label", _lit(label))
-    t(games, "kz:edition", str(number))
-    t(games, "kz:partOfSeries", "games:synth-summer-games")
-    host_slug, host_name = world.countries[rng.randrange(len(world.countries))]
-    city = f"city:synth-{number:04d}-{_slug(host_name)}"
-    t(games, "kz:hostCity", city)
-    t(city, "a", "kz:City")
-    t(city, "rdfs:label", _lit(f"{_name(rng, 2)} (synthetic)"))
-    t(city, "kz:inCountry", f"country:{host_slug}")
-    t(games, "schema:startDate", f'"{year}-08-28"^^xsd:date')
-    t(games, "schema:endDate", f'"{year}-09-08"^^xsd:date')
-    athletes_n = max(10, round(ATHLETES * scale))
-    sports = [(slug, label, max(1, round(events * scale)), kind, unit) for slug, label, events, kind, unit in SPORTS]
-    t(games, "kz:approximateAthleteCount", str(round(athletes_n, -2) or athletes_n))
-    t(games, "kz:sportCount", str(len(world.sports)))
-    t(games, "kz:medalEventCount", str(sum(s[2] for s in sports)))
+@dataclass(frozen=True, slots=True)  # slots: _Games.winner reads these fields for every medal, faster than tuples'
+class Athlete:
+    """A synthetic athlete: IRI, name, sport (its slug) and sex (``Men`` or ``Women``)."""
 
-    venues = [f"venue:synth-{number:04d}-{v:02d}" for v in range(max(2, round(VENUES * min(1.0, scale * 5))))]
-    for i, venue in enumerate(venues):
-        t(venue, "a", "kz:Venue")
-        t(venue, "rdfs:label", _lit(f"Venue {i + 1} of the Synthetic Games {number}"))
-        t(games, "kz:competitionVenue", venue)
-    t(games, "kz:openingCeremonyVenue", venues[0])
-    t(games, "kz:closingCeremonyVenue", venues[0])
-    sport_venue = {}
-    for i, (slug, *_rest) in enumerate(sports):
-        sport_venue[slug] = venues[i % len(venues)]
-        t(sport_venue[slug], "kz:hostedSport", f"sport:synth-{slug}")
+    iri: str
+    name: str
+    sport: str
+    sex: str
 
-    # delegations and athletes: sizes follow the Zipf weights, at least one athlete each
-    total_weight = sum(world.weights)
-    sport_weights = [s[2] for s in sports]
-    roster: dict[str, list[tuple[str, str, str, str]]] = {}
-    for (slug, name), weight in zip(world.countries, world.weights, strict=False):
-        delegation = f"delegation:{slug}-{number:04d}"
-        size = max(1, round(athletes_n * weight / total_weight))
-        members: list[tuple[str, str, str, str]] = []
-        back = previous.get(slug, [])
-        for athlete in rng.sample(back, min(len(back), round(size * RETURNING))):
-            members.append(athlete)
+
+_Roster = dict[str, list[Athlete]]  # country slug -> the athletes of its delegation at one Games
+
+
+@dataclass(frozen=True)
+class _Event:
+    """A medal event as its medals need it: IRI, ``key`` (the IRI's tail), label, sport, sex and date."""
+
+    iri: str
+    key: str
+    label: str
+    sport: Sport
+    sex: str | None
+    date: str
+
+
+def _games(world: _World, number: int, previous: _Roster, summary: Summary, scale: float) -> tuple[_Block, _Roster]:
+    """One Games of size ``scale`` and its athletes, given each country's athletes at the Games before."""
+    games = _Games(world, number, scale)
+    games.describe()
+    sport_venue = games.venues()
+    games.delegations(previous)
+    games.events(sport_venue)
+    games.medal_table()
+    summary.athletes += sum(len(members) for members in games.roster.values())
+    summary.events += sum(sport.events for sport in games.sports)
+    summary.medals += sum(sum(counts) for counts in games.tally.values())
+    return games, games.roster
+
+
+class _Games(_Block):
+    """One Games' block of triples, written part by part; the facts, random draws, athletes and tally they share."""
+
+    def __init__(self, world: _World, number: int, scale: float) -> None:
+        super().__init__()
+        self.world, self.number, self.code, self.year = world, number, f"{number:04d}", 1956 + 4 * number
+        self.iri, self.label = f"games:synth-{self.code}", f"Synthetic Summer Games {number} ({self.year})"
+        self.rng = random.Random(world.seed * 1_000_003 + number)
+        self.athlete_count = max(10, round(ATHLETES * scale))
+        self.venue_count = max(2, round(VENUES * min(1.0, scale * 5)))
+        self.sports = tuple(replace(sport, events=max(1, round(sport.events * scale))) for sport in SPORTS)
+        self.sport_weights = tuple(accumulate(sport.events for sport in self.sports))  # to draw athletes' sports
+        self.roster: _Roster = {}  # filled by delegations()
+        self.tally = {slug: [0, 0, 0] for slug in world.slugs}  # country slug -> gold, silver, bronze medals
+
+    def describe(self) -> None:
+        """The Games' own triples: label, series, host city (in a country drawn at random), dates, sizes."""
+        host_slug, host_name = self.world.countries[self.rng.randrange(len(self.world.countries))]
+        city = f"city:synth-{self.code}-{_slug(host_name)}"
+        self.about(self.iri, ("a", "kz:Games"), ("rdfs:label", _lit(self.label)), ("kz:edition", str(self.number)),
+                   ("kz:partOfSeries", "games:synth-summer-games"), ("kz:hostCity", city))
+        self.about(city, ("a", "kz:City"), ("rdfs:label", _lit(f"{_name(self.rng, 2)} (synthetic)")),
+                   ("kz:inCountry", f"country:{host_slug}"))
+        self.about(self.iri, ("schema:startDate", f'"{self.year}-08-28"^^xsd:date'),
+                   ("schema:endDate", f'"{self.year}-09-08"^^xsd:date'),
+                   ("kz:approximateAthleteCount", str(round(self.athlete_count, -2) or self.athlete_count)),
+                   ("kz:sportCount", str(len(self.world.sports))),
+                   ("kz:medalEventCount", str(sum(sport.events for sport in self.sports))))
+
+    def venues(self) -> dict[str, str]:
+        """The venues (the first holds both ceremonies); returns each sport's venue, the venues taken in turn."""
+        venues = [f"venue:synth-{self.code}-{v:02d}" for v in range(self.venue_count)]
+        for i, venue in enumerate(venues):
+            label = _lit(f"Venue {i + 1} of the Synthetic Games {self.number}")
+            self.about(venue, ("a", "kz:Venue"), ("rdfs:label", label))
+            self.t(self.iri, "kz:competitionVenue", venue)
+        self.about(self.iri, ("kz:openingCeremonyVenue", venues[0]), ("kz:closingCeremonyVenue", venues[0]))
+        sport_venue = {sport.slug: venues[i % len(venues)] for i, sport in enumerate(self.sports)}
+        for slug, venue in sport_venue.items():
+            self.t(venue, "kz:hostedSport", f"sport:synth-{slug}")
+        return sport_venue
+
+    def delegations(self, previous: _Roster) -> None:
+        """Every country's delegation and athletes: sizes follow the Zipf weights, at least one athlete each."""
+        total_weight = sum(self.world.weights)
+        for (slug, name), weight in zip(self.world.countries, self.world.weights, strict=False):
+            members = self.members(slug, max(1, round(self.athlete_count * weight / total_weight)), previous)
+            delegation, size = f"delegation:{slug}-{self.code}", len(members)
+            licences, entered = size + self.rng.randint(0, size // 4), sorted({athlete.sport for athlete in members})
+            self.about(delegation, ("a", "kz:Delegation"), ("rdfs:label", _lit(f"{name} at the {self.label}")),
+                       ("kz:country", f"country:{slug}"), ("kz:atGames", self.iri), ("kz:athleteCount", str(size)),
+                       ("kz:licenceCount", str(licences)), ("kz:sportCount", str(len(entered))),
+                       *(("kz:sportEntered", f"sport:synth-{s}") for s in entered), ("kz:flagBearer", members[0].iri))
+            for athlete in members:
+                self.about(athlete.iri, ("a", "kz:Athlete"), ("rdfs:label", _lit(athlete.name, None)),
+                           ("kz:memberOf", delegation), ("kz:sport", f"sport:synth-{athlete.sport}"))
+            self.roster[slug] = members
+
+    def members(self, country: str, size: int, previous: _Roster) -> list[Athlete]:
+        """A delegation's ``size`` athletes: some from its team at the Games before, the others new."""
+        back = previous.get(country, [])
+        members = self.rng.sample(back, min(len(back), round(size * RETURNING)))
         while len(members) < size:
-            sport = rng.choices(sports, weights=sport_weights)[0][0]
-            person = f"{_name(rng, 2)} {_name(rng, rng.randint(2, 3))}"
-            iri = f"athlete:synth-{number:04d}-{slug[6:]}-{len(members):04d}"
-            members.append((iri, person, sport, ("Men", "Women")[len(members) % 2]))
-        roster[slug] = members
-        t(delegation, "a", "kz:Delegation")
-        t(delegation, "rdfs:label", _lit(f"{name} at the {label}"))
-        t(delegation, "kz:country", f"country:{slug}")
-        t(delegation, "kz:atGames", games)
-        t(delegation, "kz:athleteCount", str(size))
-        t(delegation, "kz:licenceCount", str(size + rng.randint(0, size // 4)))
-        entered = sorted({member[2] for member in members})
-        t(delegation, "kz:sportCount", str(len(entered)))
-        for sport in entered:
-            t(delegation, "kz:sportEntered", f"sport:synth-{sport}")
-        t(delegation, "kz:flagBearer", members[0][0])
-        for iri, person, sport, _sex in members:
-            t(iri, "a", "kz:Athlete")
-            t(iri, "rdfs:label", _lit(person, None))
-            t(iri, "kz:memberOf", delegation)
-            t(iri, "kz:sport", f"sport:synth-{sport}")
-        summary.athletes += size
+            sport = self.rng.choices(self.sports, cum_weights=self.sport_weights)[0].slug
+            name = f"{_name(self.rng, 2)} {_name(self.rng, self.rng.randint(2, 3))}"
+            iri = f"athlete:synth-{self.code}-{country[6:]}-{len(members):04d}"
+            members.append(Athlete(iri, name, sport, ("Men", "Women")[len(members) % 2]))
+        return members
 
-    # events and medals: each medal goes to a delegation drawn by weight, to one of its athletes
-    tally: dict[str, list[int]] = {slug: [0, 0, 0] for slug, _ in world.countries}
-    slugs = [slug for slug, _ in world.countries]
-    for slug, sport_label, events, kind, unit in sports:
-        for e in range(events):
-            sex = ("Men", "Women", None)[e % 3] if kind == "team" else ("Men", "Women")[e % 2]
-            code = CLASSES[(e // 2) % len(CLASSES)]
-            if kind == "weight":
-                limits = WEIGHTS[sex or "Men"]
-                limit = limits[(e // 2) % len(limits)]
-                over = (e // 2) % len(limits) == len(limits) - 1
-                detail = f"{'over' if over else 'up to'} {limit} kg"
-            elif kind == "class":
-                detail = f"{slug[:2].upper()}{code} {e // (2 * len(CLASSES)) + 1}"
-            else:
-                detail = "tournament"
-            sex_word = {"Men": "men's ", "Women": "women's ", None: "mixed "}[sex]
-            event = f"event:synth-{number:04d}-{slug}-{e:03d}"
-            event_label = f"{sport_label}, {sex_word}{detail}"
-            t(event, "a", "kz:Event")
-            t(event, "rdfs:label", _lit(event_label.capitalize()))
-            t(event, "kz:atGames", games)
-            t(event, "kz:sport", f"sport:synth-{slug}")
-            t(event, "kz:officialName", _lit(f"{sex_word.capitalize()}{detail}", None))
-            if sex:
-                t(event, "kz:sexCategory", f"kz:{sex}")
-            if kind == "weight":
-                t(event, "kz:weightLimit", f"{limit}.0")
-                t(event, "kz:weightLimitKind", "kz:Over" if over else "kz:UpTo")
-            elif kind == "class":
-                t(event, "kz:sportClass", f"class:synth-{slug}-{code}")
-            if rng.random() < 0.7:  # the rest get their venue from the venue-from-sport rule
-                t(event, "kz:atVenue", sport_venue[slug])
-            day = 29 + (e * 11 // max(1, events))
-            date = f"{year}-08-{day:02d}" if day <= 31 else f"{year}-09-{day - 31:02d}"
-            types = ["Gold", "Silver", "Bronze"] + (["Bronze"] if slug in TWO_BRONZES else [])
-            winners: set[str] = set()
-            for place, medal_type in enumerate(types):
-                iri, person, country = _winner(rng, world, roster, slug, sex, winners)
-                winners.add(iri)
-                medal = f"medal:synth-{number:04d}-{slug}-{e:03d}-{place + 1}"
-                t(iri, "kz:won", medal)
-                t(medal, "a", "kz:Medal")
-                t(medal, "rdfs:label", _lit(f"{person}, {medal_type.lower()}, {event_label}"))
-                t(medal, "kz:medalType", f"kz:{medal_type}")
-                t(medal, "kz:inEvent", event)
-                t(medal, "kz:ofDelegation", f"delegation:{country}-{number:04d}")
-                t(medal, "kz:atGames", games)
-                t(medal, "kz:medalDate", f'"{date}"^^xsd:date')
-                if unit is not None:
-                    value = round(rng.uniform(5, 250), 2)
-                    t(medal, "kz:resultValue", f"{value:.2f}")
-                    t(medal, "kz:resultUnit", UNITS[unit])
-                    if place == 0 and rng.random() < 0.05:
-                        record = f"record:synth-{number:04d}-{slug}-{e:03d}"
-                        t(record, "a", "kz:Record")
-                        t(record, "rdfs:label", _lit(f"Record, {event_label}, {person}"))
-                        t(record, "kz:recordType", "kz:AsianRecord")
-                        t(record, "kz:setBy", iri)
-                        t(record, "kz:setInEvent", event)
-                        t(record, "kz:inRound", "kz:QualifyingRound")
-                        t(record, "kz:resultValue", f"{value:.2f}")
-                        t(record, "kz:resultUnit", UNITS[unit])
-                tally[country][min(place, 2)] += 1
-                summary.medals += 1
-            summary.events += 1
+    def events(self, sport_venue: dict[str, str]) -> None:
+        """Every medal event of every sport, each with its medals."""
+        for sport in self.sports:
+            for e in range(sport.events):
+                self.medals(self.event(sport, e, sport_venue[sport.slug]))
 
-    # stated medal totals and the medal table, as the sources would give them
-    ranked = sorted((c for c in slugs if sum(tally[c])), key=lambda c: (-tally[c][0], -tally[c][1], -tally[c][2], c))
-    for rank, country in enumerate(ranked, 1):
-        delegation = f"delegation:{country}-{number:04d}"
-        gold, silver, bronze = tally[country]
-        t(delegation, "kz:medalTableRank", str(rank))
-        t(delegation, "kz:goldMedalCount", str(gold))
-        t(delegation, "kz:silverMedalCount", str(silver))
-        t(delegation, "kz:bronzeMedalCount", str(bronze))
-        t(delegation, "kz:medalCount", str(gold + silver + bronze))
-    return b, roster
+    def event(self, sport: Sport, e: int, venue: str) -> _Event:
+        """A sport's ``e``-th event: its sex, weight limit or sport class, venue (seven in ten) and date."""
+        sex = ("Men", "Women", None)[e % 3] if sport.kind == "team" else ("Men", "Women")[e % 2]
+        sex_word, code = {"Men": "men's ", "Women": "women's ", None: "mixed "}[sex], CLASSES[(e // 2) % len(CLASSES)]
+        if sport.kind == "weight":
+            limits = WEIGHTS[sex or "Men"]
+            limit, over = limits[(e // 2) % len(limits)], (e // 2) % len(limits) == len(limits) - 1
+            detail = f"{'over' if over else 'up to'} {limit} kg"
+            category = [("kz:weightLimit", f"{limit}.0"), ("kz:weightLimitKind", "kz:Over" if over else "kz:UpTo")]
+        elif sport.kind == "class":
+            detail = f"{sport.slug[:2].upper()}{code} {e // (2 * len(CLASSES)) + 1}"
+            category = [("kz:sportClass", f"class:synth-{sport.slug}-{code}")]
+        else:
+            detail, category = "tournament", []
+        key, day = f"{self.code}-{sport.slug}-{e:03d}", 29 + (e * 11 // max(1, sport.events))
+        date = f"{self.year}-08-{day:02d}" if day <= 31 else f"{self.year}-09-{day - 31:02d}"
+        event = _Event(f"event:synth-{key}", key, f"{sport.label}, {sex_word}{detail}", sport, sex, date)
+        self.about(event.iri, ("a", "kz:Event"), ("rdfs:label", _lit(event.label.capitalize())),
+                   ("kz:atGames", self.iri), ("kz:sport", f"sport:synth-{sport.slug}"),
+                   ("kz:officialName", _lit(f"{sex_word.capitalize()}{detail}", None)),
+                   *([("kz:sexCategory", f"kz:{sex}")] if sex else []), *category)
+        if self.rng.random() < 0.7:  # the rest get their venue from the venue-from-sport rule
+            self.t(event.iri, "kz:atVenue", venue)
+        return event
 
+    def medals(self, event: _Event) -> None:
+        """An event's medals (two bronzes in judo and taekwondo) with results and records, counted in the tally."""
+        sport, winners = event.sport, set[str]()
+        types = ["Gold", "Silver", "Bronze"] + (["Bronze"] if sport.slug in TWO_BRONZES else [])
+        for place, medal_type in enumerate(types):
+            athlete, country = self.winner(sport.slug, event.sex, winners)
+            winners.add(athlete.iri)
+            medal = f"medal:synth-{event.key}-{place + 1}"
+            self.t(athlete.iri, "kz:won", medal)
+            label = _lit(f"{athlete.name}, {medal_type.lower()}, {event.label}")
+            self.about(medal, ("a", "kz:Medal"), ("rdfs:label", label), ("kz:medalType", f"kz:{medal_type}"),
+                       ("kz:inEvent", event.iri), ("kz:ofDelegation", f"delegation:{country}-{self.code}"),
+                       ("kz:atGames", self.iri), ("kz:medalDate", f'"{event.date}"^^xsd:date'))
+            if sport.unit is not None:
+                value = f"{round(self.rng.uniform(5, 250), 2):.2f}"
+                result = ("kz:resultValue", value), ("kz:resultUnit", UNITS[sport.unit])
+                self.about(medal, *result)
+                if place == 0 and self.rng.random() < 0.05:  # a record, set in the qualifying round
+                    self.about(f"record:synth-{event.key}", ("a", "kz:Record"),
+                               ("rdfs:label", _lit(f"Record, {event.label}, {athlete.name}")),
+                               ("kz:recordType", "kz:AsianRecord"), ("kz:setBy", athlete.iri),
+                               ("kz:setInEvent", event.iri), ("kz:inRound", "kz:QualifyingRound"), *result)
+            self.tally[country][min(place, 2)] += 1
 
+    def winner(self, sport: str, sex: str | None, winners: set[str]) -> tuple[Athlete, str]:
+        """A medallist of the right sex (a men's event gives no woman a medal) and its country: a delegation
+        drawn by weight, one of its athletes in the sport if it has one; the next by size when it has nobody left."""
+        drawn = self.rng.choices(self.world.slugs, cum_weights=self.world.cum_weights)[0]
+        for country in chain((drawn,), self.world.slugs):
+            fit = [a for a in self.roster[country] if a.iri not in winners and (sex is None or a.sex == sex)]
+            pool = [a for a in fit if a.sport == sport] or fit
+            if pool:
+                return pool[self.rng.randrange(len(pool))], country
+        raise UsageError("scale too small: not enough athletes for the medals of one event")
 
-def _winner(rng: random.Random, world: _World, roster: dict[str, list[tuple[str, str, str, str]]], sport: str,
-            sex: str | None, winners: set[str]) -> tuple[str, str, str]:
-    """A medallist of the right sex (a men's event gives no woman a medal): a delegation drawn by weight,
-    one of its athletes in the sport if it has one; the next delegation by size when it has nobody left."""
-    drawn = rng.choices(world.countries, weights=world.weights)[0][0]
-    for country in [drawn] + [slug for slug, _name_ in world.countries]:
-        fit = [a for a in roster[country] if a[0] not in winners and (sex is None or a[3] == sex)]
-        pool = [a for a in fit if a[2] == sport] or fit
-        if pool:
-            iri, person, _sport, _sex = pool[rng.randrange(len(pool))]
-            return iri, person, country
-    raise UsageError("scale too small: not enough athletes for the medals of one event")
+    def medal_table(self) -> None:
+        """The medal totals and rank of each delegation that won a medal, as the sources would state them."""
+        tally = self.tally
+        ranked = sorted((c for c in tally if sum(tally[c])),
+                        key=lambda c: (-tally[c][0], -tally[c][1], -tally[c][2], c))
+        for rank, country in enumerate(ranked, 1):
+            gold, silver, bronze = tally[country]
+            self.about(f"delegation:{country}-{self.code}", ("kz:medalTableRank", str(rank)),
+                       ("kz:goldMedalCount", str(gold)), ("kz:silverMedalCount", str(silver)),
+                       ("kz:bronzeMedalCount", str(bronze)), ("kz:medalCount", str(gold + silver + bronze)))
 
 
 def _provenance(graph: str, run: str, seed: int) -> _Block:
     b = _Block()
-    b.t(graph, "a", "kz:SyntheticGraph")
-    b.t(graph, "prov:wasGeneratedBy", run)
-    b.t(graph, "kz:seed", str(seed))
+    b.about(graph, ("a", "kz:SyntheticGraph"), ("prov:wasGeneratedBy", run), ("kz:seed", str(seed)))
     return b
 
 
@@ -342,14 +369,13 @@ def generate(*, games: int = 1, triples: int | None = None, scale: float = 1.0, 
     world = _World(seed, scale)
     run = f"<{BASE}generator/synth-seed-{seed}>"
     head = _Block()
-    head.t(run, "a", "prov:Activity")
-    head.t(run, "rdfs:label", _lit(f"kzgraph synth, seed {seed}"))
+    head.about(run, ("a", "prov:Activity"), ("rdfs:label", _lit(f"kzgraph synth, seed {seed}")))
     common = world.block()
     chunks = [PREFIXES, "\n", head.text("kzg:provenance"), common.text("sg:synth-common"),
               _provenance("sg:synth-common", run, seed).text("kzg:provenance")]
     summary.triples += len(head.lines) + len(common.lines) + 3
     yield "".join(chunks)
-    previous: dict[str, list[tuple[str, str, str, str]]] = {}
+    previous: _Roster = {}
     number, size, last = 0, scale, 1
     while number < games if triples is None else summary.triples < triples:
         number += 1
