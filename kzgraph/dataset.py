@@ -18,7 +18,8 @@ of each derived graph::
         kz:factStatus <the weakest of the statuses of g1, g2 … and of the rule's cap> .
 
 Statuses, strongest first: kz:Verified, kz:Inferred, kz:Conflict, kz:Unknown (``STATUSES``). A sentence
-graph of the article counts as verified (it holds what its source states); an external fact graph or a
+graph of the article counts as verified (it holds what its source states), and so does a synthetic graph
+(what its generator states, true of nothing; what a rule derives from it is as synthetic); an external fact graph or a
 derived graph has the status its provenance gives (read once by ``queries/internal/graph-statuses.rq``;
 the graphs of a rule are known to the rules after it). A rule whose reasoning is itself only a likely one
 caps its output with a header line ``#+ status: inferred`` (or ``conflict``; ``rules`` reads it, and it is
@@ -36,7 +37,7 @@ from collections.abc import Iterable
 from .backends import Backend, Progress, Source
 from .errors import DataError
 from .namespaces import GRAPH, KZ, ONTOLOGY_GRAPH, PROV, PROVENANCE_GRAPH, RDF, RDFS, resource
-from .queries import NamedQuery, execute, parse_file, parse_text
+from .queries import NamedQuery, execute, internal_query, parse_file, parse_text
 from .resources import Resources, find
 from .results import SelectResult
 from .terms import IRI, BNode, Value, to_ntriples
@@ -52,13 +53,9 @@ _CAPS = {"verified": KZ["Verified"], "inferred": KZ["Inferred"], "conflict": KZ[
 _STATUS_HEADER = r"#\+\s*status\s*:\s*(.*)"
 
 
-def _status_query() -> str:
-    return os.path.join(find().queries_location, "internal", "graph-statuses.rq")
-
-
 def code_files() -> list[str]:
     """The files whose content decides what a build gives, besides its inputs (kzgraph.buildcache hashes them)."""
-    return [os.path.abspath(__file__), _status_query()]
+    return [os.path.abspath(__file__), find().internal_query_location("graph-statuses")]
 
 
 def derived_graph(rule_name: str, used: Iterable[str] | None = None) -> str:
@@ -143,7 +140,7 @@ def rule_status(rule: NamedQuery) -> str:
 
 def graph_statuses(backend: Backend) -> dict[str, str]:
     """The status of each graph whose status the provenance graph gives (a sentence graph: verified)."""
-    result = execute(backend, parse_file(_status_query()))
+    result = execute(backend, internal_query("graph-statuses"))
     statuses: dict[str, str] = {}
     for graph, status in (row[:2] for row in result) if isinstance(result, SelectResult) else ():
         if str(status) not in STATUSES:
@@ -154,8 +151,8 @@ def graph_statuses(backend: Backend) -> dict[str, str]:
 
 def _status_of(graph: str, statuses: dict[str, str], where: str) -> str:
     status = statuses.get(graph)
-    if status is None and graph_kind(graph) == "article":
-        status = KZ["Verified"]  # a sentence graph by its name, even without provenance
+    if status is None and graph_kind(graph) in ("article", "synthetic"):
+        status = KZ["Verified"]  # a sentence (or synthetic) graph by its name, even without provenance
     if status is None:
         raise DataError(f"{where}: used graph {graph}, whose status is not known (no kz:factStatus)")
     return status

@@ -125,7 +125,7 @@ def test_load_export_stats(kg, tmp_path):
         assert graph.load(extra) == 1 and len(graph) == before + 1
         stats = graph.stats()
         assert stats.quads == before + 1
-        assert stats.by_kind == {"ontology": (1, 9), "provenance": (1, 12), "article": (2, 17),
+        assert stats.by_kind == {"ontology": (1, 9), "provenance": (1, 16), "article": (2, 17),
                                  "external": (2, 2), "derived": (2, 3)}
         assert stats.classes["http://e/T"] == 1 and stats.classes[kzgraph.namespaces.KZ["Medal"]] == 3
         assert stats.to_dict()["kinds"]["article"] == {"graphs": 2, "triples": 17}

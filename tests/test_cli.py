@@ -149,7 +149,7 @@ def test_validate_exit_1_with_report_on_stdout():
 def test_stats():
     r = run("stats", "-f", "csv")
     assert r.returncode == 0 and r.stderr == ""
-    assert r.stdout.startswith("kind,graphs,triples\r\nontology,1,9\r\nprovenance,1,12\r\narticle,2,17\r\n")
+    assert r.stdout.startswith("kind,graphs,triples\r\nontology,1,9\r\nprovenance,1,16\r\narticle,2,17\r\n")
     assert "https://w3id.org/kzgraph/ontology#Medal,3" in r.stdout
     assert json.loads(run("stats", "-f", "json").stdout)["kinds"]["derived"] == {"graphs": 2, "triples": 3}
 
