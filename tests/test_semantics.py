@@ -101,6 +101,17 @@ def test_tokyos_series_comes_from_an_external_fact_not_sentence_10(quads):
     assert not {(s, p) for s, p, o in in_graph(quads, sentence(10)) if p == n(KZ + "partOfSeries")}
 
 
+@pytest.mark.parametrize("event, sport, fact_id, number", [
+    ("shooting-r1-10m-air-rifle-standing-sh1", "para-shooting", "c1", 8),
+    ("athletics-men-shot-put-f36", "para-athletics", "i1", 14),
+])
+def test_a_sport_the_sentence_does_not_name_comes_from_its_external_fact(quads, event, sport, fact_id, number):
+    """Sentence 8 names the discipline (rifle standing), sentence 14 the event (shot put), neither the sport."""
+    assert graphs_stating(quads, BASE + "event/" + event, KZ + "sport", BASE + "sport/" + sport) == {fact(fact_id)}
+    assert (n(BASE + "event/" + event), n(KZ + "atGames"), n(BASE + "games/paris-2024")) in in_graph(
+        quads, sentence(number))
+
+
 def test_sentence_2_gives_the_end_month_and_day_and_the_end_date_is_derived(quads):
     paris = n(BASE + "games/paris-2024")
     month_day = pyoxigraph.Literal("--09-08", datatype=n(XSD + "gMonthDay"))
