@@ -5,7 +5,6 @@ other clients).
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 import threading
@@ -123,7 +122,6 @@ class State:
         self.links = ServerLinks()
         self.mapping = IriMapping()
         self.sizes = Sizes(kg.stats)
-        self.building: dict[tuple[object, ...], asyncio.Future[tuple[bytes, str]]] = {}  # pages being built
         self._data = threading.RLock()  # held by an update, and by whatever reads the search index
         self._reconciler: Lazy[Reconciler] = Lazy(self._new_reconciler)
 
