@@ -1,10 +1,10 @@
 """Real servers for kzgraph's tests, started as processes on 127.0.0.1 (a pytest plugin: conftest.py registers it
 with ``pytest_plugins = ["tests.servers"]``).
 
-Every kind of server goes one way: :func:`_start` runs the program with its output to a log file and
-:func:`_probe`\\ s a URL until it answers 200; the :class:`SparqlServer` it returns says where to query,
-update and load, is stopped by :meth:`SparqlServer.stop` (SIGTERM, then SIGKILL), and is reported at the end
-of the session (how long it took to answer) and with a failed test that used it (the tail of its log).
+Every kind of server goes one way: ``_start`` runs the program with its output to a log file and probes a URL
+of it until that answers 200 (``_probe``); the :class:`SparqlServer` it returns says where to query, update and
+load, is stopped by :meth:`SparqlServer.stop` (SIGTERM, then SIGKILL), and is reported at the end of the
+session (how long it took to answer) and with any failed test that used it (the tail of its log).
 
 Session fixtures (each yields a :class:`SparqlServer`, stopped at the end of the session):
 
