@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .api import KnowledgeGraph, open
 from .backends import Backend
 from .errors import (
@@ -36,7 +38,6 @@ from .resources import Resources
 from .results import AskResult, GraphResult, Result, SelectResult, format_result
 from .terms import IRI, BNode, LangString, TypedLiteral
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:  # at run time these come from __getattr__ below, when first used
     from .search import Hit, SearchIndex
     from .stats import Stats

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import buildcache
 from .backends import Backend, Progress, Source, SourceLike
@@ -34,7 +34,6 @@ from .results import AskResult, GraphResult, Result, SelectResult
 from .sparqltext import check_nesting
 from .terms import IRI, Value
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 

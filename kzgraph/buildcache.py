@@ -14,27 +14,18 @@ directory is created private (mode 0700): whoever can write there can change wha
 from __future__ import annotations
 
 import os
+from hashlib import sha256
+from typing import TYPE_CHECKING
 
 from . import dataset
 from .backends import Backend, Progress
 from .errors import DataError
 from .resources import Resources
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # the C modules below have no stubs: they offer what hashlib.sha256 does
+if TYPE_CHECKING:
     import logging
-    from hashlib import sha256
-else:
-    try:  # the C module behind hashlib.sha256, without loading OpenSSL (about 4 ms at every start)
-        from _sha2 import sha256  # Python >= 3.12
-    except ImportError:
-        try:
-            from _sha256 import sha256  # Python 3.10, 3.11
-        except ImportError:
-            from hashlib import sha256
 
 __all__ = ["KEEP", "build", "cache_dir", "key"]
-
 
 
 def _log() -> logging.Logger:

@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from .errors import EndpointTimeoutError
 from .sparqltext import remote_calls
 
 __all__ = ["DEFAULT_TIMEOUT", "interruptible", "within"]
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing stays off the command's start-up path
-    from typing import TypeVar
-
-    T = TypeVar("T")
+T = TypeVar("T")
 
 #: Seconds a federated query's calls are waited for unless a caller says otherwise.
 DEFAULT_TIMEOUT = 30.0

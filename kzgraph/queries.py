@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import QueryError, QueryParameterError, QuerySyntaxError, UnknownQueryError
 from .namespaces import BASE, PREFIXES
@@ -33,7 +33,6 @@ from .results import Result, SelectResult
 from .sparqltext import check_nesting, insert_rows, query_form
 from .terms import IRI, LangString, Value
 
-TYPE_CHECKING = False  # pathlib stays off the start-up path (see kzgraph.buildcache)
 if TYPE_CHECKING:
     from pathlib import Path
 

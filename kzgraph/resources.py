@@ -11,11 +11,10 @@ what it imports (urllib.parse, ipaddress, fnmatch) costs about 3 ms of every com
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import DataError
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 

@@ -23,10 +23,10 @@ import math
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from .namespaces import RDF, XSD
 
-TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.buildcache)
 if TYPE_CHECKING:
     from typing_extensions import Self
 

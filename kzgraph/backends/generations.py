@@ -32,13 +32,13 @@ import errno
 import os
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..errors import BackendError, UsageError
 from ..namespaces import ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     import logging
 

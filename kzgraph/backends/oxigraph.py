@@ -7,6 +7,7 @@ import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
 
@@ -45,13 +46,10 @@ __all__ = ["OxigraphBackend"]
 
 # compiled on first use (re caches them): only error messages need them
 _NOT_PROJECTED = r"does not contains? variable \?(\w+) in its SELECT projection"
-TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.buildcache)
 if TYPE_CHECKING:
-    from typing import TypeVar
-
     from typing_extensions import Buffer
 
-    _T = TypeVar("_T")
+_T = TypeVar("_T")
 
 
 class OxigraphBackend(Backend):

@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from enum import Enum
+from typing import BinaryIO, Final
 
 import pyoxigraph as ox
 
@@ -15,10 +16,6 @@ from ..errors import BackendError, DataError, DataSyntaxError, UsageError
 from ..namespaces import PREFIXES, XSD
 from ..terms import IRI, BNode, LangString, Value, to_literal, to_python
 from . import Source
-
-TYPE_CHECKING = False  # typing stays off the start-up path
-if TYPE_CHECKING:
-    from typing import BinaryIO, Final
 
 __all__ = [
     "RDF_FORMATS",

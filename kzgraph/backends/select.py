@@ -24,13 +24,10 @@ from __future__ import annotations
 import os
 import re
 from collections import namedtuple
+from typing import Any
 
 from ..errors import UsageError
 from . import Backend
-
-TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.buildcache)
-if TYPE_CHECKING:
-    from typing import Any
 
 __all__ = [
     "BACKENDS",

@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from .. import __version__
 from ..deadline import interruptible
@@ -22,9 +23,6 @@ from .common import Formatter, global_options
 
 __all__ = ["COMMANDS", "EXIT_CODES", "build_parser", "exit_code", "main", "run"]
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing stays off the start-up path
-    from typing import NoReturn
 
 #: Each sub-command and the module of this package that defines it (imported only when needed).
 COMMANDS = {"query": "data", "queries": "data", "load": "data", "export": "data", "validate": "data",

@@ -6,14 +6,11 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from .. import formats
 from ..api import AUTH_SCHEMES, BACKENDS, DEFAULT_GRAPHS, DEFAULT_TIMEOUT, METHODS, KnowledgeGraph, Progress
 from ..errors import UsageError
-
-TYPE_CHECKING = False  # typing stays off the start-up path (see kzgraph.buildcache)
-if TYPE_CHECKING:
-    from typing import Any
 
 __all__ = [
     "PROGRESS_MINIMUM",

@@ -19,15 +19,13 @@ the web layer use. ``kzgraph.results.documents`` reads W3C results documents bac
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any
 
 from .. import formats, table
 from ..errors import UsageError
 from ..namespaces import BASE, PREFIXES, XSD
 from ..terms import IRI, BNode, LangString, Value, lexical_form, to_literal, to_ntriples
-
-TYPE_CHECKING = False  # typing, csv, html and json stay off the start-up path (see kzgraph.buildcache)
-if TYPE_CHECKING:
-    from typing import Any
 
 __all__ = [
     "AskResult",
@@ -101,8 +99,7 @@ def _cell(value: Value | None) -> str:
 
 
 def _is_number(value: Value | None) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)) or \
-        type(value).__name__ == "Decimal"
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 class SelectResult:
