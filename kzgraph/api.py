@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import buildcache
 from .backends import Backend, Progress, Source, SourceLike
-from .backends.options import AUTH_SCHEMES, DEFAULT_GRAPHS, METHODS
+from .backends.options import AUTH_SCHEMES, DEFAULT_AUTH, DEFAULT_GRAPH, DEFAULT_GRAPHS, DEFAULT_METHOD, METHODS
 from .backends.oxigraph import OxigraphBackend
 from .backends.select import BACKENDS, is_url, kind_of, open_backend
 from .deadline import DEFAULT_TIMEOUT, within
@@ -41,12 +41,13 @@ if TYPE_CHECKING:
     from .stats import Stats
     from .validate import ValidationReport
 
-__all__ = ["AUTH_SCHEMES", "BACKENDS", "DEFAULT_GRAPHS", "DEFAULT_TIMEOUT", "EXPORT_FORMAT", "METHODS",
-           "KnowledgeGraph", "Progress", "open"]
+__all__ = ["AUTH_SCHEMES", "BACKENDS", "DEFAULT_AUTH", "DEFAULT_GRAPH", "DEFAULT_GRAPHS", "DEFAULT_METHOD",
+           "DEFAULT_TIMEOUT", "EXPORT_FORMAT", "METHODS", "KnowledgeGraph", "Progress", "open"]
 
 # What ``open()`` takes, for callers that offer the choices (the command line reads them here, never in
 # kzgraph.backends): ``backend=`` one of BACKENDS; the remote backend's ``auth=`` one of AUTH_SCHEMES,
-# ``method=`` one of METHODS, ``default_graph=`` one of DEFAULT_GRAPHS (the first of each is its default);
+# ``method=`` one of METHODS, ``default_graph=`` one of DEFAULT_GRAPHS (defaults DEFAULT_AUTH, DEFAULT_METHOD,
+# DEFAULT_GRAPH);
 # ``timeout=`` DEFAULT_TIMEOUT seconds when not given; ``progress=`` a Progress, ``progress(done, total, label)``.
 
 #: The format ``KnowledgeGraph.export`` writes when not told.

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from ..deadline import DEFAULT_TIMEOUT
 from ..errors import (
     EndpointAuthError,
     EndpointError,
@@ -23,7 +24,7 @@ from ..errors import (
     EndpointUnreachableError,
     UsageError,
 )
-from .options import AUTH_SCHEMES
+from .options import AUTH_SCHEMES, DEFAULT_AUTH, DEFAULT_RETRIES
 
 __all__ = ["Http", "endpoint_name"]
 
@@ -67,8 +68,9 @@ def _reason(response: httpx.Response) -> str:
 class Http:
     """Requests to SPARQL endpoints with pooled connections, auth, timeouts and bounded retries."""
 
-    def __init__(self, *, user: str | None = None, password: str | None = None, auth: str = "basic",
-                 token: str | None = None, timeout: float = 30.0, retries: int = 3, backoff: float = 0.25,
+    def __init__(self, *, user: str | None = None, password: str | None = None, auth: str = DEFAULT_AUTH,
+                 token: str | None = None, timeout: float = DEFAULT_TIMEOUT, retries: int = DEFAULT_RETRIES,
+                 backoff: float = 0.25,
                  headers: Mapping[str, str] | None = None) -> None:
         all_headers = {"User-Agent": "kzgraph", **(headers or {})}
         if auth == "bearer" or token is not None:

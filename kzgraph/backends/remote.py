@@ -27,6 +27,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from .. import formats
+from ..deadline import DEFAULT_TIMEOUT
 from ..errors import EndpointError, UsageError
 from ..namespaces import BASE, PREFIXES
 from ..resources import find
@@ -36,7 +37,7 @@ from ..sparqltext import insert_values, names_dataset, query_form, shape, with_p
 from ..terms import IRI, Value, to_ntriples
 from . import Backend, Progress, Source, SourceLike, limit_rows
 from .client import Http, endpoint_name
-from .options import DEFAULT_GRAPHS, METHODS
+from .options import DEFAULT_AUTH, DEFAULT_GRAPH, DEFAULT_GRAPHS, DEFAULT_METHOD, DEFAULT_RETRIES, METHODS
 from .oxrdf import parse_source, serialize_quads, triple_term
 
 __all__ = ["RemoteBackend"]
@@ -64,10 +65,11 @@ class RemoteBackend(Backend):
     """
 
     def __init__(self, query_url: str, *, update_url: str | None = None, store_url: str | None = None,
-                 user: str | None = None, password: str | None = None, auth: str = "basic",
-                 token: str | None = None, timeout: float = 30.0, retries: int = 3, method: str = "auto",
+                 user: str | None = None, password: str | None = None, auth: str = DEFAULT_AUTH,
+                 token: str | None = None, timeout: float = DEFAULT_TIMEOUT, retries: int = DEFAULT_RETRIES,
+                 method: str = DEFAULT_METHOD,
                  headers: Mapping[str, str] | None = None, params: Mapping[str, Sequence[str]] | None = None,
-                 graphs: Sequence[str] | None = None, default_graph: str = "auto") -> None:
+                 graphs: Sequence[str] | None = None, default_graph: str = DEFAULT_GRAPH) -> None:
         if method not in METHODS:
             raise UsageError(f"unknown request method {method!r}; one of {', '.join(METHODS)}")
         if default_graph not in DEFAULT_GRAPHS:

@@ -9,7 +9,18 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import formats
-from ..api import AUTH_SCHEMES, BACKENDS, DEFAULT_GRAPHS, DEFAULT_TIMEOUT, METHODS, KnowledgeGraph, Progress
+from ..api import (
+    AUTH_SCHEMES,
+    BACKENDS,
+    DEFAULT_AUTH,
+    DEFAULT_GRAPH,
+    DEFAULT_GRAPHS,
+    DEFAULT_METHOD,
+    DEFAULT_TIMEOUT,
+    METHODS,
+    KnowledgeGraph,
+    Progress,
+)
 from ..errors import UsageError
 
 __all__ = [
@@ -148,13 +159,13 @@ def global_options() -> argparse.ArgumentParser:
     remote.add_argument("--user", metavar="NAME[:PASSWORD]", default=argparse.SUPPRESS,
                         help="credentials (password also from $KZGRAPH_PASSWORD)")
     remote.add_argument("--auth", choices=AUTH_SCHEMES, default=argparse.SUPPRESS,
-                        help=f"HTTP auth scheme (default {AUTH_SCHEMES[0]}; bearer takes $KZGRAPH_TOKEN)")
+                        help=f"HTTP auth scheme (default {DEFAULT_AUTH}; bearer takes $KZGRAPH_TOKEN)")
     remote.add_argument("--timeout", type=float, metavar="SECONDS", default=argparse.SUPPRESS,
                         help="seconds to wait: per request to a remote store; for the other endpoints a "
                              f"federated (SERVICE) query calls from an embedded one (default {DEFAULT_TIMEOUT:g})")
     remote.add_argument("--method", choices=METHODS, default=argparse.SUPPRESS,
-                        help=f"how queries are sent (default {METHODS[0]}: GET, form POST when long)")
+                        help=f"how queries are sent (default {DEFAULT_METHOD}: GET, form POST when long)")
     remote.add_argument("--default-graph", dest="default_graph", choices=DEFAULT_GRAPHS,
                         default=argparse.SUPPRESS,
-                        help=f"how the server is asked for the union default graph (default {DEFAULT_GRAPHS[0]})")
+                        help=f"how the server is asked for the union default graph (default {DEFAULT_GRAPH})")
     return common

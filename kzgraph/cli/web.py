@@ -11,7 +11,11 @@ from typing import Any
 
 from ..errors import BackendError, UsageError
 from ..results import format_result
-from ..web.settings import Settings  # the serve command's defaults; imports no web framework
+from ..web.settings import (  # the serve command's defaults; imports no web framework
+    DEFAULT_LOG_LEVEL,
+    LOG_LEVELS,
+    Settings,
+)
 from .common import TEXT_AND_RESULTS, Command, open_graph, write
 
 __all__ = ["add_commands", "serve_settings"]
@@ -137,8 +141,8 @@ def add_commands(command: Command) -> None:
     p.add_argument("--backlog", type=int, default=defaults.backlog,
                    help="queries waiting for a worker before new ones get 503 (default: %(default)s)")
     p.add_argument("--no-cache", action="store_true", help="do not keep answers between requests")
-    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
-                   help="uvicorn's log level (default: info)")
+    p.add_argument("--log-level", default=DEFAULT_LOG_LEVEL, choices=LOG_LEVELS,
+                   help=f"uvicorn's log level (default: {DEFAULT_LOG_LEVEL})")
 
     p = command("publish", cmd_publish, "Write the graph as a static linked-data site (no server needed).",
                 "kzgraph publish --out site/")

@@ -24,9 +24,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..api import KnowledgeGraph
 from ..errors import KzgraphError
 from . import pages, reconciliation, sparql
-from .context import Settings, State, error_response
+from .context import State, error_response
 from .problems import HttpError
 from .render import CONTENT_SECURITY_POLICY, STATIC
+from .settings import DEFAULT_LOG_LEVEL, Settings
 
 __all__ = ["ROUTES", "Settings", "create_app", "serve"]
 
@@ -117,7 +118,7 @@ SHUTDOWN_GRACE = 2
 HEAD_ALLOWANCE = 64 * 1024
 
 
-def serve(kg: KnowledgeGraph, settings: Settings, *, log_level: str = "info") -> None:
+def serve(kg: KnowledgeGraph, settings: Settings, *, log_level: str = DEFAULT_LOG_LEVEL) -> None:
     """Run the app with uvicorn until interrupted."""
     import uvicorn
 

@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 
 from ..errors import UsageError
 
-__all__ = ["Settings"]
+__all__ = ["DEFAULT_LOG_LEVEL", "LOG_LEVELS", "Settings"]
+
+#: uvicorn's log levels, and the one ``kzgraph serve`` logs at unless told.
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+DEFAULT_LOG_LEVEL = "info"
 
 
 @dataclass(frozen=True)
