@@ -309,3 +309,31 @@ def test_the_ontology_parses_with_plain_types(ontology):
         for term in ontology.subjects(RDF.type, kind):
             assert str(term).startswith(str(KZ)) or isinstance(term, rdflib.BNode), term
     assert (XSD.string, RDFS.subClassOf, SCHEMA.Text) in ontology
+
+
+# ------------------------------------------------------------------------- shapes
+
+
+def _shacl(trig: str) -> list[tuple[str, str | None, str]]:
+    with kzgraph.open() as kg:
+        kg.load(Source(data=trig.encode(), format="trig", name="a fragment for the shapes"))
+        report = kg.validate(checks=False)
+    return [(v.focus_node, v.path, v.component) for v in report.violations]
+
+
+def test_shapes_accept_a_mixed_event_and_refuse_an_old_unit():
+    event = "https://w3id.org/kzgraph/event/powerlifting-men-54kg"
+    assert _shacl(f"<https://w3id.org/kzgraph/graph/article/s05> {{ <{event}> <{KZ.sexCategory}> <{KZ.Mixed}> . }}") \
+        == [(event, str(KZ.sexCategory), "MaxCountConstraintComponent")]  # men's already: one category at most
+    mixed = "https://w3id.org/kzgraph/event/synth-mixed"
+    fragment = (f"<https://w3id.org/kzgraph/graph/article/s05> {{ <{mixed}> a <{KZ.Event}> ; <{RDFS.label}> \"m\"@en ; "
+                f"<{KZ.atGames}> <https://w3id.org/kzgraph/games/paris-2024> ; "
+                f"<{KZ.sport}> <https://w3id.org/kzgraph/sport/para-judo> ; <{KZ.sexCategory}> <{KZ.Mixed}> . }}")
+    assert _shacl(fragment) == []
+    old = f"<https://w3id.org/kzgraph/graph/article/s05> {{ <{MEDAL}> <{KZ.resultUnit}> <{KZ.Kilogram}> . }}"
+    assert (MEDAL, str(KZ.resultUnit), "ClassConstraintComponent") in _shacl(old)
+
+
+def test_shapes_hold_a_deprecated_term_to_its_replacement():
+    fragment = f"<{ONTOLOGY_GRAPH}> {{ <{KZ.Old}> <{OWL.deprecated}> true . }}"
+    assert (str(KZ.Old), str(DCTERMS.isReplacedBy), "MinCountConstraintComponent") in _shacl(fragment)
