@@ -337,3 +337,10 @@ def test_shapes_accept_a_mixed_event_and_refuse_an_old_unit():
 def test_shapes_hold_a_deprecated_term_to_its_replacement():
     fragment = f"<{ONTOLOGY_GRAPH}> {{ <{KZ.Old}> <{OWL.deprecated}> true . }}"
     assert (str(KZ.Old), str(DCTERMS.isReplacedBy), "MinCountConstraintComponent") in _shacl(fragment)
+
+
+def test_every_mapping_says_why(ontology):
+    matches = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+    mapped = {s for p in matches for s in ontology.subjects(p, None) if str(s).startswith(str(KZ))}
+    assert len(mapped) == 12
+    assert all(ontology.value(term, SKOS.scopeNote) for term in mapped)
