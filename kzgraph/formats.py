@@ -23,7 +23,7 @@ from typing import Literal, NamedTuple
 from .errors import UsageError
 
 #: What a format can carry.
-Kind = Literal["results", "rdf", "text"]
+Kind = Literal["results", "rdf", "text", "binary"]
 
 __all__ = ["FORMATS", "Format", "Kind", "by_extension", "by_media_type", "by_name", "names"]
 
@@ -33,7 +33,8 @@ class Format(NamedTuple):
     can carry.
 
     ``results``: SELECT/ASK results; ``rdf``: triples or quads (``quads`` tells which);
-    ``text``: human-readable renderings of SELECT/ASK results.
+    ``text``: human-readable renderings of SELECT/ASK results; ``binary``: SELECT results as bytes (Parquet),
+    written to files only.
     ``extension``: what kzgraph names its files in this format; ``other_extensions``: what else it reads as
     this format (an RDF format's own name is one: ``kz.rdfxml``).
     ``aliases``: media types that clients also send in ``Accept`` for this format.
@@ -64,6 +65,7 @@ FORMATS: tuple[Format, ...] = (
     Format("jsonld", "application/ld+json", ".jsonld", "rdf", quads=True, aliases=("application/json",)),
     Format("rdfxml", "application/rdf+xml", ".rdf", "rdf", aliases=("application/xml", "text/xml"),
            other_extensions=(".rdfxml", ".owl")),
+    Format("parquet", "application/vnd.apache.parquet", ".parquet", "binary"),
 )
 
 _BY_NAME = {f.name: f for f in FORMATS}

@@ -20,12 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import formats, table
 from ..errors import UsageError
 from ..namespaces import BASE, PREFIXES, XSD
 from ..terms import IRI, BNode, LangString, Value, lexical_form, to_literal, to_ntriples
+
+if TYPE_CHECKING:
+    import polars
+    import pyarrow
 
 __all__ = [
     "AskResult",
@@ -33,6 +37,7 @@ __all__ = [
     "Result",
     "SelectResult",
     "display",
+    "encode_result",
     "format_result",
 ]
 
@@ -199,6 +204,25 @@ class SelectResult:
             raise ImportError("to_dataframe() needs pandas: pip install 'kzgraph[pandas]'") from exc
         return pandas.DataFrame(self.rows, columns=self.columns)
 
+    def to_arrow(self) -> pyarrow.Table:
+        """A ``pyarrow.Table`` with a typed column per variable (``int64``, ``decimal128``, ``date32``…; language
+        tags in a ``<name>@lang`` column; see ``kzgraph.results.arrow``). Needs the ``kzgraph[arrow]`` extra."""
+        from .arrow import to_arrow
+
+        return to_arrow(self.columns, self.rows)
+
+    def to_polars(self) -> polars.DataFrame:
+        """A polars DataFrame with the columns of ``to_arrow()``. Needs ``kzgraph[arrow,polars]``."""
+        from .arrow import to_polars
+
+        return to_polars(self.to_arrow())
+
+    def to_parquet(self) -> bytes:
+        """The Parquet file of ``to_arrow()``'s table. Needs the ``kzgraph[arrow]`` extra."""
+        from .arrow import to_parquet
+
+        return to_parquet(self.to_arrow())
+
     def to_html(self) -> str:
         """An HTML table of every row (no page around it)."""
         return self._repr_html_(limit=len(self.rows)) + "\n"
@@ -298,6 +322,8 @@ _METHODS = {"csv": "to_csv", "tsv": "to_tsv", "json": "to_json", "xml": "to_xml"
 def format_result(result: Result, fmt: str) -> str:
     """``result`` serialised in the format named ``fmt`` (see ``kzgraph.formats``)."""
     f = formats.by_name(fmt)
+    if f.kind == "binary":
+        raise UsageError(f"format {fmt!r} is binary, not text: write it to a file (encode_result())")
     if isinstance(result, GraphResult):
         if f.kind == "rdf":
             return result.serialize(f.name).decode("utf-8")
@@ -307,3 +333,15 @@ def format_result(result: Result, fmt: str) -> str:
         raise UsageError(f"format {fmt!r} is for CONSTRUCT/DESCRIBE results; for {kind} use one of "
                          f"{', '.join(formats.names('results', 'text'))}")
     return str(getattr(result, _METHODS[f.name])())
+
+
+def encode_result(result: Result, fmt: str) -> bytes:
+    """``result`` in the format named ``fmt`` as bytes: a binary format's (``parquet``: SELECT results, and
+    CONSTRUCT/DESCRIBE results as subject/predicate/object rows), else ``format_result``'s text in UTF-8."""
+    f = formats.by_name(fmt)
+    if f.kind != "binary":
+        return format_result(result, f.name).encode("utf-8")
+    if isinstance(result, AskResult):
+        raise UsageError(f"format {fmt!r} is for SELECT results; for ASK use one of "
+                         f"{', '.join(formats.names('results', 'text'))}")
+    return (result.as_select() if isinstance(result, GraphResult) else result).to_parquet()

@@ -1,0 +1,153 @@
+"""SELECT results as typed Apache Arrow tables (``kzgraph[arrow]``), polars frames (``kzgraph[polars]``) and
+Parquet files.
+
+Each column gets the Arrow type of its values (unbound cells are nulls, and do not count):
+
+=====================================  =================================================================
+values of the column                   Arrow type
+=====================================  =================================================================
+``xsd:integer`` (and its subtypes)     ``int64`` (``decimal128`` when one does not fit in 64 bits)
+``xsd:decimal``, or decimals and       ``decimal128(precision, scale)``: scale = most digits after the
+integers                               point, precision = most digits before it + scale (``247.7`` and
+                                       ``64.83`` give ``decimal128(5, 2)``)
+``xsd:double``, ``xsd:float``          ``float64``
+``xsd:boolean``                        ``bool``
+``xsd:date``                           ``date32``
+``xsd:dateTime``                       ``timestamp[us]``; ``timestamp[us, tz=UTC]`` when every value has
+                                       a time zone
+IRIs, plain and language-tagged        ``string``: the IRI, the text without its tag, ``_:label`` for a
+strings, literals of other datatypes   blank node, the lexical form of other literals
+anything else (mixed kinds, no value)  ``string``: each value's lexical form, as in CSV results
+=====================================  =================================================================
+
+A column with a language-tagged string gets a companion column ``<name>@lang`` right after it: the tag of
+each value, null where the value has none (SPARQL variable names cannot contain ``@``, so it never clashes).
+Only integers and decimals mix (an integer is an exact decimal); a column that mixes any other kinds
+(numbers and strings, doubles and decimals, dates and times, dateTimes with and without a time zone) is a
+column of strings, so that no value is changed on the way.
+
+pyarrow and polars are imported inside these functions, never when kzgraph is: the command line's start stays
+light. Without them the functions raise ``UsageError`` naming the extra to install.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
+
+from ..errors import UsageError
+from ..terms import IRI, LangString, Value, lexical_form
+
+if TYPE_CHECKING:
+    import polars
+    import pyarrow
+
+__all__ = ["LANG_SUFFIX", "to_arrow", "to_parquet", "to_polars"]
+
+#: Appended to a column's name to name the companion column of its language tags.
+LANG_SUFFIX = "@lang"
+_MAX_PRECISION = 38  # decimal128's
+_INT64 = (-(2**63), 2**63 - 1)
+_TEXT = (str, IRI, LangString)  # their own text is the cell's text (a blank node's is not: it gets ``_:``)
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow
+    except ImportError as exc:
+        raise UsageError("Arrow and Parquet results need pyarrow: pip install 'kzgraph[arrow]'") from exc
+    return pyarrow
+
+
+def _kind(value: Value) -> str:
+    """The kind of a cell that decides its column's type."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int" if _INT64[0] <= value <= _INT64[1] else "decimal"
+    if isinstance(value, Decimal):
+        return "decimal" if value.is_finite() else "mixed"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, datetime.datetime):
+        return "timestamp" if value.tzinfo is None else "timestamp-tz"
+    if isinstance(value, datetime.date):
+        return "date"
+    return "string"  # IRIs, blank nodes, strings with or without a tag, literals of other datatypes
+
+
+def _decimal_type(values: list[Any]) -> tuple[int, int] | None:
+    """(precision, scale) that holds every value exactly; None when decimal128 cannot."""
+    before = scale = 0
+    for value in values:
+        if value is None:
+            continue
+        _, digits, exponent = Decimal(value).as_tuple()
+        assert isinstance(exponent, int)  # finite: _kind sent the others to strings
+        scale = max(scale, -exponent)
+        before = max(before, len(digits) + exponent)
+    precision = max(before + scale, 1)
+    return (precision, scale) if precision <= _MAX_PRECISION else None
+
+
+def _text(value: Value) -> str:
+    return cast(str, value) if type(value) in _TEXT else lexical_form(value)
+
+
+def _column(pa: Any, name: str, values: list[Any]) -> list[tuple[Any, Any]]:
+    """(field, array) of one column, and of its companion column of language tags when it has one."""
+    kinds = {_kind(v) for v in values if v is not None}
+    kind = kinds.pop() if len(kinds) == 1 else "decimal" if kinds == {"int", "decimal"} else "string"
+    if kind == "decimal":
+        decimal = _decimal_type(values)
+        if decimal is None:
+            kind = "string"
+        else:
+            values = [None if v is None else Decimal(v) for v in values]
+            return [(pa.field(name, pa.decimal128(*decimal)), pa.array(values, pa.decimal128(*decimal)))]
+    types = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "date": pa.date32(),
+             "timestamp": pa.timestamp("us"), "timestamp-tz": pa.timestamp("us", tz="UTC")}
+    if kind in types:
+        return [(pa.field(name, types[kind]), pa.array(values, types[kind]))]
+    texts = [None if v is None else _text(v) for v in values]
+    columns = [(pa.field(name, pa.string()), pa.array(texts, pa.string()))]
+    if any(isinstance(v, LangString) for v in values):
+        tags = [v.lang if isinstance(v, LangString) else None for v in values]
+        columns.append((pa.field(name + LANG_SUFFIX, pa.string()), pa.array(tags, pa.string())))
+    return columns
+
+
+def to_arrow(columns: list[str], rows: list[tuple[Value | None, ...]]) -> pyarrow.Table:
+    """A ``pyarrow.Table`` of the rows, one typed column per variable (see the module's table)."""
+    pa = _pyarrow()
+    pairs = [pair for i, name in enumerate(columns) for pair in _column(pa, name, [row[i] for row in rows])]
+    names = [field.name for field, _ in pairs]
+    clash = next((n for n in names if names.count(n) > 1), None)
+    if clash is not None:
+        raise UsageError(f"two columns would be named {clash!r}: rename the column ending in {LANG_SUFFIX!r}")
+    table: pyarrow.Table = pa.Table.from_arrays([array for _, array in pairs],
+                                                schema=pa.schema([field for field, _ in pairs]))
+    return table
+
+
+def to_parquet(table: pyarrow.Table) -> bytes:
+    """An Arrow table as the bytes of a Parquet file."""
+    pa = _pyarrow()
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    data: bytes = sink.getvalue().to_pybytes()
+    return data
+
+
+def to_polars(table: pyarrow.Table) -> polars.DataFrame:
+    """An Arrow table as a polars DataFrame (the same column types)."""
+    try:
+        import polars
+    except ImportError as exc:
+        raise UsageError("polars results need polars: pip install 'kzgraph[polars]'") from exc
+    frame = polars.from_arrow(table)
+    assert isinstance(frame, polars.DataFrame)  # a table gives a frame; a single array would give a Series
+    return frame
