@@ -199,21 +199,24 @@ class KnowledgeGraph:
         return call() if self._kind == "remote" else within(sparql, call, seconds=self.timeout, bound=bound)
 
     def sparql(self, text: str, /, *, default_graphs: Sequence[str] | None = None,
-               named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Result:
+               named_graphs: Sequence[str] | None = None, max_rows: int | None = None,
+               base_iri: str | None = None) -> Result:
         """Run SPARQL text (never a query name) with the SPARQL 1.1 Protocol's options.
 
         ``default_graphs``/``named_graphs`` are the protocol's ``default-graph-uri``/``named-graph-uri``;
         without them the default graph is the union of all graphs. ``max_rows`` bounds the result
-        (ResultTooLargeError beyond it).
+        (ResultTooLargeError beyond it). ``base_iri``: what relative IRIs resolve against (an endpoint's own
+        IRI, as Oxigraph server does); a ``BASE`` in the text wins.
         """
         check_nesting(text)
         return self._within(text, lambda: self.backend.query(text, default_graphs=default_graphs,
-                                                              named_graphs=named_graphs, max_rows=max_rows))
+                                                              named_graphs=named_graphs, max_rows=max_rows,
+                                                              base_iri=base_iri))
 
-    def update(self, text: str, /) -> None:
-        """Run a SPARQL 1.1 Update."""
+    def update(self, text: str, /, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update; ``base_iri`` as for ``sparql``."""
         check_nesting(text)
-        self.backend.update(text)
+        self.backend.update(text, base_iri=base_iri)
         self._written()
 
     def resolve(self, name: str, /) -> list[str]:

@@ -67,13 +67,15 @@ class Backend(ABC):
     @abstractmethod
     def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
               default_graph_as_union: bool = True, default_graphs: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Result:
+              named_graphs: Sequence[str] | None = None, max_rows: int | None = None,
+              base_iri: str | None = None) -> Result:
         """Run a query; ``bindings`` give variables values (name without ``?`` → term).
 
         ``default_graphs``/``named_graphs`` set the RDF dataset as the SPARQL 1.1 Protocol's
         ``default-graph-uri``/``named-graph-uri`` do (overriding FROM/FROM NAMED; when one is given,
         the other defaults to none). ``max_rows``: raise ResultTooLargeError rather than return more
-        rows (or triples) than that.
+        rows (or triples) than that. ``base_iri``: what relative IRIs of the text resolve against (a
+        ``BASE`` in the text wins); without it a relative IRI is an error. An invalid one is a UsageError.
         """
 
     @abstractmethod
@@ -82,8 +84,8 @@ class Backend(ABC):
         read (``len`` before and after tells how many were new)."""
 
     @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update."""
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update; ``base_iri`` as for ``query``."""
 
     @abstractmethod
     def dump(self, fmt: str, *, graph: str | None = None) -> bytes:

@@ -91,8 +91,10 @@ class OxigraphBackend(Backend):
 
     def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
               default_graph_as_union: bool = True, default_graphs: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Result:
+              named_graphs: Sequence[str] | None = None, max_rows: int | None = None,
+              base_iri: str | None = None) -> Result:
         """Run a SPARQL query; ``bindings`` are substituted as terms (never pasted into the text)."""
+        base = _base(base_iri)
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
         for name, value in (bindings or {}).items():
             try:
@@ -103,7 +105,8 @@ class OxigraphBackend(Backend):
         try:
             union = default_graph_as_union and named is None and not names_dataset(sparql)  # FROM wins
             raw = self._store.query(sparql, use_default_graph_as_union=union, substitutions=substitutions or None,
-                                    prefixes=PREFIXES, default_graph=default_graph, named_graphs=named)
+                                    prefixes=PREFIXES, default_graph=default_graph, named_graphs=named,
+                                    base_iri=base)
             if isinstance(raw, ox.QuerySolutions):
                 columns = [v.value for v in raw.variables]
                 convert = remembering(from_ox)
@@ -233,12 +236,13 @@ class OxigraphBackend(Backend):
         """True when the store holds no quad (without counting them all, as ``len`` does)."""
         return next(iter(self._store.quads_for_pattern(None, None, None)), None) is None
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL 1.1 Update (transactional; on disk, as a new generation)."""
+        base = _base(base_iri)
         if self._disk is not None:
             def change(store: ox.Store) -> None:
                 try:
-                    store.update(sparql, prefixes=PREFIXES)
+                    store.update(sparql, prefixes=PREFIXES, base_iri=base)
                 except SyntaxError as exc:
                     raise _syntax_error(sparql, exc, update=True) from exc
                 except (OSError, RuntimeError) as exc:
@@ -246,7 +250,7 @@ class OxigraphBackend(Backend):
             self._write(self._disk, change)
             return
         try:
-            self._store.update(sparql, prefixes=PREFIXES)
+            self._store.update(sparql, prefixes=PREFIXES, base_iri=base)
         except SyntaxError as exc:
             raise _syntax_error(sparql, exc, update=True) from exc
         except (OSError, RuntimeError) as exc:
@@ -358,6 +362,16 @@ BULK_BATCH = 50_000
 def _bulk_extend(store: ox.Store, quads: Iterator[ox.Quad]) -> None:
     while batch := list(itertools.islice(quads, BULK_BATCH)):
         store.bulk_extend(batch)
+
+
+def _base(base_iri: str | None) -> str | None:
+    """A base IRI for the engine, or UsageError when it is not an absolute IRI."""
+    if base_iri is not None:
+        try:
+            ox.NamedNode(base_iri)
+        except ValueError as exc:
+            raise UsageError(f"the base IRI <{base_iri[:200]}> is not an absolute IRI: {exc}") from None
+    return base_iri
 
 
 def _syntax_error(sparql: str, exc: SyntaxError, *, update: bool = False) -> QuerySyntaxError:

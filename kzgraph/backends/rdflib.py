@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import pyoxigraph as ox
 import pyparsing
 import rdflib
+from rdflib.plugins.sparql.processor import prepareUpdate
 from rdflib.plugins.sparql.sparql import SPARQLError
 from rdflib.query import Result as RdflibResult
 from rdflib.query import ResultRow
@@ -113,7 +114,8 @@ class RdflibBackend(Backend):
 
     def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
               default_graph_as_union: bool = True, default_graphs: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Result:
+              named_graphs: Sequence[str] | None = None, max_rows: int | None = None,
+              base_iri: str | None = None) -> Result:
         """Run a query; ``bindings`` are passed as ``initBindings`` (terms, never text).
 
         rdflib cannot take the dataset from outside the query text: ``default_graphs``/``named_graphs``
@@ -121,9 +123,10 @@ class RdflibBackend(Backend):
         """
         if default_graphs is not None or named_graphs is not None:
             raise UsageError("the rdflib backend takes the dataset from the query's FROM / FROM NAMED only")
-        return limit_rows(self._query(sparql, bindings, default_graph_as_union), max_rows)
+        return limit_rows(self._query(sparql, bindings, default_graph_as_union, base_iri), max_rows)
 
-    def _query(self, sparql: str, bindings: Mapping[str, Value] | None, default_graph_as_union: bool) -> Result:
+    def _query(self, sparql: str, bindings: Mapping[str, Value] | None, default_graph_as_union: bool,
+               base_iri: str | None = None) -> Result:
         init: dict[str, rdflib.term.Identifier] = {}  # keys are Variables, which are strings
         for name, value in (bindings or {}).items():
             try:
@@ -135,7 +138,7 @@ class RdflibBackend(Backend):
         try:
             if dataset is not None:
                 dataset.default_union = default_graph_as_union
-            raw = self.graph.query(sparql, initNs=PREFIXES, initBindings=init)
+            raw = self.graph.query(sparql, initNs=PREFIXES, initBindings=init, base=base_iri)
             if raw.type == "ASK":
                 return AskResult(bool(raw.askAnswer))
             if raw.type == "SELECT":
@@ -180,10 +183,13 @@ class RdflibBackend(Backend):
             return default
         return dataset.get_context(rdflib.URIRef(graph))
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL 1.1 Update."""
         try:
-            self.graph.update(sparql, initNs=PREFIXES)
+            if base_iri is None:
+                self.graph.update(sparql, initNs=PREFIXES)
+            else:  # only a prepared update takes a base
+                self.graph.update(prepareUpdate(sparql, initNs=PREFIXES, base=base_iri))
         except (pyparsing.ParseException, RecursionError) as exc:
             raise _syntax_error(exc, sparql, update=True) from None
         except Exception as exc:  # as in query: only what a user's text causes is translated

@@ -146,13 +146,16 @@ class RemoteBackend(Backend):
 
     def query(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
               default_graph_as_union: bool = True, default_graphs: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None, max_rows: int | None = None) -> Result:
+              named_graphs: Sequence[str] | None = None, max_rows: int | None = None,
+              base_iri: str | None = None) -> Result:
         """Run a query; ``bindings`` become a VALUES block, never text pasted into the query.
 
-        ``default_graphs``/``named_graphs`` are sent as the protocol's ``default-graph-uri``/``named-graph-uri``.
+        ``default_graphs``/``named_graphs`` are sent as the protocol's ``default-graph-uri``/``named-graph-uri``;
+        ``base_iri`` goes first as a ``BASE`` (one in the text comes later, and wins).
         """
         found = shape(sparql)  # cached per text: the VALUES block does not change it
-        text = with_prefixes(insert_values(sparql, bindings or {}), PREFIXES, used=found.prefixes)
+        text = _with_base(with_prefixes(insert_values(sparql, bindings or {}), PREFIXES, used=found.prefixes),
+                          base_iri)
         if default_graphs is None and named_graphs is None:
             dataset = self._dataset_params(sparql, default_graph_as_union)
         else:
@@ -202,9 +205,9 @@ class RemoteBackend(Backend):
 
     # --- writes -------------------------------------------------------------------------------------
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL 1.1 Update (form POST; ``post-direct`` sends ``application/sparql-update``)."""
-        text = with_prefixes(sparql, PREFIXES)
+        text = _with_base(with_prefixes(sparql, PREFIXES), base_iri)
         if self.method == "post-direct":
             self._http.request("POST", self.update_url, content=text.encode(), params=self._params,
                                headers={"Content-Type": "application/sparql-update"})
@@ -277,6 +280,11 @@ class RemoteBackend(Backend):
     def close(self) -> None:
         """Close the HTTP connections."""
         self._http.close()
+
+
+def _with_base(text: str, base_iri: str | None) -> str:
+    """``text`` after a ``BASE`` declaration of ``base_iri`` (on its first line), when one is given."""
+    return text if base_iri is None else f"BASE {to_ntriples(IRI(base_iri))} {text}"
 
 
 def _multi(params: list[tuple[str, str]]) -> dict[str, list[str]]:

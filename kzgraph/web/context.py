@@ -128,12 +128,13 @@ class State:
     def _new_reconciler(self) -> Reconciler:
         return Reconciler.of(self.kg.search_index)
 
-    def update(self, text: str) -> None:
-        """Run a SPARQL Update (on a worker thread), then forget what was built from the old data."""
+    def update(self, text: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update (on a worker thread; relative IRIs resolve against ``base_iri``), then forget
+        what was built from the old data."""
         started = time.perf_counter()
         try:
             with self._data:
-                self.kg.update(text)
+                self.kg.update(text, base_iri=base_iri)
             log.info("data changed: an update ran in %.3f s", time.perf_counter() - started)
         finally:
             self.data_changed()

@@ -5,7 +5,9 @@
 default graph is the union of all graphs). Updates (form ``update=`` or ``application/sparql-update``)
 need ``--allow-update`` and the bearer token. With no query, ``/sparql`` answers its service description.
 Results are negotiated: SPARQL JSON (the default), XML, CSV, TSV or HTML for SELECT/ASK; Turtle (the
-default), N-Triples, JSON-LD, RDF/XML or HTML for CONSTRUCT/DESCRIBE.
+default), N-Triples, JSON-LD, RDF/XML or HTML for CONSTRUCT/DESCRIBE. Relative IRIs in a query or an
+update resolve against the endpoint's own IRI (``http://host/sparql``), as Oxigraph server's do; a ``BASE``
+in the text wins.
 """
 
 from __future__ import annotations
@@ -121,15 +123,18 @@ async def _query(request: Request, text: str, params: Mapping[str, list[str]]) -
         raise HttpError(400, "the query is empty")
     defaults, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
     dataset = defaults or named
+    base = _endpoint_iri(request)
 
     def work() -> Answer:
         result = server.kg.sparql(text, default_graphs=defaults if dataset else None,
-                              named_graphs=named if dataset else None, max_rows=server.settings.max_rows)
+                              named_graphs=named if dataset else None, max_rows=server.settings.max_rows,
+                              base_iri=base)
         return _answer(request, server, result, title="Query results", sparql=text)
 
     # the SERVICE and LOAD targets are checked on a cache miss: only allowed queries are kept in the cache
-    return await _respond_cached(request, ("sparql", text, tuple(defaults), tuple(named)), work, pool=server.queries,
-                         check=lambda: check_remote_calls(text, server.settings.service_allow))
+    return await _respond_cached(request, ("sparql", text, tuple(defaults), tuple(named), base), work,
+                                 pool=server.queries,
+                                 check=lambda: check_remote_calls(text, server.settings.service_allow))
 
 
 async def _update(request: Request, text: str, params: Mapping[str, list[str]]) -> Response:
@@ -141,10 +146,15 @@ async def _update(request: Request, text: str, params: Mapping[str, list[str]]) 
         raise HttpError(400, "using-graph-uri and using-named-graph-uri are not supported; use USING in the update")
     check_remote_calls(text, server.settings.service_allow)
     try:
-        await server.queries.run(lambda: server.update(text))
+        await server.queries.run(lambda: server.update(text, base_iri=_endpoint_iri(request)))
     finally:
         server.data_changed()  # even a timed-out update may still complete
     return Response(status_code=204)
+
+
+def _endpoint_iri(request: Request) -> str:
+    """The IRI of this endpoint as the client addressed it (``http://host/sparql``): the base of relative IRIs."""
+    return str(request.url.replace(query=None, fragment=None))
 
 
 async def service_description(request: Request) -> Response:
@@ -153,7 +163,7 @@ async def service_description(request: Request) -> Response:
     fmt = negotiate(request, _DESCRIPTION_OFFER)
     if fmt.name == "html":
         return RedirectResponse(server.links.page("index") + "#query", status_code=303, headers={"Vary": "Accept"})
-    endpoint_url = str(request.url.replace(query=None, fragment=None))
+    endpoint_url = _endpoint_iri(request)
     params: dict[str, object] = {"endpoint": IRI(endpoint_url)}
     if server.settings.allow_update:
         params["language"] = IRI(SD["SPARQL11Update"])
