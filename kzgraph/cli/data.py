@@ -8,8 +8,9 @@ import sys
 
 from ..api import EXPORT_FORMAT
 from ..errors import UsageError
+from ..formats import names
 from ..queries import NamedQuery, parse_file, parse_text
-from ..results import GraphResult, SelectResult, format_result
+from ..results import GraphResult, SelectResult, encode_result, format_result
 from .common import (
     PROGRESS_MINIMUM,
     RDF,
@@ -23,9 +24,14 @@ from .common import (
 
 __all__ = ["add_commands"]
 
+BINARY = names("binary")
+
 
 def cmd_query(args: argparse.Namespace) -> int:
     params = parse_params(args.param)
+    if args.format in BINARY and not args.out:
+        raise UsageError(f"--format {args.format} is a binary format: give --out FILE to write it to "
+                         "(it is never written to stdout)")
     query: str | NamedQuery
     if args.query == "-":
         query = parse_text(sys.stdin.read(), name="stdin")
@@ -46,7 +52,15 @@ def cmd_query(args: argparse.Namespace) -> int:
             require_snapshot(kg, query)
         result = kg.query(query, **params)
         fmt = args.format or ("ttl" if isinstance(result, GraphResult) else "table")
-        write(format_result(result, fmt))
+        if args.out is None:
+            write(format_result(result, fmt))
+            return 0
+        data = encode_result(result, fmt)
+    from ..atomic import replaced  # imported where used: only --out needs it
+
+    with replaced(args.out) as partial, open(partial, "wb") as stream:
+        stream.write(data)
+    print(f"wrote {len(data)} bytes to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -150,12 +164,15 @@ def add_commands(command: Command) -> None:
     """Register the sub-commands of this module (``command`` adds one and returns its parser)."""
     p = command("query", cmd_query, "Run a named query, a .rq file, or SPARQL from stdin.",
                 "kzgraph query athlete --param athlete='David Degtyarev' --format csv\n"
+                "kzgraph query medals --format parquet --out medals.parquet\n"
                 "echo 'SELECT * WHERE { ?s ?p ?o } LIMIT 3' | kzgraph query -")
     p.add_argument("query", metavar="NAME|FILE.rq|-", help="query name (see `kzgraph queries`), file, or - for stdin")
     p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
                    help="a parameter value (repeatable)")
-    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS + RDF, default=None,
-                   help="output format (default: table; ttl for CONSTRUCT/DESCRIBE)")
+    p.add_argument("--format", "-f", choices=TEXT_AND_RESULTS + RDF + BINARY, default=None,
+                   help="output format (default: table; ttl for CONSTRUCT/DESCRIBE); parquet needs --out and "
+                        "the kzgraph[arrow] extra")
+    p.add_argument("--out", "-o", metavar="FILE", help="write to FILE (replaced whole) instead of stdout")
     p.add_argument("--live", nargs="?", const="https://query.wikidata.org/sparql", metavar="ENDPOINT",
                    help="run NAME-live instead, federating with ENDPOINT (default: the public Wikidata endpoint)")
 
