@@ -129,7 +129,7 @@ def test_games(kg):
 # One competency question per sentence of the article, with the answer the article gives.
 COMPETENCY = {
     "cq-s01-games-edition": [("Paris 2024 Summer Paralympics", 17, "Summer Paralympics", "Paris", True)],
-    "cq-s02-medal-standing": [(datetime.date(2024, 9, 8), 39, 2, 3, 4, 9)],
+    "cq-s02-medal-standing": [(datetime.date(2024, 9, 8), 39, 2, 3, 4, 9, "verified")],
     "cq-s03-delegation-size": [("Kazakhstan at the Paris 2024 Summer Paralympics", 44, 33, 9)],
     "cq-s04-sports-entered": [
         ("para athletics",), ("para canoe",), ("para judo",), ("para powerlifting",), ("para shooting",),
@@ -137,7 +137,8 @@ COMPETENCY = {
     "cq-s05-powerlifting-gold": [("David Degtyarev", "Gold", "men", Decimal("54"))],
     "cq-s06-two-time-champions": [("David Degtyarev", 2, 2)],
     "cq-s07-judo-gold": [("Akmaral Nauatbek", "women", Decimal("48"))],
-    "cq-s08-shooting-score": [("Yerkin Gabbasov", "Silver", "rifle standing", Decimal("247.7"), "pts")],
+    "cq-s08-shooting-score": [(
+        "Yerkin Gabbasov", "Silver", "rifle standing", Decimal("247.7"), "pts", "verified")],
     "cq-s09-records": [
         ("Dastan Mukashbekov", "Asian record", "Para athletics, men's shot put F36", None, Decimal("16.00"), "m"),
         ("Nurdaulet Zhumagali", "Asian record", "Para swimming, 100 m breaststroke", "qualifying round", None,
@@ -150,19 +151,20 @@ COMPETENCY = {
         ("Yergali Shamei", "Silver", Decimal("73"))],
     "cq-s13-judo-over": [("Zarina Raifova", "Bronze", Decimal("70"))],
     "cq-s14-sport-classes": [
-        ("Dastan Mukashbekov", "Bronze", "para athletics", "F36"),
-        ("Yergali Shamei", "Silver", "para judo", "J1"),
-        ("Akmaral Nauatbek", "Gold", "para judo", "J2"),
-        ("Dayana Fedosova", "Bronze", "para judo", "J2"),
-        ("Zhurkamyrza Shukurbekov", "Bronze", "para judo", "J2"),
-        ("Nurdaulet Zhumagali", "Silver", "para swimming", "SB13"),
-        ("Yerkin Gabbasov", "Silver", "para shooting", "SH1")],
+        ("Dastan Mukashbekov", "Bronze", "para athletics", "F36", "verified"),
+        ("Yergali Shamei", "Silver", "para judo", "J1", "verified"),
+        ("Akmaral Nauatbek", "Gold", "para judo", "J2", "verified"),
+        ("Dayana Fedosova", "Bronze", "para judo", "J2", "inferred"),
+        ("Zhurkamyrza Shukurbekov", "Bronze", "para judo", "J2", "conflict"),
+        ("Nurdaulet Zhumagali", "Silver", "para swimming", "SB13", "verified"),
+        ("Yerkin Gabbasov", "Silver", "para shooting", "SH1", "verified")],
     "cq-s15-open-questions": [
         ("Para judo, 90 kg", Decimal("90"), "weight limit kind"),
         ("Para judo, over 70 kg", Decimal("70"), "sport class")],
     "cq-s16-games-scale": [
         ("Paris 2024 Summer Paralympics", datetime.date(2024, 8, 28), datetime.date(2024, 9, 8), 4400, 22)],
-    "cq-s17-landmark-venues": [("Château de Versailles", 17), ("Eiffel Tower", 17), ("Grand Palais", 17)],
+    "cq-s17-landmark-venues": [
+        ("Château de Versailles", 17, "verified"), ("Eiffel Tower", 17, "verified"), ("Grand Palais", 17, "verified")],
 }
 
 
