@@ -1,5 +1,7 @@
 """The pyoxigraph backend: atomic loads into an on-disk store, error positions, dumps."""
 
+import concurrent.futures
+import gc
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from kzgraph.errors import (
     DataSyntaxError,
     QueryParameterError,
     QuerySyntaxError,
+    ResultTooLargeError,
     UsageError,
 )
 from kzgraph.results import AskResult, GraphResult, SelectResult
@@ -94,6 +97,21 @@ def test_query_kinds_and_union_default_graph(backend):
     assert isinstance(graph, GraphResult)
     assert list(graph) == [(IRI("http://example.org/a"), IRI("http://example.org/p"), "one")]
     assert graph.serialize("nt") == b'<http://example.org/a> <http://example.org/p> "one" .\n'
+
+
+@pytest.mark.parametrize("query", ["SELECT * WHERE { ?s ?p ?o . ?t ?q ?v }",
+                                   "CONSTRUCT { ?s ?p ?v } WHERE { ?s ?p ?o . ?t ?q ?v }"], ids=["select", "construct"])
+def test_a_result_cut_short_on_a_worker_thread_is_let_go_of_there(backend, query):
+    """pyoxigraph's solutions and triples are unsendable: made, read and dropped on one thread. The error that
+    ``max_rows`` raises on a worker (as in kzgraph serve) is read and dropped on another thread; were the engine's
+    iterator still in its traceback's frames, dropping it there would leak it with "RuntimeError: ... is
+    unsendable, but is being dropped on another thread", an unraisable exception (an error in this suite)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(lambda: backend.query(query, max_rows=2))  # 9 rows: cut short at the third
+        error = future.exception(timeout=30)
+    assert isinstance(error, ResultTooLargeError) and "more than 2 " in str(error)
+    del future, error  # the last references to the error and its traceback, on this thread
+    gc.collect()
 
 
 def test_bindings(backend):

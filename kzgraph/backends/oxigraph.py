@@ -107,14 +107,17 @@ class OxigraphBackend(Backend):
             raw = self._store.query(sparql, use_default_graph_as_union=union, substitutions=substitutions or None,
                                     prefixes=PREFIXES, default_graph=default_graph, named_graphs=named,
                                     base_iri=base)
-            if isinstance(raw, ox.QuerySolutions):
-                columns = [v.value for v in raw.variables]
-                convert = remembering(from_ox)
-                return SelectResult.of_tuples(columns, [tuple(map(convert, solution))
-                                                        for solution in _bounded(raw, max_rows)])
-            if isinstance(raw, ox.QueryBoolean):
-                return AskResult(bool(raw))
-            triples = list(_bounded(raw, max_rows))
+            try:
+                if isinstance(raw, ox.QuerySolutions):
+                    columns = [v.value for v in raw.variables]
+                    convert = remembering(from_ox)
+                    return SelectResult.of_tuples(columns, [tuple(map(convert, solution))
+                                                            for solution in _bounded(raw, max_rows)])
+                if isinstance(raw, ox.QueryBoolean):
+                    return AskResult(bool(raw))
+                triples = list(_bounded(raw, max_rows))
+            finally:
+                del raw  # on this thread, even when an error's traceback outlives this frame (see _bounded)
         except SyntaxError as exc:
             raise _syntax_error(sparql, exc) from exc
         except (OSError, RuntimeError) as exc:
@@ -133,9 +136,12 @@ class OxigraphBackend(Backend):
 
         try:
             raw = self._store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
-            if not isinstance(raw, ox.QuerySolutions):
-                raise UsageError("select_strings needs a SELECT query")
-            text = (raw.serialize(format=ox.QueryResultsFormat.CSV) or b"").decode("utf-8")
+            try:
+                if not isinstance(raw, ox.QuerySolutions):
+                    raise UsageError("select_strings needs a SELECT query")
+                text = (raw.serialize(format=ox.QueryResultsFormat.CSV) or b"").decode("utf-8")
+            finally:
+                del raw  # on this thread (see _bounded)
         except SyntaxError as exc:
             raise _syntax_error(sparql, exc) from exc
         except (OSError, RuntimeError) as exc:
@@ -321,11 +327,20 @@ def _dataset(default_graphs: Sequence[str] | None, named_graphs: Sequence[str] |
 
 
 def _bounded(items: Iterator[_T], max_rows: int | None) -> Iterator[_T]:
-    """``items``, raising ResultTooLargeError at row ``max_rows + 1`` (before reading further)."""
-    for count, item in enumerate(items, 1):
-        if max_rows is not None and count > max_rows:
-            raise ResultTooLargeError(max_rows)
-        yield item
+    """``items``, raising ResultTooLargeError at row ``max_rows + 1`` (before reading further).
+
+    ``items`` (pyoxigraph's solutions or triples) is let go of before anything is raised: the engine's
+    iterators are unsendable, made, read and dropped on one thread (dropped on another, one is leaked with
+    "RuntimeError: ... is unsendable, but is being dropped on another thread"), while a traceback keeps the
+    locals of every frame it passes through for as long as the error lives, and a server's worker thread hands
+    its error to the event loop's thread. ``query`` lets go of its own reference the same way."""
+    try:
+        for count, item in enumerate(items, 1):
+            if max_rows is not None and count > max_rows:
+                raise ResultTooLargeError(max_rows)
+            yield item
+    finally:
+        del items
 
 
 def _message(exc: SyntaxError) -> str:
