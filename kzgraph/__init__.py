@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .api import KnowledgeGraph, open
 from .backends import Backend
@@ -98,3 +98,18 @@ def __getattr__(name: str) -> object:
 
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext kzgraph`` in IPython or Jupyter: the ``%%sparql`` and ``%kzq`` magics (``kzgraph.notebook``,
+    imported only now: ``import kzgraph`` never imports IPython)."""
+    from . import notebook
+
+    notebook.load_ipython_extension(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """``%unload_ext kzgraph``: the magics close the stores they opened."""
+    from . import notebook
+
+    notebook.unload_ipython_extension(ipython)
