@@ -2,8 +2,11 @@
 ``kzgraph query --format parquet --out FILE`` writes what pyarrow and DuckDB read back."""
 
 import datetime
+import re
+import shlex
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import polars
@@ -12,12 +15,14 @@ import pyarrow.parquet as pq
 import pytest
 from clirun import run_mini
 
+from kzgraph.cli import build_parser
 from kzgraph.errors import UsageError
 from kzgraph.namespaces import XSD
 from kzgraph.results import AskResult, GraphResult, SelectResult, encode_result, format_result
 from kzgraph.terms import IRI, BNode, LangString, TypedLiteral
 
 ATHLETE = "https://w3id.org/kzgraph/athlete/"
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
 # The article: Kazakhstan won 9 medals at Paris 2024 (2 gold, 3 silver, 4 bronze), 5 of them in para judo.
 MEDALS_PER_SPORT = [  # (sport, gold, silver, bronze, total), most medals first
@@ -207,3 +212,25 @@ def test_cli_parquet_for_an_ask_query_is_a_usage_error(tmp_path):
     code, stdout, stderr = run_mini("query", "-", "--format", "parquet", "--out", str(out), stdin="ASK {}")
     assert (code, stdout) == (2, "") and "for SELECT results" in stderr
     assert not out.exists()
+
+
+def readme_section() -> str:
+    (section,) = re.findall(r"\n## Columnar results\n(.*?)\n## ", README, flags=re.S)
+    return section
+
+
+def test_readme_example_runs():
+    (example,) = re.findall(r"```py\n(.*?)```", readme_section(), flags=re.S)
+    namespace: dict[str, object] = {}
+    exec(compile(example, "README.md", "exec"), namespace)
+    assert str(namespace["medals"].schema.field("result").type) == "decimal128(5, 2)"
+    assert namespace["per_sport"].fetchall() == [(sport, total) for sport, *_, total in MEDALS_PER_SPORT]
+    assert namespace["frame"].height == 9
+
+
+def test_readme_command_parses():
+    (command,) = re.findall(r"```sh\n(.*?)```", readme_section(), flags=re.S)
+    words = shlex.split(command)
+    assert words[0] == "kzgraph"
+    args = build_parser("query").parse_args(words[1:])
+    assert (args.query, args.format, args.out) == ("medals", "parquet", "medals.parquet")
