@@ -29,6 +29,7 @@ EXTRA_CASES = [
     ("provenance", {"resource": "https://w3id.org/kzgraph/event/judo-90kg"}),
     ("provenance", {"resource": "medal/paris-2024-yerkin-gabbasov-silver"}),
     ("graph-facts", {"graph": "https://w3id.org/kzgraph/graph/article/s05"}),
+    ("graph-sources", {"graph": "https://w3id.org/kzgraph/graph/derived/judo-weight-categories/j2-90kg"}),
     ("resources-of-kind", {"class": "https://w3id.org/kzgraph/ontology#Athlete"}),
     ("resource-facts-sample", {"resource": ATHLETE + "david-degtyarev", "property": "kz:won", "direction": "out"}),
     ("resource-links", {"resource": "https://w3id.org/kzgraph/games/paris-2024", "property": "kz:atGames",
