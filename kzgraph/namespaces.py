@@ -36,6 +36,8 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+#: The Semantic Mapping Vocabulary: an SSSOM mapping's justification (``kzgraph mappings``).
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 
 #: Prefixes offered to every query and used when serialising.
 PREFIXES: dict[str, str] = {

@@ -25,6 +25,7 @@ from ..terms import IRI, LangString, TypedLiteral, Value, to_ntriples
 from .endpoint import Endpoint
 
 __all__ = [
+    "CONFIRMED",
     "LINKS_FILE",
     "THRESHOLD",
     "Candidate",
@@ -41,6 +42,8 @@ THRESHOLD = 0.8
 #: The file in ``data/`` that holds the accepted links (what ``links_trig`` writes).
 LINKS_FILE = "wikidata-links.trig"
 METHOD = "exact label lookup of names and spelling variants, scored on name and type (kzgraph wikidata reconcile)"
+#: How ``links_trig`` ends the method of a link a person accepted in the review file (``--accept``).
+CONFIRMED = "confirmed by a person in the review file"
 OLYMPICS_2024 = WD["Q995653"]  # the Olympics, never the Paralympics (external fact w8)
 REVIEW_COLUMNS = ["entity", "kind", "candidate", "label", "description", "score", "reason", "accept"]
 _YES = ("yes", "y", "true", "1")
@@ -256,7 +259,7 @@ def _reviewed(row: dict[str, str | None], where: str) -> Candidate:
 def links_trig(accepted: Iterable[Candidate], endpoint: str, when: datetime.datetime, *,
                confirmed: bool = False) -> str:
     """TriG: one named graph per accepted link, and its provenance (score, method, endpoint, time)."""
-    method = METHOD + ("; confirmed by a person in the review file" if confirmed else f"; score ≥ {THRESHOLD}")
+    method = METHOD + (f"; {CONFIRMED}" if confirmed else f"; score ≥ {THRESHOLD}")
     parts = ["# Links to Wikidata items found by `kzgraph wikidata reconcile` and accepted; apart from stated links.\n"]
     provenance = []
     for c in accepted:
