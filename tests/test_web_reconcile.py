@@ -4,6 +4,7 @@ process, through Starlette's TestClient)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -157,3 +158,201 @@ def test_reconciling_while_updates_run_never_fails_and_ends_with_the_last_data(k
         assert found(client, NEW_NAME) == [(NEW, NEW_NAME, 200)]
     finally:
         update(client, DELETE)
+
+
+# --- data extension, property proposals and property suggest (OpenRefine's "add columns from reconciled
+# values"), validated against the spec's JSON schemas (tests/fixtures/reconciliation-api/) ------------------
+
+SCHEMAS = Path(__file__).parent / "fixtures" / "reconciliation-api"
+DEGTYAREV = KZ + "athlete/david-degtyarev"
+DEGTYAREV_PARIS = KZ + "medal/paris-2024-david-degtyarev-gold"
+MEDAL = KZ + "ontology#Medal"
+
+
+def conforms(document, schema_name):
+    """``document`` is valid for the spec's schema ``schema_name`` (its ``$ref``s resolved among the copies)."""
+    jsonschema = pytest.importorskip("jsonschema")
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
+
+    schemas = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in SCHEMAS.glob("*.json")}
+    registry = Registry().with_resources((s["$id"], Resource.from_contents(s, default_specification=DRAFT7))
+                                         for s in schemas.values())
+    validator = jsonschema.Draft7Validator(schemas[schema_name], registry=registry)
+    errors = sorted(validator.iter_errors(document), key=str)
+    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors]
+    return document
+
+
+def extend(client, ids, properties, *, method="POST"):
+    """OpenRefine posts a form with one field, ``extend``, holding the extension query as JSON."""
+    query = conforms({"ids": ids, "properties": properties}, "data-extension-query")
+    if method == "POST":
+        return client.post("/reconcile", data={"extend": json.dumps(query)})
+    return client.get("/reconcile", params={"extend": json.dumps(query)})
+
+
+def names(cells):
+    return [cell["name"] for cell in cells]
+
+
+def test_the_manifest_declares_extension_and_property_suggest(client):
+    manifest = conforms(client.get("/reconcile").json(), "manifest")
+    assert manifest["extend"]["propose_properties"] == {"service_url": "http://kzgraph.test/reconcile",
+                                                        "service_path": "/properties"}
+    assert [s["name"] for s in manifest["extend"]["property_settings"]] == ["limit"]
+    assert manifest["suggest"]["property"] == {"service_url": "http://kzgraph.test/reconcile",
+                                               "service_path": "/suggest/property"}
+    conforms(reconcile(client, {"q0": {"query": "Degtyarev"}}).json(), "reconciliation-result-batch")
+    conforms(client.get("/reconcile/suggest/entity", params={"prefix": "Degty"}).json(), "suggest-entities-response")
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_extending_an_athlete_with_medal_event_and_sport(client, method):
+    response = extend(client, [DEGTYAREV], [{"id": "medal"}, {"id": "event"}, {"id": "sport"}, {"id": "date"}],
+                      method=method)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")
+    answer = conforms(response.json(), "data-extension-response")
+    assert answer["meta"] == [
+        {"id": "medal", "name": "medal", "type": {"id": MEDAL, "name": "medal"}},
+        {"id": "event", "name": "event", "type": {"id": KZ + "ontology#Event", "name": "medal event"}},
+        {"id": "sport", "name": "sport", "type": {"id": KZ + "ontology#Sport", "name": "sport"}},
+        {"id": "date", "name": "medal date"},
+    ]
+    row = answer["rows"][DEGTYAREV]
+    assert row["sport"] == [{"id": KZ + "sport/para-powerlifting", "name": "para powerlifting"}]
+    assert names(row["event"]) == ["Para powerlifting, men's 54 kg", "Para powerlifting, men's 54 kg (Tokyo 2020)"]
+    assert [c["id"] for c in row["event"]] == [KZ + "event/powerlifting-men-54kg",
+                                               KZ + "event/tokyo-2020-powerlifting-men-54kg"]
+    assert {c["id"] for c in row["medal"]} == {DEGTYAREV_PARIS, KZ + "medal/tokyo-2020-david-degtyarev-gold"}
+    assert row["date"] == [{"date": "2024-09-04T00:00:00Z"}]  # the Paris medal's, fact a2; Tokyo's is unknown
+
+
+def test_extending_a_medal_gives_its_date_result_class_and_delegation(client):
+    judo = KZ + "medal/paris-2024-zhurkamyrza-shukurbekov-bronze"
+    properties = ["athlete", "medal-type", "date", "result", "unit", "class", "delegation", "venue", "games"]
+    answer = conforms(extend(client, [DEGTYAREV_PARIS, judo], [{"id": p} for p in properties]).json(),
+                      "data-extension-response")
+    assert list(answer["rows"]) == [DEGTYAREV_PARIS, judo]
+    paris = answer["rows"][DEGTYAREV_PARIS]
+    assert paris["athlete"] == [{"id": DEGTYAREV, "name": "David Degtyarev"}]
+    assert paris["medal-type"] == [{"id": KZ + "ontology#Gold", "name": "Gold"}]
+    assert paris["date"] == [{"date": "2024-09-04T00:00:00Z"}]
+    assert paris["result"] == [{"float": 188.0}] and paris["unit"] == [{"str": "kg"}]
+    assert paris["class"] == []  # no sport class is stated for men's 54 kg
+    assert paris["delegation"] == [{"id": KZ + "delegation/kazakhstan-paris-2024",
+                                    "name": "Kazakhstan at the Paris 2024 Summer Paralympics"}]
+    assert paris["venue"] == [{"id": KZ + "venue/porte-de-la-chapelle-arena", "name": "Porte de La Chapelle Arena"}]
+    assert paris["games"] == [{"id": KZ + "games/paris-2024", "name": "Paris 2024 Summer Paralympics"}]
+    assert answer["rows"][judo]["class"] == [{"id": KZ + "class/j2", "name": "J2"}]
+    assert answer["rows"][judo]["date"] == [{"date": "2024-09-07T00:00:00Z"}]
+
+
+def test_literals_of_a_delegation_are_ints_and_entities_keep_their_order(client):
+    delegation = KZ + "delegation/kazakhstan-paris-2024"
+    answer = conforms(extend(client, [delegation], [{"id": "gold-medals"}, {"id": "total-medals"}, {"id": "rank"},
+                                                    {"id": "flag-bearer"}]).json(), "data-extension-response")
+    row = answer["rows"][delegation]
+    assert (row["gold-medals"], row["total-medals"], row["rank"]) == ([{"int": 2}], [{"int": 9}], [{"int": 39}])
+    assert names(row["flag-bearer"]) == ["Berik Izmaganbetov", "Sevda Aliyeva"]
+
+
+def test_the_limit_setting_and_ids_without_values(client):
+    nobody = KZ + "athlete/nobody-at-all"
+    answer = conforms(extend(client, [DEGTYAREV, nobody, DEGTYAREV],
+                             [{"id": "event", "settings": {"limit": "1"}}, {"id": "sport", "settings": {"limit": 0}}]
+                             ).json(), "data-extension-response")
+    assert list(answer["rows"]) == [DEGTYAREV, nobody]  # an id asked for twice is answered once
+    assert names(answer["rows"][DEGTYAREV]["event"]) == ["Para powerlifting, men's 54 kg"]
+    assert names(answer["rows"][DEGTYAREV]["sport"]) == ["para powerlifting"]
+    assert answer["rows"][nobody] == {"event": [], "sport": []}
+
+
+def test_properties_proposed_for_a_type(client):
+    response = client.get("/reconcile/properties", params={"type": ATHLETE, "limit": "7"})
+    assert response.status_code == 200
+    answer = conforms(response.json(), "data-extension-property-proposal")
+    assert answer["type"] == ATHLETE and answer["limit"] == 7
+    assert [p["id"] for p in answer["properties"]] == ["medal", "medal-type", "event", "sport", "class", "date",
+                                                       "result"]
+    assert answer["properties"][5] == {"id": "date", "name": "medal date", "description": "the day each medal was won"}
+    medal = conforms(client.get("/reconcile/properties", params={"type": MEDAL}).json(),
+                     "data-extension-property-proposal")
+    wanted = {"athlete", "event", "sport", "date", "class", "delegation", "venue"}
+    assert wanted <= {p["id"] for p in medal["properties"]}
+    assert "limit" not in medal
+    every = client.get("/reconcile/properties").json()["properties"]
+    assert len(every) == len({p["id"] for p in every}) >= 20
+
+
+def test_property_suggest(client):
+    def suggested(**params):
+        response = client.get("/reconcile/suggest/property", params=params)
+        assert response.status_code == 200
+        return conforms(response.json(), "suggest-properties-response")["result"]
+
+    medals = suggested(prefix="Med")  # names that start so first, then names with a word that does
+    assert [p["id"] for p in medals] == ["medal", "date", "rank", "medal-type", "bronze-medals", "gold-medals",
+                                         "silver-medals", "total-medals"]
+    assert medals[1] == {"id": "date", "name": "medal date", "description": "of athlete, medal event, medal"}
+    assert [p["id"] for p in suggested(prefix="sport class")] == ["class"]
+    assert [p["id"] for p in suggested(prefix="flag-b")] == ["flag-bearer"]  # an id as prefix finds its property
+    assert suggested(prefix="zzz") == []
+    first, second = suggested(prefix=""), suggested(prefix="", cursor="10")
+    assert len(first) == 10 and second and not {p["id"] for p in first} & {p["id"] for p in second}
+
+
+@pytest.mark.parametrize("field, value, status, message", [
+    ("extend", "{not json", 400, "'extend' is not JSON"),
+    ("extend", '["x"]', 400, "JSON object such as"),
+    ("extend", '{"ids": "x", "properties": []}', 400, "JSON object such as"),
+    ("extend", '{"ids": [1], "properties": []}', 400, "list of entity ids"),
+    ("extend", '{"ids": [], "properties": [{"name": "sport"}]}', 400, "'id' string"),
+    ("extend", '{"ids": [], "properties": [{"id": "shoe size"}]}', 400, "unknown property 'shoe size'; known: athlete"),
+    ("extend", '{"ids": [], "properties": [{"id": "sport", "settings": {"limit": -1}}]}', 400, "'limit' setting"),
+    ("extend", '{"ids": [], "properties": [{"id": "sport", "settings": {"colour": 1}}]}', 400, "unknown setting"),
+    ("extend", '{"ids": [], "properties": [{"id": "sport", "settings": []}]}', 400, "'settings' must be an object"),
+    ("extend", '{"ids": ["Q42"], "properties": [{"id": "sport"}]}', 400, "'Q42' is not an id of this service"),
+    ("extend", json.dumps({"ids": [KZ + "athlete/a b"], "properties": [{"id": "sport"}]}), 400,
+     "is not an id of this service"),
+    ("extend", json.dumps({"ids": [KZ + f"athlete/{i}" for i in range(51)], "properties": []}), 413,
+     "at most 50 ids"),
+    ("extend", json.dumps({"ids": [], "properties": [{"id": "sport"}] * 21}), 413, "at most 20 properties"),
+    ("queries", '{"q0": {"query": "x"}}', 400, "not both"),
+])
+def test_bad_extension_requests_are_4xx_with_a_reason(client, field, value, status, message):
+    data = {field: value} if field == "extend" else {"queries": value, "extend": '{"ids": [], "properties": []}'}
+    for response in (client.post("/reconcile", data=data), client.get("/reconcile", params=data)):
+        assert response.status_code == status, response.text
+        assert message in response.text
+
+
+@pytest.mark.parametrize("path, params, message", [
+    ("/reconcile/properties", {"type": "https://example.org/Thing"}, "unknown type"),
+    ("/reconcile/properties", {"type": ATHLETE, "limit": "0"}, "'limit' must be a whole number, 1 or more"),
+    ("/reconcile/properties", {"type": ATHLETE, "limit": "many"}, "'limit'"),
+    ("/reconcile/suggest/property", {"prefix": "med", "cursor": "-1"}, "'cursor'"),
+])
+def test_bad_proposal_and_suggest_requests_are_400(client, path, params, message):
+    response = client.get(path, params=params)
+    assert response.status_code == 400 and message in response.text
+
+
+def test_every_proposed_property_is_answered_and_every_answer_proposed(kg):
+    """The two queries agree: for every entity of every reconcilable class, each value reconcile-extend gives
+    is of a property reconcile-properties proposes for that class, and each proposed property has a value
+    for some entity of the class. A property has one name and one range whatever the class."""
+    from kzgraph.web.reconciler import Properties
+
+    properties = Properties.of(kg)
+    proposed = {(p.type, p.id) for p in properties.rows}
+    for prop in properties.rows:
+        first = properties.unique()[prop.id]
+        assert (prop.name, prop.range) == (first.name, first.range), prop
+    answered = set()
+    for type_id in {p.type for p in properties.rows}:
+        for entity, *_ in kg.select("resources-of-kind", **{"class": type_id}).rows:
+            for _, prop, _, _ in kg.select("reconcile-extend", entity=entity).rows:
+                assert (type_id, prop) in proposed, (entity, prop)
+                answered.add((type_id, prop))
+    assert proposed == answered

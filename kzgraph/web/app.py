@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -25,6 +26,7 @@ from ..api import KnowledgeGraph
 from ..errors import KzgraphError
 from . import pages, reconciliation, sparql
 from .context import State, error_response
+from .executor import Stopping
 from .problems import HttpError
 from .render import CONTENT_SECURITY_POLICY, STATIC
 from .settings import DEFAULT_LOG_LEVEL, Settings
@@ -43,6 +45,8 @@ ROUTES: list[tuple[str, Any]] = [
     ("/dumps/{file}", pages.dump),
     ("/reconcile", reconciliation.reconcile),
     ("/reconcile/suggest/entity", reconciliation.suggest),
+    ("/reconcile/suggest/property", reconciliation.suggest_property),
+    ("/reconcile/properties", reconciliation.properties),
     ("/reconcile/preview", reconciliation.preview),
 ]
 _POST = ("/sparql", "/reconcile")
@@ -73,6 +77,34 @@ class _Headers:
             await send(message)
 
         await self.app(scope, receive, add_headers)
+
+
+class _GiveUp:
+    """A request that the server cancels (it is stopping and the request's grace period is over) is answered
+    503 (``Stopping``), as a pure ASGI layer around the routes: the cancellation reaches a request wherever it
+    waits (a worker pool, or the answer cache's build that other requests share), and uvicorn would log a
+    request that ends cancelled as an error with a traceback. Work the engine cannot stop stays on its worker."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except asyncio.CancelledError:
+            if started:  # too late for another answer
+                raise
+            await error_response(Request(scope, receive), Stopping())(scope, receive, send)
 
 
 async def _kzgraph_error(request: Request, exc: Exception) -> Response:
@@ -106,6 +138,7 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors), allow_methods=["GET", "POST"],
                                      allow_headers=["Accept", "Content-Type", "Authorization"],
                                      expose_headers=["Content-Location", "Vary"], max_age=600))
+    middleware.append(Middleware(_GiveUp))  # innermost: its answer gets the headers above
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={KzgraphError: _kzgraph_error, HTTPException: _http_error})
     app.state.kzgraph = server
@@ -129,5 +162,5 @@ def serve(kg: KnowledgeGraph, settings: Settings, *, log_level: str = DEFAULT_LO
                 # head over about 64 KiB with a bare 400)
                 http="h11", h11_max_incomplete_event_size=settings.max_body + HEAD_ALLOWANCE,
                 # on SIGINT or SIGTERM, requests still running (a query the engine cannot stop) are given
-                # this long, then dropped
+                # this long, then answered 503 (_GiveUp)
                 timeout_graceful_shutdown=SHUTDOWN_GRACE)

@@ -1,18 +1,29 @@
-"""What the reconciliation service answers from (``Reconciler``): ranked candidates for a batch of W3C
-Entity Reconciliation queries, from the search index of one state of the data. The routes are in
-``kzgraph.web.reconciliation``; the server's state keeps one Reconciler until the data changes.
+"""What the reconciliation service answers from: ranked candidates for a batch of W3C Entity Reconciliation
+queries, from the search index of one state of the data (``Reconciler``), and data extension: the service's
+properties for each class (``Properties``, from the named query ``reconcile-properties``) and their values
+for reconciled entities (``extend``, from ``reconcile-extend``, one query per entity with the entity bound).
+The routes are in ``kzgraph.web.reconciliation``; the server's state keeps one Reconciler until the data
+changes.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..namespaces import KZ
+from ..errors import QueryParameterError
+from ..namespaces import BASE, KZ
 from ..search import Hit, SearchIndex
+from ..terms import IRI, BNode, Value
 from .problems import HttpError
 
-__all__ = ["MATCH_SCORE", "MAX_LIMIT", "Reconciler"]
+if TYPE_CHECKING:
+    from ..api import KnowledgeGraph
+
+__all__ = ["MATCH_SCORE", "MAX_IDS", "MAX_LIMIT", "MAX_PROPERTIES", "PROPERTY_SETTINGS", "Properties", "Property",
+           "Reconciler", "extend"]
 
 MATCH_SCORE = 0.9  # a top candidate at or above this, clearly ahead of the next, is a match
 MAX_LIMIT = 50
@@ -63,3 +74,160 @@ def _candidate(hit: Hit, by_label: dict[str, str], match: bool) -> dict[str, Any
     kinds = [{"id": by_label[hit.type], "name": hit.type}] if hit.type in by_label else []
     return {"id": hit.resource, "name": hit.label, "type": kinds, "score": round(100 * hit.score, 1),
             "match": match}
+
+
+# --- data extension --------------------------------------------------------------------------------------
+
+MAX_IDS = 50  # entities per extension request (OpenRefine sends 10 at a time)
+MAX_PROPERTIES = 20  # properties per extension request
+MAX_SUGGESTIONS = 10  # properties per page of /reconcile/suggest/property
+#: The settings a client may give each property of an extension request (the manifest's ``property_settings``).
+PROPERTY_SETTINGS: list[dict[str, Any]] = [
+    {"name": "limit", "label": "Limit", "type": "number", "default": 0,
+     "help_text": "The most values to fetch for each entity (0: all of them)"},
+]
+
+
+class Property(NamedTuple):
+    """A property of the service for one class: ``id`` (as in extension requests), ``name``, ``description``
+    (what it holds for that class), ``range`` (a class for entity values, an XSD datatype for literals) and
+    the range's name (None for a datatype)."""
+
+    type: str
+    id: str
+    name: str
+    description: str
+    range: str
+    range_name: str | None
+
+
+@dataclass(frozen=True)
+class Properties:
+    """The service's properties, by class, in the order they are proposed (``reconcile-properties``)."""
+
+    rows: tuple[Property, ...]
+
+    @classmethod
+    def of(cls, kg: KnowledgeGraph) -> Properties:
+        """The properties ``kg`` declares."""
+        rows = kg.select("reconcile-properties").to_dicts()
+        return cls(tuple(Property(str(r["type"]), str(r["property"]), str(r["name"]), str(r["description"]),
+                                  str(r["range"]), None if r["range_name"] is None else str(r["range_name"]))
+                         for r in rows))
+
+    def unique(self) -> dict[str, Property]:
+        """One row per property id (the first: a property has one name and range whatever the class)."""
+        found: dict[str, Property] = {}
+        for row in self.rows:
+            found.setdefault(row.id, row)
+        return found
+
+    def proposed(self, type_id: str | None, limit: int | None = None) -> list[dict[str, str]]:
+        """What to propose for entities of ``type_id`` (every property without one), as the spec's objects."""
+        rows = [r for r in self.rows if r.type == type_id] if type_id else list(self.unique().values())
+        return [{"id": r.id, "name": r.name, "description": r.description} for r in rows[:limit]]
+
+    def suggest(self, prefix: str, *, cursor: int = 0, types: dict[str, str] | None = None) -> list[dict[str, str]]:
+        """Properties whose id, or a word of whose name, starts like ``prefix`` (case aside), a page from
+        ``cursor``; the description names the classes that have the property (``types``: IRI → name)."""
+        wanted = prefix.strip().casefold()
+        names = types or {}
+        found = [p for p in self.unique().values()
+                 if not wanted or p.id.startswith(wanted) or p.name.casefold().startswith(wanted)
+                 or any(word.startswith(wanted) for word in p.name.casefold().split())]
+        found.sort(key=lambda p: (not p.name.casefold().startswith(wanted), p.name.casefold()))
+        return [{"id": p.id, "name": p.name,
+                 "description": "of " + ", ".join(names.get(r.type, r.type) for r in self.rows if r.id == p.id)}
+                for p in found[cursor:cursor + MAX_SUGGESTIONS]]
+
+
+class _Wanted(NamedTuple):
+    property: Property
+    limit: int  # 0: all values
+
+
+def extend(kg: KnowledgeGraph, properties: Properties, request: object) -> dict[str, Any]:
+    """The data extension response for a request ``{"ids": [...], "properties": [{"id": ..., "settings":
+    {...}}]}``: ``meta`` (each property's id, name and range) and ``rows`` (entity → property → values).
+    A request that breaks the spec's schema, or names an unknown property or setting, is a 400; more than
+    MAX_IDS ids or MAX_PROPERTIES properties a 413."""
+    ids, wanted = _extension_request(properties, request)
+    rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for entity in ids:
+        try:
+            result = kg.select("reconcile-extend", entity=IRI(entity))
+        except QueryParameterError as exc:
+            raise HttpError(400, f"{entity!r} is not an id of this service: {exc}") from None
+        values: dict[str, list[dict[str, Any]]] = {w.property.id: [] for w in wanted}
+        for _, prop, value, name in result.rows:
+            cell = values.get(str(prop))
+            if cell is not None and value is not None and not isinstance(value, BNode):
+                cell.append(_value(value, name))
+        rows[entity] = {w.property.id: values[w.property.id][:w.limit or None] for w in wanted}
+    meta = [{"id": w.property.id, "name": w.property.name}
+            | ({"type": {"id": w.property.range, "name": w.property.range_name}}
+               if w.property.range_name is not None and w.property.range.startswith(BASE) else {})
+            for w in wanted]
+    return {"meta": meta, "rows": rows}
+
+
+_SHAPE = ('the extension request must be a JSON object such as {"ids": ["https://w3id.org/kzgraph/athlete/'
+          'david-degtyarev"], "properties": [{"id": "sport"}]}')
+
+
+def _extension_request(properties: Properties, request: object) -> tuple[list[str], list[_Wanted]]:
+    if not isinstance(request, dict) or not isinstance(request.get("ids"), list) \
+            or not isinstance(request.get("properties"), list):
+        raise HttpError(400, _SHAPE)
+    ids, wanted = request["ids"], request["properties"]
+    if not all(isinstance(i, str) for i in ids):
+        raise HttpError(400, "'ids' must be a list of entity ids (strings)")
+    if len(ids) > MAX_IDS:
+        raise HttpError(413, f"at most {MAX_IDS} ids per extension request, not {len(ids)}")
+    if len(wanted) > MAX_PROPERTIES:
+        raise HttpError(413, f"at most {MAX_PROPERTIES} properties per extension request, not {len(wanted)}")
+    known = properties.unique()
+    chosen: dict[str, _Wanted] = {}
+    for item in wanted:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise HttpError(400, "each of 'properties' must be an object with an 'id' string, e.g. {\"id\": \"sport\"}")
+        if item["id"] not in known:
+            raise HttpError(400, f"unknown property {item['id']!r}; known: {', '.join(sorted(known))}")
+        chosen.setdefault(item["id"], _Wanted(known[item["id"]], _limit(item.get("settings", {}))))
+    for entity in ids:
+        if not entity.startswith(BASE):
+            raise HttpError(400, f"{entity!r} is not an id of this service (its ids are IRIs starting with {BASE})")
+    return list(dict.fromkeys(ids)), list(chosen.values())
+
+
+def _limit(settings: object) -> int:
+    if not isinstance(settings, dict):
+        raise HttpError(400, "a property's 'settings' must be an object, e.g. {\"limit\": 1}")
+    unknown = sorted(set(settings) - {s["name"] for s in PROPERTY_SETTINGS})
+    if unknown:
+        raise HttpError(400, f"unknown setting {unknown[0]!r}; known: "
+                             f"{', '.join(s['name'] for s in PROPERTY_SETTINGS)}")
+    raw = settings.get("limit", 0)
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip() if isinstance(raw, (int, str)) and not isinstance(raw, bool) else ""
+    if not text.isdigit():
+        raise HttpError(400, f"the 'limit' setting must be a whole number, 0 or more (0: all values), not {raw!r}")
+    return int(text)
+
+
+def _value(value: Value, name: Value | None) -> dict[str, Any]:
+    """A value as the spec's cell object: an entity ``{id, name}``, or ``{str|int|float|date: …}``."""
+    if isinstance(value, IRI):
+        return {"id": str(value), "name": str(name) if name is not None else str(value)}
+    if isinstance(value, bool):
+        return {"str": "true" if value else "false"}
+    if isinstance(value, int):
+        return {"int": value}
+    if isinstance(value, (Decimal, float)):
+        return {"float": float(value)}
+    if isinstance(value, datetime.datetime):
+        return {"date": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"date": f"{value.isoformat()}T00:00:00Z"}  # the spec's dates are date-times
+    return {"str": str(value)}

@@ -1,9 +1,12 @@
 """A W3C Entity Reconciliation service over kzgraph's own entities, for OpenRefine and similar tools.
 
-``/reconcile`` answers the service manifest, and batches of queries (``queries=`` JSON, by GET or form
+``/reconcile`` answers the service manifest, batches of queries (``queries=`` JSON, by GET or form
 POST) with ranked candidates from the same name index as ``/search`` (case, accents, scripts and
-transliteration variants ignored); ``/reconcile/suggest/entity`` completes names as they are typed;
-``/reconcile/preview?id=IRI`` shows a small card of the entity. Types are the ontology's classes.
+transliteration variants ignored), and data extension requests (``extend=`` JSON, by GET or form POST:
+values of the service's properties for reconciled ids); ``/reconcile/suggest/entity`` completes names as
+they are typed, ``/reconcile/suggest/property`` property names; ``/reconcile/properties?type=`` proposes
+the properties of a class; ``/reconcile/preview?id=IRI`` shows a small card of the entity. Types are the
+ontology's classes.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from ..namespaces import BASE, KZ
 from .context import State, form_fields, one_value, read_body, state
 from .problems import HttpError
-from .reconciler import MATCH_SCORE, Reconciler
+from .reconciler import MATCH_SCORE, PROPERTY_SETTINGS, Properties, Reconciler, extend
 
-__all__ = ["MATCH_SCORE", "Reconciler", "preview", "reconcile", "suggest"]
+__all__ = ["MATCH_SCORE", "Reconciler", "preview", "properties", "reconcile", "suggest", "suggest_property"]
 
 MAX_QUERIES = 50
 
@@ -35,27 +38,42 @@ def _manifest(request: Request, types: dict[str, str]) -> dict[str, Any]:
         "defaultTypes": [{"id": type_id, "name": label} for type_id, label in types.items()],
         "view": {"url": "{{id}}"},
         "preview": {"url": f"{base}/preview?id={{{{id}}}}", "width": 420, "height": 140},
-        "suggest": {"entity": {"service_url": base, "service_path": "/suggest/entity"}},
+        "suggest": {"entity": {"service_url": base, "service_path": "/suggest/entity"},
+                    "property": {"service_url": base, "service_path": "/suggest/property"}},
+        "extend": {"propose_properties": {"service_url": base, "service_path": "/properties"},
+                   "property_settings": PROPERTY_SETTINGS},
     }
 
 
-async def _queries(request: Request, server: State) -> str | None:
+async def _fields(request: Request, server: State) -> dict[str, list[str]]:
     if request.method == "POST":
-        return one_value(form_fields(await read_body(request, server.settings.max_body)).get("queries", []), "queries")
-    return one_value(request.query_params.getlist("queries"), "queries")
+        return form_fields(await read_body(request, server.settings.max_body))
+    return {name: request.query_params.getlist(name) for name in request.query_params}
+
+
+def _json(text: str, name: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise HttpError(400, f"'{name}' is not JSON: {exc.msg} at character {exc.pos}") from None
 
 
 async def reconcile(request: Request) -> Response:
-    """``/reconcile``: the manifest, or the candidates for a batch of ``queries``."""
+    """``/reconcile``: the manifest, the candidates for a batch of ``queries``, or the values that ``extend``
+    asks for."""
     server = state(request)
-    text = await _queries(request, server)
+    fields = await _fields(request, server)
+    text, extension = one_value(fields.get("queries", []), "queries"), one_value(fields.get("extend", []), "extend")
+    if text is not None and extension is not None:
+        raise HttpError(400, "give either 'queries' (to reconcile) or 'extend' (to fetch values), not both")
+    if extension is not None:
+        wanted = _json(extension, "extend")
+        return JSONResponse(await server.pages.run(
+            lambda: extend(server.kg, Properties.of(server.kg), wanted)))
     if text is None:
         types = await server.pages.run(lambda: server.reconciler(lambda service: service.types))
         return JSONResponse(_manifest(request, types))
-    try:
-        batch = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise HttpError(400, f"'queries' is not JSON: {exc.msg} at character {exc.pos}") from None
+    batch = _json(text, "queries")
     if not isinstance(batch, dict) or not all(isinstance(q, dict) for q in batch.values()):
         raise HttpError(400, "'queries' must be a JSON object of query objects, e.g. {\"q0\": {\"query\": \"Shamey\"}}")
     if len(batch) > MAX_QUERIES:
@@ -71,6 +89,49 @@ async def suggest(request: Request) -> Response:
         if prefix else []
     return JSONResponse({"result": [{"id": h.resource, "name": h.label, "description": h.type or ""}
                                     for h in hits]})
+
+
+def _whole(request: Request, name: str, *, least: int) -> int | None:
+    text = one_value(request.query_params.getlist(name), name)
+    if text is None or text.strip() == "":
+        return None
+    if not text.strip().isdigit() or int(text) < least:
+        raise HttpError(400, f"'{name}' must be a whole number, {least} or more, not {text!r}")
+    return int(text)
+
+
+async def properties(request: Request) -> Response:
+    """``/reconcile/properties?type=IRI[&limit=N]``: the properties to propose for entities of a class (every
+    property without ``type``)."""
+    server = state(request)
+    type_id = (one_value(request.query_params.getlist("type"), "type") or "").strip() or None
+    limit = _whole(request, "limit", least=1)
+
+    def work() -> list[dict[str, str]]:
+        types = server.reconciler(lambda service: service.types)
+        if type_id is not None and type_id not in types:
+            raise HttpError(400, f"unknown type {type_id!r}; known: {', '.join(types)}")
+        return Properties.of(server.kg).proposed(type_id, limit)
+
+    answer: dict[str, Any] = {"properties": await server.pages.run(work)}
+    if type_id is not None:
+        answer["type"] = type_id
+    if limit is not None:
+        answer["limit"] = limit
+    return JSONResponse(answer)
+
+
+async def suggest_property(request: Request) -> Response:
+    """``/reconcile/suggest/property?prefix=TEXT[&cursor=N]``: properties whose names start like ``prefix``."""
+    server = state(request)
+    prefix = one_value(request.query_params.getlist("prefix"), "prefix") or ""
+    cursor = _whole(request, "cursor", least=0) or 0
+
+    def work() -> list[dict[str, str]]:
+        types = server.reconciler(lambda service: service.types)
+        return Properties.of(server.kg).suggest(prefix, cursor=cursor, types=types)
+
+    return JSONResponse({"result": await server.pages.run(work)})
 
 
 async def preview(request: Request) -> Response:
