@@ -47,3 +47,29 @@ def test_work_that_had_not_started_by_its_deadline_runs_only_when_asked_to(finis
 def test_impossible_limits_are_usage_errors(options):
     with pytest.raises(UsageError, match="workers ≥ 1, backlog ≥ 0 and timeout > 0"):
         Executor(**options)
+
+
+def test_a_cancelled_caller_ends_cancelled_and_its_call_is_dropped_if_not_started():
+    """When the server stops, uvicorn cancels the requests still running: the cancellation goes on (the app
+    answers 503, see web.app), and a task left waiting for a worker ends cancelled, which asyncio does not report
+    as an error at its shutdown; a call that had not started never runs."""
+    executor = Executor(workers=1, backlog=4, timeout=30, name="test")
+    release = threading.Event()
+    done: list[int] = []
+
+    async def scenario() -> None:
+        blocker = asyncio.ensure_future(executor.run(lambda: release.wait(5)))
+        queued = asyncio.ensure_future(executor.run(lambda: done.append(1)))
+        await asyncio.sleep(0.01)
+        queued.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await queued
+        release.set()
+        assert await blocker is True
+
+    asyncio.run(scenario())
+    deadline = time.monotonic() + 5
+    while executor.in_flight and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert done == [] and executor.in_flight == 0
+    executor.close()

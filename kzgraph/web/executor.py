@@ -7,6 +7,8 @@ pyoxigraph cannot cancel a running query, so a deadline cannot stop one. What th
   finishes it (it cannot be interrupted), and its result is thrown away;
 - at most ``workers`` queries run at once and at most ``backlog`` more wait; beyond that a request is
   refused at once with ``Overloaded`` (HTTP 503, ``Retry-After``), so runaway queries cannot pile up;
+- a call whose caller is cancelled (the server stops) is dropped if it has not started; the caller's
+  cancellation goes on (the app answers the request ``Stopping``, HTTP 503);
 - ``max_rows`` (applied by the backend while it reads solutions) stops large results early, which bounds
   most of what a query can cost; a query that is slow before its first row (a big ORDER BY, GROUP BY or
   cross product) still runs to its end on its worker.
@@ -43,7 +45,8 @@ class Overloaded(BackendError):
 
 
 class Stopping(Overloaded):
-    """The server is shutting down and gave up this request's work (HTTP 503)."""
+    """The server is shutting down and gave up this request (HTTP 503): the app answers it when the server
+    cancels a request whose grace period is over (see ``web.app``)."""
 
     def __init__(self) -> None:
         BackendError.__init__(self, "stopping")
@@ -104,9 +107,9 @@ class Executor:
             if not self.finish_late:
                 future.cancel()  # drops it if it has not started; a running query cannot be stopped
             raise self.late(self.timeout) from None
-        except asyncio.CancelledError:  # the server stops and gave its requests their grace period
+        except asyncio.CancelledError:  # the server stops (the app answers Stopping), or a task left over ends
             future.cancel()
-            raise Stopping() from None
+            raise  # a cancelled task ends cancelled: asyncio reports an error raised instead at its shutdown
         if time.monotonic() - started > self.timeout:
             # the event loop's timer can fire only when the loop holds the GIL: an answer built in Python
             # on a worker may finish first, yet past the deadline, and is late all the same
