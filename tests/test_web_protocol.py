@@ -277,8 +277,15 @@ def test_named_query_with_parameters_from_the_query_string(client):
     r = client.get("/queries/athlete", params={"athlete": "Fedossova"})
     facts = r.json()["results"]["bindings"]
     assert {f["subject"]["value"] for f in facts} >= {KZ + "athlete/dayana-fedosova"}
-    # sentence 12 names her; that she is a judoka is derived from sentences 11 and 12 (issue 13)
+    # Sentence 12 names her and her medal. Sentence 11 now states only that Kazakhstan entered para judo (its
+    # one fact is about the delegation, not about her or her medal), so no fact of hers cites it any longer;
+    # her sport is derived from sentences 11 and 12 (data/derived.trig), a fact whose graph is no sentence
+    # (it has none) and whose source is the rule that read the two.
     assert {f["sentence"]["value"] for f in facts if "sentence" in f} == {"12"}
+    sport = [(f["value"]["value"], f["source"]["value"], f["graph"]["value"], f.get("sentence"))
+             for f in facts if f["property"]["value"] == KZ + "ontology#sport"]
+    assert sport == [(KZ + "sport/para-judo", KZ + "rule/judokas-of-the-paragraph",
+                      KZ + "graph/derived/judokas-of-the-paragraph/s12", None)]
 
 
 def test_named_query_medals_has_nine_rows(client):
