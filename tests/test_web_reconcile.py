@@ -356,3 +356,29 @@ def test_every_proposed_property_is_answered_and_every_answer_proposed(kg):
                 assert (type_id, prop) in proposed, (entity, prop)
                 answered.add((type_id, prop))
     assert proposed == answered
+
+
+def test_the_readme_example_answers_what_the_readme_shows(client):
+    """README's OpenRefine section: each ``curl`` of its shell block, sent to the app, answers 200, and the
+    extension request answers exactly the JSON shown."""
+    import re
+    import shlex
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (section,) = re.findall(r"\n## OpenRefine\n(.*?)\n## ", readme, flags=re.S)
+    (commands,) = re.findall(r"```sh\n(.*?)```", section, re.S)
+    (shown,) = re.findall(r"```json\n(.*?)```", section, re.S)
+    answers = []
+    for line in commands.splitlines():
+        if not line.startswith("curl "):
+            continue
+        words = shlex.split(line)
+        url = next(w for w in words if w.startswith("http://127.0.0.1:8000/"))
+        fields = dict(words[i + 1].split("=", 1) for i, w in enumerate(words) if w == "--data-urlencode")
+        path = url.removeprefix("http://127.0.0.1:8000")
+        response = client.get(path, params=fields) if "--get" in words else client.post(path, data=fields)
+        assert response.status_code == 200, (line, response.text)
+        answers.append(response.json())
+    assert len(answers) == 2
+    conforms(answers[0], "data-extension-property-proposal")
+    assert conforms(answers[1], "data-extension-response") == json.loads(shown)
