@@ -16,7 +16,7 @@ LAYERS = {  # a module may import from its own layer or lower ones
     "backends": 2,
     "queries": 3, "dataset": 3, "validate": 3, "stats": 3, "push": 3, "search": 3, "synth": 3, "buildcache": 3,
     "api": 4,
-    "web": 5, "diagram": 5, "wikidata": 5,
+    "web": 5, "diagram": 5, "wikidata": 5, "mappings": 5,
     "cli": 6, "__main__": 6, "__init__": 6, "notebook": 6,
 }
 ENGINES = {"pyoxigraph", "rdflib", "SPARQLWrapper", "pyshacl", "httpx", "pyparsing"}

@@ -3,7 +3,8 @@
 Exit codes: 0 ok, 1 a check failed (validate), 2 usage or bad input (query, parameter, data file),
 3 runtime error (store, engine, I/O), 130 interrupted (Ctrl-C). Data goes to stdout; messages and
 progress to stderr.
-Sub-commands live in ``data`` (the dataset), ``web`` (serve, publish, search), ``wikidata`` and ``synth``.
+Sub-commands live in ``data`` (the dataset), ``web`` (serve, publish, search), ``wikidata``, ``mappings``
+and ``synth``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ __all__ = ["COMMANDS", "EXIT_CODES", "build_parser", "exit_code", "main", "run"]
 #: Each sub-command and the module of this package that defines it (imported only when needed).
 COMMANDS = {"query": "data", "queries": "data", "load": "data", "export": "data", "validate": "data",
             "stats": "data", "diagram": "data", "synth": "synth", "search": "web", "serve": "web",
-            "publish": "web", "wikidata": "wikidata"}
+            "publish": "web", "wikidata": "wikidata", "mappings": "mappings"}
 _VALUED = {"--store", "--backend", "--home", "--update-url", "--graph-store", "--user", "--auth", "--timeout",
            "--method", "--default-graph"}
 
