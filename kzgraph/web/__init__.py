@@ -18,6 +18,7 @@
     reconciliation.py  the W3C Entity Reconciliation service at /reconcile
     sparql.py       the SPARQL 1.1 Protocol at /sparql, named queries at /queries/NAME
     pages.py        home, resource pages, ontology, search, VoID/DCAT, dumps
+    openapi.py      the OpenAPI 3.1 description (/openapi.json) from the named queries' headers
     app.py          the Starlette app: routes, limits, CORS, headers; ``serve()``
     publish.py      the static site
 

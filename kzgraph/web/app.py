@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..api import KnowledgeGraph
 from ..errors import KzgraphError
-from . import pages, reconciliation, sparql
+from . import openapi, pages, reconciliation, sparql
 from .context import State, error_response
 from .executor import Stopping
 from .problems import HttpError
@@ -39,6 +39,7 @@ ROUTES: list[tuple[str, Any]] = [
     ("/queries", sparql.catalogue),
     ("/queries/{name}", sparql.named_query),
     ("/search", pages.search),
+    ("/openapi.json", openapi.Endpoint()),
     ("/resources", pages.resources),
     ("/about", pages.about),
     ("/.well-known/void", pages.void),
