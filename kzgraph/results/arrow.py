@@ -34,10 +34,11 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from ..terms import IRI, LangString, Value, lexical_form
+from ..terms import IRI, BNode, LangString, TypedLiteral, Value, lexical_form
 
 if TYPE_CHECKING:
     import polars
@@ -49,7 +50,6 @@ __all__ = ["LANG_SUFFIX", "to_arrow", "to_parquet", "to_polars"]
 LANG_SUFFIX = "@lang"
 _MAX_PRECISION = 38  # decimal128's
 _INT64 = (-(2**63), 2**63 - 1)
-_TEXT = (str, IRI, LangString)  # their own text is the cell's text (a blank node's is not: it gets ``_:``)
 
 
 def _pyarrow() -> Any:
@@ -61,7 +61,7 @@ def _pyarrow() -> Any:
 
 
 def _kind(value: Value) -> str:
-    """The kind of a cell that decides its column's type."""
+    """The kind of a cell that decides its column's type (for a value of a type not in ``_KINDS``)."""
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int):
@@ -77,42 +77,65 @@ def _kind(value: Value) -> str:
     return "string"  # IRIs, blank nodes, strings with or without a tag, literals of other datatypes
 
 
+#: The kind of each type of value (a column of one kind gets its type); the cells of a type not here go
+#: through ``_kind``. Integers, decimals and dateTimes are then looked at more closely (``_column_kind``).
+_KINDS: dict[type, str] = {
+    type(None): "", bool: "bool", int: "int", Decimal: "decimal", float: "float", datetime.date: "date",
+    datetime.datetime: "timestamp", str: "string", IRI: "string", BNode: "string", LangString: "string",
+    TypedLiteral: "string"}
+_OWN_TEXT = frozenset({type(None), str, IRI, LangString, TypedLiteral})  # the cell's text is the str itself
+
+
+def _column_kind(values: list[Any], types: set[type[Any]]) -> str:
+    """The kind of a column: its values' one kind, ``decimal`` for integers with decimals, else ``mixed``."""
+    kinds: set[str] = set()
+    for t in types:
+        kinds.update({_KINDS[t]} if t in _KINDS else {_kind(v) for v in values if type(v) is t})
+    kinds.discard("")  # unbound
+    if int in types:  # an integer past 64 bits makes the column one of decimals
+        ints = [v for v in values if type(v) is int]
+        if min(ints) < _INT64[0] or max(ints) > _INT64[1]:
+            kinds.discard("int")
+            kinds.add("decimal")
+    if Decimal in types and not all(v.is_finite() for v in values if type(v) is Decimal):
+        return "mixed"
+    if datetime.datetime in types:
+        kinds.discard("timestamp")
+        zoned = {v.tzinfo is not None for v in values if type(v) is datetime.datetime}
+        kinds.add("mixed" if len(zoned) > 1 else "timestamp-tz" if zoned == {True} else "timestamp")
+    if kinds == {"int", "decimal"}:
+        return "decimal"
+    return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
 def _decimal_type(values: list[Any]) -> tuple[int, int] | None:
-    """(precision, scale) that holds every value exactly; None when decimal128 cannot."""
+    """(precision, scale) that holds every value exactly; None when decimal128 cannot. Equal values need the
+    same digits (``188.00`` is held as ``188``), so each distinct value is looked at once."""
     before = scale = 0
-    for value in values:
-        if value is None:
-            continue
+    for value in set(values) - {None}:
         _, digits, exponent = Decimal(value).as_tuple()
-        assert isinstance(exponent, int)  # finite: _kind sent the others to strings
+        assert isinstance(exponent, int)  # finite: _column_kind sent the others to strings
         scale = max(scale, -exponent)
         before = max(before, len(digits) + exponent)
     precision = max(before + scale, 1)
     return (precision, scale) if precision <= _MAX_PRECISION else None
 
 
-def _text(value: Value) -> str:
-    return cast(str, value) if type(value) in _TEXT else lexical_form(value)
-
-
 def _column(pa: Any, name: str, values: list[Any]) -> list[tuple[Any, Any]]:
     """(field, array) of one column, and of its companion column of language tags when it has one."""
-    kinds = {_kind(v) for v in values if v is not None}
-    kind = kinds.pop() if len(kinds) == 1 else "decimal" if kinds == {"int", "decimal"} else "string"
+    types = set(map(type, values))
+    kind = _column_kind(values, types)
     if kind == "decimal":
         decimal = _decimal_type(values)
-        if decimal is None:
-            kind = "string"
-        else:
-            values = [None if v is None else Decimal(v) for v in values]
+        if decimal is not None:  # pyarrow takes integers as they are
             return [(pa.field(name, pa.decimal128(*decimal)), pa.array(values, pa.decimal128(*decimal)))]
-    types = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "date": pa.date32(),
+    typed = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "date": pa.date32(),
              "timestamp": pa.timestamp("us"), "timestamp-tz": pa.timestamp("us", tz="UTC")}
-    if kind in types:
-        return [(pa.field(name, types[kind]), pa.array(values, types[kind]))]
-    texts = [None if v is None else _text(v) for v in values]
+    if kind in typed:
+        return [(pa.field(name, typed[kind]), pa.array(values, typed[kind]))]
+    texts = values if types <= _OWN_TEXT else [v if type(v) in _OWN_TEXT else lexical_form(v) for v in values]
     columns = [(pa.field(name, pa.string()), pa.array(texts, pa.string()))]
-    if any(isinstance(v, LangString) for v in values):
+    if any(issubclass(t, LangString) for t in types):
         tags = [v.lang if isinstance(v, LangString) else None for v in values]
         columns.append((pa.field(name + LANG_SUFFIX, pa.string()), pa.array(tags, pa.string())))
     return columns
@@ -121,7 +144,7 @@ def _column(pa: Any, name: str, values: list[Any]) -> list[tuple[Any, Any]]:
 def to_arrow(columns: list[str], rows: list[tuple[Value | None, ...]]) -> pyarrow.Table:
     """A ``pyarrow.Table`` of the rows, one typed column per variable (see the module's table)."""
     pa = _pyarrow()
-    pairs = [pair for i, name in enumerate(columns) for pair in _column(pa, name, [row[i] for row in rows])]
+    pairs = [pair for i, name in enumerate(columns) for pair in _column(pa, name, list(map(itemgetter(i), rows)))]
     names = [field.name for field, _ in pairs]
     clash = next((n for n in names if names.count(n) > 1), None)
     if clash is not None:
