@@ -7,6 +7,7 @@ Layout of ``DIR`` (every link relative, every page a file ending in ``.html``)::
     <kind>/<slug>.html  .ttl  .jsonld  .nt           one page and three data files per resource
     dumps/kzgraph.trig  .nq  .jsonld  .ttl  .nt  .rdf
     .well-known/void  .well-known/void.ttl  static/kzgraph.css  .nojekyll  .kzgraph-site
+    openapi.json                                     the API of kzgraph serve (web.openapi), for clients
 
 A resource's files are named after its IRI's path under the namespace. Nothing is written outside
 ``DIR``: every path is checked after resolving symbolic links, and an IRI whose path is not a plain
@@ -26,7 +27,7 @@ from ..errors import DataError, UsageError
 from ..namespaces import BASE, KZ
 from ..results import GraphResult
 from ..terms import IRI
-from . import model
+from . import model, openapi
 from .links import DOCUMENT_FORMATS, RESERVED, StaticLinks
 from .model import DUMPS, dump_links
 from .ontology import ontology_page
@@ -138,6 +139,7 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> Site:
     void = _construct(kg, "void").serialize("ttl")
     writer.write(".well-known/void", void)
     writer.write(".well-known/void.ttl", void)
+    writer.write("openapi.json", openapi.document(kg.catalogue))
     for asset in ("kzgraph.css", "favicon.svg"):
         writer.write(f"static/{asset}", (STATIC / asset).read_bytes())
     writer.write(".nojekyll", b"")
