@@ -318,10 +318,13 @@ def test_property_suggest(client):
     ("extend", json.dumps({"ids": [KZ + f"athlete/{i}" for i in range(51)], "properties": []}), 413,
      "at most 50 ids"),
     ("extend", json.dumps({"ids": [], "properties": [{"id": "sport"}] * 21}), 413, "at most 20 properties"),
+    ("extend", "[" * 10_000, 400, "too deeply"),
     ("queries", '{"q0": {"query": "x"}}', 400, "not both"),
+    ("queries", "[" * 10_000, 400, "too deeply"),
 ])
 def test_bad_extension_requests_are_4xx_with_a_reason(client, field, value, status, message):
-    data = {field: value} if field == "extend" else {"queries": value, "extend": '{"ids": [], "properties": []}'}
+    data = {field: value} if field == "extend" or "[[" in value else \
+        {"queries": value, "extend": '{"ids": [], "properties": []}'}
     for response in (client.post("/reconcile", data=data), client.get("/reconcile", params=data)):
         assert response.status_code == status, response.text
         assert message in response.text

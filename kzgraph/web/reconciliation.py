@@ -56,6 +56,8 @@ def _json(text: str, name: str) -> object:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise HttpError(400, f"'{name}' is not JSON: {exc.msg} at character {exc.pos}") from None
+    except RecursionError:  # arrays or objects nested thousands deep
+        raise HttpError(400, f"'{name}' nests arrays or objects too deeply") from None
 
 
 async def reconcile(request: Request) -> Response:
