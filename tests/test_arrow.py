@@ -115,6 +115,13 @@ def test_integers_and_decimals_mix_exactly():
     assert table.column("x").to_pylist() == [Decimal("2"), Decimal("0.125"), Decimal("-31.5")]
 
 
+def test_decimal_type_is_the_smallest_that_holds_the_values():
+    rows = [(Decimal("188.00"),), (Decimal("1.50"),), (Decimal("0.000"),), (Decimal("1E+3"),), (None,)]
+    table = SelectResult(["x"], rows).to_arrow()
+    assert str(table.schema.field("x").type) == "decimal128(5, 1)"
+    assert table.column("x").to_pylist() == [Decimal("188"), Decimal("1.5"), Decimal(0), Decimal(1000), None]
+
+
 def test_values_too_large_for_their_type():
     big = 2**70
     table = SelectResult(["n", "d"], [(big, Decimal("1" * 39)), (1, None)]).to_arrow()

@@ -8,8 +8,9 @@ values of the column                   Arrow type
 =====================================  =================================================================
 ``xsd:integer`` (and its subtypes)     ``int64`` (``decimal128`` when one does not fit in 64 bits)
 ``xsd:decimal``, or decimals and       ``decimal128(precision, scale)``: scale = most digits after the
-integers                               point, precision = most digits before it + scale (``247.7`` and
-                                       ``64.83`` give ``decimal128(5, 2)``)
+integers                               point (trailing zeros not counted), precision = most digits before
+                                       it + scale (``247.7`` and ``64.83`` give ``decimal128(5, 2)``);
+                                       ``string`` past decimal128's 38 digits
 ``xsd:double``, ``xsd:float``          ``float64``
 ``xsd:boolean``                        ``bool``
 ``xsd:date``                           ``date32``
@@ -109,14 +110,16 @@ def _column_kind(values: list[Any], types: set[type[Any]]) -> str:
 
 
 def _decimal_type(values: list[Any]) -> tuple[int, int] | None:
-    """(precision, scale) that holds every value exactly; None when decimal128 cannot. Equal values need the
-    same digits (``188.00`` is held as ``188``), so each distinct value is looked at once."""
+    """The smallest (precision, scale) that holds every value exactly (trailing zeros after the point are no
+    part of a value: ``188.00`` is ``188``); None when decimal128 cannot. Each distinct value is read once."""
     before = scale = 0
     for value in set(values) - {None}:
         _, digits, exponent = Decimal(value).as_tuple()
         assert isinstance(exponent, int)  # finite: _column_kind sent the others to strings
+        significant = "".join(map(str, digits)).rstrip("0")
+        exponent = exponent + len(digits) - len(significant) if significant else 0
         scale = max(scale, -exponent)
-        before = max(before, len(digits) + exponent)
+        before = max(before, len(significant) + exponent)
     precision = max(before + scale, 1)
     return (precision, scale) if precision <= _MAX_PRECISION else None
 
