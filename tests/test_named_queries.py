@@ -159,8 +159,8 @@ COMPETENCY = {
         ("Nurdaulet Zhumagali", "Silver", "para swimming", "SB13", "verified"),
         ("Yerkin Gabbasov", "Silver", "para shooting", "SH1", "verified")],
     "cq-s15-open-questions": [
-        ("Para judo, 90 kg", Decimal("90"), "weight limit kind"),
-        ("Para judo, over 70 kg", Decimal("70"), "sport class")],
+        ("Para judo, 90 kg", Decimal("90"), "weight limit kind", "conflict"),
+        ("Para judo, over 70 kg", Decimal("70"), "sport class", "unknown")],
     "cq-s16-games-scale": [
         ("Paris 2024 Summer Paralympics", datetime.date(2024, 8, 28), datetime.date(2024, 9, 8), 4400, 22)],
     "cq-s17-landmark-venues": [
