@@ -75,6 +75,8 @@ def test_suggest_and_preview(client):
     ('{"q0": {"limit": 3}}', "'query' string"),
     ('{"q0": {"query": "x", "type": "https://example.org/Thing"}}', "unknown type"),
     ('{"q0": {"query": "x", "limit": 0}}', "'limit'"),
+    ('{"q0": {"query": "x", "type": [{"id": "x"}]}}', "'type' must be a type id"),
+    ('[' * 10_000, "too deeply"),
 ])
 def test_bad_requests_are_400_with_a_reason(client, queries, message):
     response = client.post("/reconcile", data={"queries": queries})
@@ -311,6 +313,8 @@ def test_property_suggest(client):
     ("extend", '{"ids": [], "properties": [{"id": "shoe size"}]}', 400, "unknown property 'shoe size'; known: athlete"),
     ("extend", '{"ids": [], "properties": [{"id": "sport", "settings": {"limit": -1}}]}', 400, "'limit' setting"),
     ("extend", '{"ids": [], "properties": [{"id": "sport", "settings": {"colour": 1}}]}', 400, "unknown setting"),
+    ("extend", '{"ids": [], "properties": [{"id": "sport", "settings": {"limit": "\u00b2"}}]}', 400, "'limit' setting"),
+    ("extend", '{"ids": [], "properties": [{"id": "sport", "settings": {"limit": NaN}}]}', 400, "'limit' setting"),
     ("extend", '{"ids": [], "properties": [{"id": "sport", "settings": []}]}', 400, "'settings' must be an object"),
     ("extend", '{"ids": ["Q42"], "properties": [{"id": "sport"}]}', 400, "'Q42' is not an id of this service"),
     ("extend", json.dumps({"ids": [KZ + "athlete/a b"], "properties": [{"id": "sport"}]}), 400,
@@ -335,6 +339,8 @@ def test_bad_extension_requests_are_4xx_with_a_reason(client, field, value, stat
     ("/reconcile/properties", {"type": ATHLETE, "limit": "0"}, "'limit' must be a whole number, 1 or more"),
     ("/reconcile/properties", {"type": ATHLETE, "limit": "many"}, "'limit'"),
     ("/reconcile/suggest/property", {"prefix": "med", "cursor": "-1"}, "'cursor'"),
+    ("/reconcile/suggest/property", {"prefix": "med", "cursor": "9" * 5000}, "'cursor'"),
+    ("/reconcile/suggest/property", {"prefix": "med", "cursor": "²"}, "'cursor'"),
 ])
 def test_bad_proposal_and_suggest_requests_are_400(client, path, params, message):
     response = client.get(path, params=params)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ..api import KnowledgeGraph
 
 __all__ = ["MATCH_SCORE", "MAX_IDS", "MAX_LIMIT", "MAX_PROPERTIES", "PROPERTY_SETTINGS", "Properties", "Property",
-           "Reconciler", "extend"]
+           "Reconciler", "extend", "whole_number"]
 
 MATCH_SCORE = 0.9  # a top candidate at or above this, clearly ahead of the next, is a match
 MAX_LIMIT = 50
@@ -57,6 +57,8 @@ def _candidates(index: SearchIndex, types: dict[str, str], query: dict[str, Any]
         raise HttpError(400, f"'limit' must be a whole number from 1 to {MAX_LIMIT}")
     wanted = query.get("type")
     wanted_ids = [wanted] if isinstance(wanted, str) else wanted if isinstance(wanted, list) else []
+    if not all(isinstance(t, str) for t in wanted_ids):
+        raise HttpError(400, "a query's 'type' must be a type id or a list of them (strings)")
     unknown = [t for t in wanted_ids if t not in types]
     if unknown:
         raise HttpError(400, f"unknown type {unknown[0]!r}; known: {', '.join(types)}")
@@ -211,9 +213,17 @@ def _limit(settings: object) -> int:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     text = str(raw).strip() if isinstance(raw, (int, str)) and not isinstance(raw, bool) else ""
-    if not text.isdigit():
+    number = whole_number(text)
+    if number is None:
         raise HttpError(400, f"the 'limit' setting must be a whole number, 0 or more (0: all values), not {raw!r}")
-    return int(text)
+    return number
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` as a whole number of at most nine ASCII digits (``int`` takes other digits, and refuses
+    thousands of them with ValueError), else None."""
+    text = text.strip()
+    return int(text) if 0 < len(text) <= 9 and text.isascii() and text.isdigit() else None
 
 
 def _value(value: Value, name: Value | None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from ..namespaces import BASE, KZ
 from .context import State, form_fields, one_value, read_body, state
 from .problems import HttpError
-from .reconciler import MATCH_SCORE, PROPERTY_SETTINGS, Properties, Reconciler, extend
+from .reconciler import MATCH_SCORE, PROPERTY_SETTINGS, Properties, Reconciler, extend, whole_number
 
 __all__ = ["MATCH_SCORE", "Reconciler", "preview", "properties", "reconcile", "suggest", "suggest_property"]
 
@@ -97,9 +97,10 @@ def _whole(request: Request, name: str, *, least: int) -> int | None:
     text = one_value(request.query_params.getlist(name), name)
     if text is None or text.strip() == "":
         return None
-    if not text.strip().isdigit() or int(text) < least:
+    number = whole_number(text)
+    if number is None or number < least:
         raise HttpError(400, f"'{name}' must be a whole number, {least} or more, not {text!r}")
-    return int(text)
+    return number
 
 
 async def properties(request: Request) -> Response:
