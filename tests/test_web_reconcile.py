@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.servers import UPDATE_TOKEN
 
@@ -391,3 +393,23 @@ def test_the_readme_example_answers_what_the_readme_shows(client):
     assert len(answers) == 2
     conforms(answers[0], "data-extension-property-proposal")
     assert conforms(answers[1], "data-extension-response") == json.loads(shown)
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+                     | st.sampled_from([DEGTYAREV, "sport", "limit", "ids", "properties", "id", "settings"]),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+                         st.sampled_from(["ids", "properties", "id", "settings", "limit", "x"]), inner, max_size=4),
+                     max_leaves=12)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(request=_JSON)
+def test_any_extension_request_is_answered_or_refused_never_a_500(client, request):
+    """Hostile or careless JSON in ``extend``: 200 with the spec's shape, or a 400/413 with a reason."""
+    response = client.post("/reconcile", data={"extend": json.dumps(request)})
+    assert response.status_code in (200, 400, 413), response.text
+    if response.status_code == 200:
+        conforms(response.json(), "data-extension-response")
+    else:
+        assert len(response.text) > 20
