@@ -22,7 +22,7 @@ from ..formats import Format
 from ..results import GraphResult, Result, format_result
 from .answers import AnswerCache
 from .executor import Executor, PageTimeoutError
-from .links import IriMapping, ServerLinks
+from .links import DOCUMENT_FORMATS, IriMapping, ServerLinks
 from .negotiation import choose, offered, requested
 from .problems import HttpError, problem
 from .reconciler import Reconciler
@@ -54,7 +54,7 @@ log = logging.getLogger(__name__)
 
 SELECT_OFFER = offered("json", "xml", "csv", "tsv", "html")
 GRAPH_OFFER = offered("ttl", "nt", "jsonld", "rdfxml", "html")
-PAGE_OFFER = offered("html", "ttl", "jsonld", "nt")
+PAGE_OFFER = offered(*DOCUMENT_FORMATS)  # a resource's page, then every RDF format of the dumps
 _TEXT_OR_HTML = offered("table", "html")
 
 

@@ -32,6 +32,7 @@ import re
 from typing import ClassVar
 from urllib.parse import quote, urlencode
 
+from .. import formats
 from ..namespaces import BASE
 
 __all__ = ["DOCUMENT_FORMATS", "RESERVED", "IriMapping", "Links", "ServerLinks", "StaticLinks", "safe_link",
@@ -39,8 +40,10 @@ __all__ = ["DOCUMENT_FORMATS", "RESERVED", "IriMapping", "Links", "ServerLinks",
 
 #: First path segments the server uses for itself; IRIs of the namespace under them are not served.
 RESERVED = frozenset({"sparql", "queries", "search", "static", "dumps", ".well-known", "resources", "about"})
-#: Extensions of the documents that describe a resource, by format name of kzgraph.formats.
-DOCUMENT_FORMATS = {"html": ".html", "ttl": ".ttl", "jsonld": ".jsonld", "nt": ".nt"}
+#: Extensions of the documents that describe a resource, by format name of kzgraph.formats: its page first (the
+#: default), then every RDF format of the dumps (``documents``).
+DOCUMENT_FORMATS = {name: formats.by_name(name).extension
+                    for name in ("html", "ttl", "jsonld", "nt", "rdfxml", "trig", "nq")}
 _SAFE = "/:@!$&'()*+,;=-._~"
 _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")

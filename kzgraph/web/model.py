@@ -1,23 +1,22 @@
-"""What the pages show, built from named queries: a resource's facts with their sources, the medals on a
-timeline (the ontology's documentation is in ``ontology``). Plain data for the templates; no web framework here.
+"""What the pages show, built from named queries: a resource's facts with their sources and each source's
+status (verified, inferred, conflict, unknown), the medals on a timeline (the ontology's documentation is in
+``ontology``). Plain data for the templates; no web framework here.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .. import formats
 from ..api import KnowledgeGraph
-from ..namespaces import GRAPH, KZ, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, RDF, RDFS, SKOS, WD
+from ..namespaces import GRAPH, KZ, ONTOLOGY_GRAPH, PROV, PROVENANCE_GRAPH, RDF, RDFS, SKOS, WD
 from ..results import SelectResult, display
 from ..terms import IRI, BNode, LangString, Value
 
 __all__ = [
-    "DUMPS",
     "KIND_PAGE",
     "PAGE_LINKS",
     "Attribution",
@@ -29,49 +28,66 @@ __all__ = [
     "ResourceGroup",
     "ResourcePage",
     "all_resources",
-    "dump_links",
     "group_by_kind",
     "home",
     "resource_kinds",
     "resource_page",
     "resources_of_kind",
+    "rule_of",
 ]
 
-#: The dumps: format name → title (the same list as the ``void`` query's).
-DUMPS = {"trig": "TriG, with the named graphs", "nq": "N-Quads, with the named graphs",
-         "jsonld": "JSON-LD, with the named graphs", "ttl": "Turtle, the union of the graphs",
-         "nt": "N-Triples, the union of the graphs", "rdfxml": "RDF/XML, the union of the graphs"}
 _FIRST = tuple(IRI(p) for p in (RDF["type"], RDFS["label"], SKOS["altLabel"], SKOS["hiddenLabel"], RDFS["comment"]))
 _TYPE, _LABEL, _EXACT_MATCH, _MEDAL = IRI(RDF["type"]), IRI(RDFS["label"]), IRI(SKOS["exactMatch"]), IRI(KZ["Medal"])
+_USED, _FACT_STATUS, _SENTENCE = IRI(PROV["used"]), IRI(KZ["factStatus"]), IRI(KZ["sentenceNumber"])
 
 
 def _select(kg: KnowledgeGraph, name: str, **params: object) -> SelectResult:
     return kg.select(name, **params)
 
 
+def rule_of(graph: str) -> str | None:
+    """The rule whose output a derived graph holds: the segment after ``derived/`` of ``graph/derived/<rule>``
+    and ``graph/derived/<rule>/<justification>`` (``kzgraph.dataset.derived_graph``); None for other graphs.
+
+    >>> rule_of("https://w3id.org/kzgraph/graph/derived/judo-weight-categories/j2-90kg")
+    'judo-weight-categories'
+    >>> rule_of("https://w3id.org/kzgraph/graph/derived/venue-from-sport"), rule_of("https://w3id.org/kzgraph/graph/external/e4")
+    ('venue-from-sport', None)
+    """
+    prefix = GRAPH["derived/"]
+    return graph[len(prefix):].split("/", 1)[0] or None if graph.startswith(prefix) else None
+
+
 @dataclass(frozen=True)
 class Attribution:
-    """A named graph that states a fact, and how to name it: ``sentence 5``, ``fact a2``, ``rule …``."""
+    """A named graph that states a fact, how to name it (``sentence 5``, ``fact a2``, ``rule …``) and the status
+    of what it states (``verified``, ``inferred``, ``conflict`` or ``unknown``; None for the ontology and the
+    provenance graph)."""
 
     graph: str
     kind: str
     label: str
+    status: str | None = None
 
     @classmethod
-    def of(cls, graph: str, kind: str | None, sentence: Value | None, fact: Value | None) -> Attribution:
-        """The source of a ``resource-facts`` row: its graph, the graph's kind and its ``kz:sentenceNumber``
-        (an integer) and ``kz:factId`` (a string) when it has them."""
+    def of(cls, graph: str, kind: str | None, sentence: Value | None, fact: Value | None,
+           status: Value | None = None) -> Attribution:
+        """The source of a ``resource-facts`` row: its graph, the graph's kind, its ``kz:sentenceNumber``
+        (an integer) and ``kz:factId`` (a string) when it has them, and its status. A derived graph is named
+        after the rule that wrote it (``graph/derived/<rule>/<justification>``: the rule, not the justification)."""
+        stated = _text(status)
+        rule = rule_of(graph)
         if sentence is not None:
-            return cls(graph, "article", f"sentence {sentence}")
+            return cls(graph, "article", f"sentence {sentence}", stated)
         if fact is not None:
-            return cls(graph, "external", f"fact {fact}")
-        if kind == "derived" or graph.startswith(GRAPH["derived/"]):
-            return cls(graph, "derived", f"rule {graph.rsplit('/', 1)[-1]}")
+            return cls(graph, "external", f"fact {fact}", stated)
+        if kind == "derived" or rule is not None:
+            return cls(graph, "derived", f"rule {rule or display(IRI(graph))}", stated)
         if graph == ONTOLOGY_GRAPH:
             return cls(graph, "ontology", "ontology")
         if graph == PROVENANCE_GRAPH:
             return cls(graph, "provenance", "provenance")
-        return cls(graph, kind or "graph", display(IRI(graph)))
+        return cls(graph, kind or "graph", display(IRI(graph)), stated if kind else None)
 
 
 @dataclass
@@ -99,6 +115,9 @@ class Chain:
     event_name: str | None
     venue: IRI | BNode | None
     venue_name: str | None
+    #: The status of the link medal → event and of the link event → venue (the strongest of the graphs stating it).
+    event_status: str | None = None
+    venue_status: str | None = None
 
     @classmethod
     def of(cls, row: dict[str, Value | None]) -> Chain:
@@ -109,7 +128,7 @@ class Chain:
         assert date is None or isinstance(date, datetime.date), "kz:medalDate is an xsd:date"
         return cls(athlete, _text(row["athlete_name"]), medal, _text(row["medal_name"]),
                    str(_bound(row, "medal_type")), date, event, _text(row["event_name"]), venue,
-                   _text(row["venue_name"]))
+                   _text(row["venue_name"]), _text(row.get("event_status")), _text(row.get("venue_status")))
 
 
 class GraphFact(NamedTuple):
@@ -166,6 +185,12 @@ class ResourcePage:
     more: dict[tuple[str, IRI], More] = field(default_factory=dict)
     #: Whether the resource has more medal chains than ``chains`` (the page links to them all).
     more_chains: bool = False
+    #: The page of a named graph: the status of what the graph states (an article sentence's: verified).
+    status: str | None = None
+    #: The page of a derived graph: the graphs its rule used (``graph-sources``), each with its status.
+    used: list[Attribution] = field(default_factory=list)
+    #: The page of a derived graph: the rule that wrote it.
+    rule: str | None = None
 
     @property
     def is_medal(self) -> bool:
@@ -200,7 +225,8 @@ def _facts(rows: Iterable[dict[str, Value | None]]) -> tuple[list[Fact], list[Fa
         if fact is None:
             fact = grouped[key] = Fact(IRI(str(prop)), _text(row["property_label"]), value, _text(row["value_label"]))
         if row["graph"] is not None:
-            source = Attribution.of(str(row["graph"]), _text(row["kind"]), row["sentence"], row["fact"])
+            source = Attribution.of(str(row["graph"]), _text(row["kind"]), row["sentence"], row["fact"],
+                                    row.get("status"))
             if source not in fact.sources:
                 fact.sources.append(source)
     out = [f for (d, _, _), f in grouped.items() if d == "out"]
@@ -232,9 +258,23 @@ def _graph_label(iri: str, out: list[Fact]) -> str | None:
         return f"Sentence {values[KZ['sentenceNumber']]} of the article"
     if KZ["factId"] in values:
         return f"External fact {values[KZ['factId']]}"
-    if iri.startswith(GRAPH["derived/"]):
-        return f"Facts derived by the rule {iri.rsplit('/', 1)[-1]}"
+    rule = rule_of(iri)
+    if rule is not None:
+        return f"Facts derived by the rule {rule}"
     return None
+
+
+def _graph_status(out: list[Fact]) -> str | None:
+    """The status of what the page's graph states: its ``kz:factStatus`` (by label), verified for a sentence of
+    the article; None for a page that is not of such a graph."""
+    stated = [f.value_label or display(f.value) for f in out if f.property == _FACT_STATUS]
+    return stated[0] if stated else "verified" if any(f.property == _SENTENCE for f in out) else None
+
+
+def _used(kg: KnowledgeGraph, iri: str) -> list[Attribution]:
+    """The graphs a derived graph used, with their statuses (the ``graph-sources`` query)."""
+    return [Attribution.of(str(row["used"]), _text(row["kind"]), row["sentence"], row["fact"], row["status"])
+            for row in _select(kg, "graph-sources", graph=IRI(iri)).to_dicts()]
 
 
 def _link_counts(kg: KnowledgeGraph, iri: str) -> dict[tuple[str, IRI], int]:
@@ -289,8 +329,10 @@ def resource_page(kg: KnowledgeGraph, iri: str) -> ResourcePage | None:
     wikidata = [str(f.value) for f in out
                 if f.property == _EXACT_MATCH and isinstance(f.value, IRI) and f.value.startswith(WD)]
     shown_chains, more_chains = _page_chains(kg, iri)
+    used = _used(kg, iri) if any(f.property == _USED for f in out) else []
     return ResourcePage(iri, label, types, [f for f in out if f.property != _TYPE], incoming, wikidata,
-                        shown_chains, graph_rows, more, more_chains)
+                        shown_chains, graph_rows, more, more_chains, _graph_status(out), used,
+                        rule_of(iri))
 
 
 @dataclass
@@ -313,15 +355,6 @@ def home(kg: KnowledgeGraph) -> Home:
                 start if isinstance(start, datetime.date) else None,
                 end if isinstance(end, datetime.date) else None,
                 str(first["games"]) if first.get("games") else None)
-
-
-def dump_links(href: Callable[[str], str]) -> list[tuple[str, str, str, str]]:
-    """(file name, title, media type, link) of each dump; ``href(file name)`` makes the link."""
-    rows = []
-    for name, title in DUMPS.items():
-        fmt = formats.by_name(name)
-        rows.append((f"kzgraph{fmt.extension}", title, fmt.media_type, href(f"kzgraph{fmt.extension}")))
-    return rows
 
 
 class ResourceGroup(NamedTuple):

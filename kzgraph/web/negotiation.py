@@ -48,8 +48,9 @@ from ..formats import Format
 __all__ = ["NotAcceptable", "UnknownFormat", "by_extension", "choose", "offered", "parse_accept", "requested"]
 
 #: ``?format=`` values other clients send (SPARQLWrapper sends ``format=turtle``, ``format=xml`` for RDF/XML…).
-ALIASES = {"turtle": ("ttl",), "n3": ("ttl",), "ntriples": ("nt",), "n-triples": ("nt",),
-           "json-ld": ("jsonld",), "rdf": ("rdfxml",), "rdf+xml": ("rdfxml",), "xml": ("xml", "rdfxml"),
+ALIASES = {"turtle": ("ttl",), "n3": ("ttl",), "ntriples": ("nt",), "n-triples": ("nt",), "nquads": ("nq",),
+           "n-quads": ("nq",), "json-ld": ("jsonld",), "rdf": ("rdfxml",), "rdf+xml": ("rdfxml",),
+           "rdf/xml": ("rdfxml",), "xml": ("xml", "rdfxml"),
            "json": ("json", "jsonld"), "text": ("table",), "tab-separated-values": ("tsv",)}
 
 

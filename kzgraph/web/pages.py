@@ -1,7 +1,8 @@
 """Linked-data pages: every IRI of the namespace, the home page, the ontology, search, VoID and dumps.
 
 A resource's IRI (``/athlete/x`` on this server, see ``links``) answers ``303 See Other`` to the document
-in the format the client asks for — ``/athlete/x.html``, ``.ttl``, ``.jsonld`` or ``.nt`` — with
+in the format the client asks for (``Accept`` or ``?format=``) — ``/athlete/x.html``, ``.ttl``, ``.jsonld``,
+``.nt``, ``.rdf`` (RDF/XML), ``.trig`` or ``.nq``: every RDF format of the dumps, see ``documents`` — with
 ``Vary: Accept`` (the W3C "Cool URIs for the Semantic Web" practice for slash IRIs: the IRI names the
 thing, each document describes it). An IRI the data does not use answers 404 with a page saying so.
 """
@@ -21,8 +22,9 @@ from ..terms import IRI
 from . import model
 from .answers import Answer
 from .context import PAGE_OFFER, SELECT_OFFER, State, html, media_type, negotiate, serialize, state
+from .documents import DUMPS, description, dump_links, serialize_description
 from .links import RESERVED
-from .model import DUMPS, KIND_PAGE, dump_links
+from .model import KIND_PAGE
 from .negotiation import by_extension, offered
 from .ontology import ontology_page
 from .problems import HttpError
@@ -125,9 +127,14 @@ async def void(request: Request) -> Response:
 
 
 async def dump(request: Request) -> Response:
-    """``/dumps/kzgraph.EXT``: the whole dataset in the format of the extension."""
+    """``/dumps/kzgraph.EXT``: the whole dataset in the format of the extension; ``/dumps/kzgraph`` answers
+    ``303 See Other`` to the dump in the format the client asks for (``Accept`` or ``?format=``)."""
     server = state(request)
-    stem, fmt = by_extension(request.path_params["file"], [formats.by_name(n) for n in DUMPS])
+    offer = [formats.by_name(n) for n in DUMPS]
+    stem, fmt = by_extension(request.path_params["file"], offer)
+    if stem == "kzgraph" and fmt is None:
+        chosen = negotiate(request, offer)
+        return RedirectResponse(f"/dumps/kzgraph{chosen.extension}", status_code=303, headers={"Vary": "Accept"})
     if stem != "kzgraph" or fmt is None:
         raise HttpError(404, f"no dump called {request.path_params['file']!r}; there are "
                              + ", ".join(f"kzgraph{formats.by_name(n).extension}" for n in DUMPS))
@@ -162,10 +169,10 @@ def _document_work(server: State, iri: str, fmt: Format) -> Answer:
             return page.encode("utf-8"), media_type(fmt)
         return serialize(server.kg.query("ontology"), fmt), media_type(fmt)
     if fmt.name != "html":
-        description = server.kg.construct("resource-description", resource=IRI(iri))
-        if not len(description):
+        quads = description(server.kg, iri)
+        if not quads:
             raise UnknownResource(iri)
-        return serialize(description, fmt), media_type(fmt)
+        return serialize_description(quads, fmt), media_type(fmt)
     page_model = model.resource_page(server.kg, iri)
     if page_model is None:
         raise UnknownResource(iri)

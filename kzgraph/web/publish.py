@@ -3,13 +3,15 @@
 Layout of ``DIR`` (every link relative, every page a file ending in ``.html``)::
 
     index.html  resources.html  about.html          home (medal table, timeline), all resources, data
-    ontology.html  ontology.ttl  ontology.jsonld  ontology.nt      documentation (terms as #anchors)
-    <kind>/<slug>.html  .ttl  .jsonld  .nt           one page and three data files per resource
+    ontology.html  .ttl  .jsonld  .nt  .rdf  .trig  .nq      documentation (terms as #anchors)
+    <kind>/<slug>.html  .ttl  .jsonld  .nt  .rdf  .trig  .nq  one page and six data files per resource
     dumps/kzgraph.trig  .nq  .jsonld  .ttl  .nt  .rdf
     .well-known/void  .well-known/void.ttl  static/kzgraph.css  .nojekyll  .kzgraph-site
     openapi.json                                     the API of kzgraph serve (web.openapi), for clients
 
-A resource's files are named after its IRI's path under the namespace. Nothing is written outside
+A resource's files are named after its IRI's path under the namespace; its data files are those the server
+answers (``documents``: every RDF format of the dumps, TriG and N-Quads with the graphs stating each fact), and
+its page shows the status of each fact as the server's does. Nothing is written outside
 ``DIR``: every path is checked after resolving symbolic links, and an IRI whose path is not a plain
 file name (``..``, a separator, an empty segment) is refused with its name. ``DIR`` must be empty or
 an earlier kzgraph site (it holds ``.kzgraph-site``).
@@ -26,10 +28,9 @@ from ..api import KnowledgeGraph
 from ..errors import DataError, UsageError
 from ..namespaces import BASE, KZ
 from ..results import GraphResult
-from ..terms import IRI
 from . import model, openapi
+from .documents import DUMPS, description, dump_links, serialize_description
 from .links import DOCUMENT_FORMATS, RESERVED, StaticLinks
-from .model import DUMPS, dump_links
 from .ontology import ontology_page
 from .render import STATIC, Renderer
 
@@ -129,9 +130,9 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> Site:
         if resource is None:  # used only as a predicate or datatype: nothing to show
             raise DataError(f"<{iri}> is used by the data but has no facts to publish")
         page(html_file, "resource.html", page=resource)
-        description = _construct(kg, "resource-description", resource=IRI(iri))
-        for name, fmt in documents.items():
-            writer.write(html_file[: -len(".html")] + fmt.extension, description.serialize(name))
+        quads = description(kg, iri)
+        for fmt in documents.values():
+            writer.write(html_file[: -len(".html")] + fmt.extension, serialize_description(quads, fmt))
 
     for name in DUMPS:
         fmt = formats.by_name(name)
