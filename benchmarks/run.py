@@ -39,6 +39,7 @@ FAMILIES = {  # module: what it needs, when it cannot run yet
     "answer_latency": None,
     "search_latency": None,
     "page_latency": None,
+    "columnar": None,
     "http_serve": "run on its own: python benchmarks/serve_vs_oxigraph.py (its section of RESULTS.md)",
     "soak": "run on its own against a running server: python benchmarks/soak.py --kzgraph (its section of RESULTS.md)",
 }
