@@ -14,6 +14,7 @@ from common import Context, Ratio, Section, human, interleaved, median
 
 TITLE = "Columnar results: to_arrow() vs to_dataframe()"
 SIZES = [100_000, 1_000_000]
+NEEDS = "pyarrow and pandas: pip install 'kzgraph[arrow,pandas]'"
 
 
 def run(ctx: Context) -> Section | None:
