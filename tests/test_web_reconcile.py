@@ -413,3 +413,20 @@ def test_any_extension_request_is_answered_or_refused_never_a_500(client, reques
         conforms(response.json(), "data-extension-response")
     else:
         assert len(response.text) > 20
+
+
+def test_with_cors_for_openrefine_every_endpoint_answers_its_page(make_kzgraph_app):
+    """OpenRefine's page (its own origin) calls the suggest and proposal endpoints from the browser: with
+    ``--cors ORIGIN`` every endpoint of the service allows it, preflight included (the spec asks for CORS on
+    all of them)."""
+    origin = "http://127.0.0.1:3333"
+    client = make_kzgraph_app(cors=(origin,))
+    for path, params in [("/reconcile", {}), ("/reconcile/properties", {"type": ATHLETE}),
+                         ("/reconcile/suggest/property", {"prefix": "sp"}),
+                         ("/reconcile/suggest/entity", {"prefix": "Degty"}),
+                         ("/reconcile", {"extend": json.dumps({"ids": [DEGTYAREV], "properties": [{"id": "sport"}]})})]:
+        response = client.get(path, params=params, headers={"Origin": origin})
+        assert response.status_code == 200 and response.headers["access-control-allow-origin"] == origin, path
+    preflight = client.options("/reconcile", headers={"Origin": origin, "Access-Control-Request-Method": "POST",
+                                                      "Access-Control-Request-Headers": "Content-Type"})
+    assert preflight.status_code == 200 and preflight.headers["access-control-allow-origin"] == origin
