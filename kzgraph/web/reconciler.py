@@ -80,7 +80,7 @@ def _candidate(hit: Hit, by_label: dict[str, str], match: bool) -> dict[str, Any
 
 # --- data extension --------------------------------------------------------------------------------------
 
-MAX_IDS = 50  # entities per extension request (OpenRefine sends 10 at a time)
+MAX_IDS = 50  # entities per extension request (OpenRefine sends its rows in small batches)
 MAX_PROPERTIES = 20  # properties per extension request
 MAX_SUGGESTIONS = 10  # properties per page of /reconcile/suggest/property
 #: The settings a client may give each property of an extension request (the manifest's ``property_settings``).
