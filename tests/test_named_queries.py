@@ -136,7 +136,7 @@ COMPETENCY = {
             "para athletics", "para canoe", "para judo", "para powerlifting", "para shooting", "para swimming",
             "para table tennis", "para taekwondo", "sitting volleyball")],
     "cq-s05-powerlifting-gold": [("David Degtyarev", "Gold", "men", Decimal("54"), "verified")],
-    "cq-s06-two-time-champions": [("David Degtyarev", 2, 2)],
+    "cq-s06-two-time-champions": [("David Degtyarev", 2, 2, "verified")],
     "cq-s07-judo-gold": [("Akmaral Nauatbek", "women", Decimal("48"), "verified")],
     "cq-s08-shooting-score": [(
         "Yerkin Gabbasov", "Silver", "rifle standing", Decimal("247.7"), "pts", "verified")],
