@@ -44,11 +44,12 @@ def schema(table: pa.Table) -> dict[str, str]:
 
 
 def test_medals_have_typed_columns(medals):
-    assert schema(medals) == {
+    expected = {
         "athlete_name": "string", "medal": "string", "sport": "string", "event": "string",
         "date": "date32[day]", "result": "decimal128(5, 2)",  # 188, 247.7, 64.83, 16: 3 digits before, 2 after
         "unit": "string", "athlete": "string", "medal_iri": "string",
     }
+    assert {name: schema(medals).get(name) for name in expected} == expected  # the query may add columns
     first = medals.slice(0, 1).to_pylist()[0]
     assert first["athlete_name"] == "David Degtyarev" and first["athlete"] == ATHLETE + "david-degtyarev"
     assert first["date"] == datetime.date(2024, 9, 4) and first["result"] == Decimal("188")

@@ -24,8 +24,18 @@ anything else (mixed kinds, no value)  ``string``: each value's lexical form, as
 A column with a language-tagged string gets a companion column ``<name>@lang`` right after it: the tag of
 each value, null where the value has none (SPARQL variable names cannot contain ``@``, so it never clashes).
 Only integers and decimals mix (an integer is an exact decimal); a column that mixes any other kinds
-(numbers and strings, doubles and decimals, dates and times, dateTimes with and without a time zone) is a
-column of strings, so that no value is changed on the way.
+(numbers and strings, doubles and decimals, dates and dateTimes, dateTimes with and without a time zone) is
+a column of strings, so that no value is changed on the way.
+
+>>> from kzgraph.results import SelectResult
+>>> scores = SelectResult(["athlete", "score", "name"], [
+...     (IRI("https://w3id.org/kzgraph/athlete/yerkin-gabbasov"), Decimal("247.7"), LangString("Gabbasov", "en")),
+...     (IRI("https://w3id.org/kzgraph/athlete/nurdaulet-zhumagali"), Decimal("64.83"), None)])
+>>> print(scores.to_arrow().schema)
+athlete: string
+score: decimal128(5, 2)
+name: string
+name@lang: string
 
 pyarrow and polars are imported inside these functions, never when kzgraph is: the command line's start stays
 light. Without them the functions raise ``UsageError`` naming the extra to install.
@@ -151,7 +161,8 @@ def to_arrow(columns: list[str], rows: list[tuple[Value | None, ...]]) -> pyarro
     names = [field.name for field, _ in pairs]
     clash = next((n for n in names if names.count(n) > 1), None)
     if clash is not None:
-        raise UsageError(f"two columns would be named {clash!r}: rename the column ending in {LANG_SUFFIX!r}")
+        raise UsageError(f"two columns would be named {clash!r}: columns need distinct names, and a column of "
+                         f"language-tagged strings adds one ending in {LANG_SUFFIX!r}")
     table: pyarrow.Table = pa.Table.from_arrays([array for _, array in pairs],
                                                 schema=pa.schema([field for field, _ in pairs]))
     return table
