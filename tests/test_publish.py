@@ -98,15 +98,23 @@ def test_every_resource_has_a_page(site, kg):
             assert path.split("#")[1] in ontology_ids, iri
         elif path not in ("", "ontology"):
             assert f"{path}.html" in reached, iri
-            for extension in ("ttl", "jsonld", "nt"):
+            for extension in ("ttl", "jsonld", "nt", "rdf", "trig", "nq"):  # every format of the dumps
                 assert (site / f"{path}.{extension}").is_file(), (iri, extension)
 
 
-def test_resource_data_files_load(site):
+@pytest.mark.parametrize("extension, parser", [("ttl", "turtle"), ("jsonld", "json-ld"), ("nt", "nt"), ("rdf", "xml"),
+                                               ("trig", "trig"), ("nq", "nquads")])
+def test_resource_data_files_load(site, extension, parser):
+    """The files the server answers for the resource: the same triples in each, TriG and N-Quads in the graph
+    that states each one."""
     athlete = rdflib.URIRef(KZ + "athlete/akmaral-nauatbek")
-    for extension, parser in (("ttl", "turtle"), ("jsonld", "json-ld"), ("nt", "nt")):
-        graph = rdflib.Graph().parse(site / f"athlete/akmaral-nauatbek.{extension}", format=parser)
-        assert (athlete, rdflib.RDFS.label, rdflib.Literal("Akmaral Nauatbek")) in graph
+    label = (athlete, rdflib.RDFS.label, rdflib.Literal("Akmaral Nauatbek"))
+    data = rdflib.Dataset().parse(site / f"athlete/akmaral-nauatbek.{extension}", format=parser)
+    triples = {q[:3] for q in data.quads()}
+    assert label in triples
+    assert triples == set(rdflib.Graph().parse(site / "athlete/akmaral-nauatbek.ttl", format="turtle"))
+    if extension in ("trig", "nq"):
+        assert (*label, rdflib.URIRef(KZ + "graph/article/s07")) in set(data.quads())
 
 
 def test_site_has_index_with_medal_table_dumps_void_and_ontology(site, kg):

@@ -50,7 +50,9 @@ class Links(HTMLParser):
 
 @pytest.mark.parametrize("accept, extension", [
     (BROWSER, ".html"), ("text/turtle", ".ttl"), ("application/ld+json", ".jsonld"),
-    ("application/n-triples", ".nt"), ("text/turtle;q=0.5, application/ld+json", ".jsonld"), (None, ".html")])
+    ("application/n-triples", ".nt"), ("application/rdf+xml", ".rdf"), ("application/xml", ".rdf"),
+    ("application/trig", ".trig"), ("application/n-quads", ".nq"),
+    ("text/turtle;q=0.5, application/ld+json", ".jsonld"), (None, ".html")])
 def test_resource_iri_answers_303_to_the_document_the_client_wants(client, accept, extension):
     headers = {"Accept": accept} if accept else {}
     r = client.get("/athlete/david-degtyarev", headers=headers)
@@ -59,15 +61,72 @@ def test_resource_iri_answers_303_to_the_document_the_client_wants(client, accep
     assert "Accept" in [v.strip() for v in r.headers["vary"].split(",")]
 
 
-@pytest.mark.parametrize("extension", ["ttl", "jsonld", "nt"])
+@pytest.mark.parametrize("value, extension", [
+    ("ttl", ".ttl"), ("turtle", ".ttl"), ("nt", ".nt"), ("ntriples", ".nt"), ("jsonld", ".jsonld"),
+    ("json-ld", ".jsonld"), ("rdfxml", ".rdf"), ("rdf", ".rdf"), ("xml", ".rdf"), ("application/rdf+xml", ".rdf"),
+    ("trig", ".trig"), ("nq", ".nq"), ("nquads", ".nq"), ("html", ".html")])
+def test_format_parameter_picks_the_document_of_a_resource_and_a_dump(client, value, extension):
+    r = client.get("/athlete/david-degtyarev", params={"format": value}, headers={"Accept": "text/turtle"})
+    assert r.status_code == 303 and r.headers["location"] == "/athlete/david-degtyarev" + extension
+    r = client.get("/dumps/kzgraph", params={"format": value})
+    if extension == ".html":  # a dump is data only: Accept decides, and TriG comes first
+        assert r.status_code == 303 and r.headers["location"] == "/dumps/kzgraph.trig"
+    else:
+        assert r.status_code == 303 and r.headers["location"] == "/dumps/kzgraph" + extension
+
+
+def test_a_format_that_is_none_is_400_and_one_not_offered_is_406(client):
+    r = client.get("/athlete/david-degtyarev", params={"format": "bogus"})
+    assert r.status_code == 400 and "rdfxml, trig, nq" in r.text
+    r = client.get("/athlete/david-degtyarev", headers={"Accept": "image/png"})
+    assert r.status_code == 406 and "application/rdf+xml" in r.text and "application/n-quads" in r.text
+    r = client.get("/dumps/kzgraph", headers={"Accept": "text/html"})
+    assert r.status_code == 406
+
+
+MEDAL = rdflib.URIRef(KZ + "medal/paris-2024-david-degtyarev-gold")
+IN_EVENT = (MEDAL, rdflib.URIRef(KZ + "ontology#inEvent"), rdflib.URIRef(KZ + "event/powerlifting-men-54kg"))
+MEDAL_DATE = (MEDAL, rdflib.URIRef(KZ + "ontology#medalDate"), rdflib.Literal("2024-09-04", datatype=rdflib.XSD.date))
+MEDIA = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
+         "rdf": "application/rdf+xml", "trig": "application/trig", "nq": "application/n-quads"}
+
+
+def parsed(response: httpx.Response, extension: str) -> rdflib.Dataset:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == f"{MEDIA[extension]}; charset=utf-8"
+    return rdflib.Dataset().parse(data=response.content, format=RDFLIB[extension])
+
+
+@pytest.mark.parametrize("extension", ["ttl", "jsonld", "nt", "rdf", "trig", "nq"])
 def test_resource_data_in_each_format(client, extension):
-    r = client.get(f"/medal/paris-2024-david-degtyarev-gold.{extension}")
-    assert r.status_code == 200
-    graph = rdflib.Graph().parse(data=r.content, format=RDFLIB[extension])
-    medal = rdflib.URIRef(KZ + "medal/paris-2024-david-degtyarev-gold")
-    assert (medal, rdflib.URIRef(KZ + "ontology#inEvent"), rdflib.URIRef(KZ + "event/powerlifting-men-54kg")) in graph
-    assert (rdflib.URIRef(KZ + "athlete/david-degtyarev"), rdflib.URIRef(KZ + "ontology#won"), medal) in graph
-    assert (rdflib.URIRef(KZ + "event/powerlifting-men-54kg"), rdflib.RDFS.label, None) in graph
+    data = parsed(client.get(f"/medal/paris-2024-david-degtyarev-gold.{extension}"), extension)
+    triples = {(s, p, o) for s, p, o, _ in data.quads()}
+    assert IN_EVENT in triples and MEDAL_DATE in triples
+    assert (rdflib.URIRef(KZ + "athlete/david-degtyarev"), rdflib.URIRef(KZ + "ontology#won"), MEDAL) in triples
+    assert any(s == IN_EVENT[2] and p == rdflib.RDFS.label for s, p, _ in triples)  # the label of what it links to
+    turtle = rdflib.Graph().parse(data=client.get("/medal/paris-2024-david-degtyarev-gold.ttl").text, format="turtle")
+    assert triples == set(turtle)  # every format has the same triples: the union of the graphs stating them
+    graphs = {g for *_, g in data.quads() if g not in (None, rdflib.graph.DATASET_DEFAULT_GRAPH_ID)}
+    if extension in ("trig", "nq"):  # each fact in the graph that states it
+        assert (*IN_EVENT, rdflib.URIRef(KZ + "graph/article/s05")) in set(data.quads())
+        assert (*MEDAL_DATE, rdflib.URIRef(KZ + "graph/external/a2")) in set(data.quads())
+    else:  # the union: no named graph
+        assert graphs == set()
+
+
+@pytest.mark.parametrize("extension", ["ttl", "jsonld", "nt", "rdf", "trig", "nq"])
+def test_a_graph_page_gives_its_facts_and_provenance_in_each_format(client, extension):
+    data = parsed(client.get(f"/graph/derived/judo-weight-categories/j2-90kg.{extension}"), extension)
+    quads = set(data.quads())
+    assert len({q[:3] for q in quads}) == 9  # 1 fact, 5 of provenance, 3 labels (of its rule, class and status)
+    held = (rdflib.URIRef(KZ + "event/judo-90kg"), rdflib.URIRef(KZ + "ontology#sportClass"),
+            rdflib.URIRef(KZ + "class/j2"))
+    used = (rdflib.URIRef(KZ + "graph/derived/judo-weight-categories/j2-90kg"), rdflib.PROV.used,
+            rdflib.URIRef(KZ + "graph/external/j1"))
+    assert held in {q[:3] for q in quads} and used in {q[:3] for q in quads}
+    if extension in ("trig", "nq"):
+        assert (*held, rdflib.URIRef(KZ + "graph/derived/judo-weight-categories/j2-90kg")) in quads
+        assert (*used, rdflib.URIRef(KZ + "graph/provenance")) in quads
 
 
 def test_a_linked_data_client_follows_the_redirect(client):
