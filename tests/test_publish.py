@@ -4,6 +4,7 @@ ever written outside DIR."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -132,6 +133,12 @@ def test_site_has_index_with_medal_table_dumps_void_and_ontology(site, kg):
     ontology = rdflib.Graph().parse(site / "ontology.ttl", format="turtle")
     assert (rdflib.URIRef(KZ + "ontology#Medal"), rdflib.RDF.type, rdflib.OWL.Class) in ontology
     assert (site / MARKER).is_file() and (site / ".nojekyll").is_file()
+
+
+def test_site_has_the_openapi_description_of_the_server(site, kg):
+    from kzgraph.web.openapi import describe  # tests/test_openapi.py checks the document itself
+
+    assert json.loads((site / "openapi.json").read_text(encoding="utf-8")) == describe(kg.catalogue)
 
 
 def test_links_are_relative_so_the_site_works_from_any_host(site):
