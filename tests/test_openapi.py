@@ -116,6 +116,9 @@ def test_the_answers_match_the_documented_schemas(kzgraph_app, document):
         jsonschema.validate(answer, {**content[media_type]["schema"], "components": document["components"]})
     constructed = document["paths"]["/queries/ontology"]["get"]["responses"]["200"]["content"]
     assert next(iter(constructed)) == "text/turtle"
+    refused = kzgraph_app.get("/queries/ontology", headers={"Accept": "image/png"})
+    assert (refused.status_code, refused.text) == (406, plain(document["paths"]["/queries/ontology"]["get"]
+                                                              ["responses"]["406"]))
 
 
 def example_request(document, name):

@@ -23,6 +23,7 @@ server sends (``STATUS Title: message`` as text, or an HTML page), their example
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import weakref
@@ -196,7 +197,9 @@ def _named(query: NamedQuery, settings: Settings) -> dict[str, Any]:
         "responses": {"200": {"description": ok, "content": _content(offer, columns)},
                       "400": _error("A parameter is missing, unknown, given twice or not valid for its type, or "
                                     "?format= names no format.", bad),
-                      **_COMMON_ERRORS},
+                      **_COMMON_ERRORS, **({} if offer is _SELECT else {"406": _error(
+                          "No format on offer is acceptable to the client (Accept).",
+                          NotAcceptable("image/png", offer))})},
         "x-kzgraph-query": {"name": query.name, "form": form, "returns": list(query.returns),
                             "text": f"/queries/{query.name}.rq"}}
 
@@ -366,7 +369,10 @@ class Endpoint:
         return self._bodies[server]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = self.body(scope["app"].state.kzgraph)
+        server = scope["app"].state.kzgraph
+        body = self._bodies.get(server)
+        if body is None:  # built on a thread (reading the catalogue's files): the event loop goes on meanwhile
+            body = await asyncio.get_running_loop().run_in_executor(None, self.body, server)
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode("ascii"))]})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
