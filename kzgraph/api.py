@@ -2,8 +2,8 @@
 
 >>> with open() as kg:
 ...     facts = kg.query("athlete", athlete="Fedossova").to_dicts()
->>> sorted({f["sentence"] for f in facts if f["sentence"]})
-[11, 12]
+>>> sorted({f["sentence"] for f in facts if f["sentence"]})  # that she is a judoka: derived from 11 and 12
+[12]
 >>> with open() as kg:
 ...     [(hit.label, hit.type) for hit in kg.search("Shamey", limit=1)]
 [('Yergali Shamei', 'athlete')]

@@ -6,6 +6,7 @@ it. TriG and N-Quads keep those graphs; the other formats carry the union of the
 ``resource-description`` gives), JSON-LD included, so that a JSON-LD client reads plain triples. The dumps
 (``DUMPS``) are the whole dataset in the same six RDF formats.
 
+>>> from kzgraph.web.links import DOCUMENT_FORMATS
 >>> DOCUMENT_FORMATS
 {'html': '.html', 'ttl': '.ttl', 'jsonld': '.jsonld', 'nt': '.nt', 'rdfxml': '.rdf', 'trig': '.trig', 'nq': '.nq'}
 >>> sorted(DUMPS) == sorted(name for name in DOCUMENT_FORMATS if name != "html")
