@@ -107,13 +107,16 @@ class KzgraphMagics:
         self.shell = shell
         self._graphs: dict[StoreSpec, KnowledgeGraph] = {}
         self._sparql_parser = _parser(
-            "%%sparql", "%%sparql [--param NAME=VALUE]... [options]", "Run the SPARQL of the cell. Declare parameters as a .rq file does, in '#+ param: NAME "
-            "TYPE required|optional DESCRIPTION' lines before the SPARQL; --param binds them.",
-            '%%sparql --param athlete="David Degtyarev"\n#+ param: athlete resource required An athlete\n'
-            "SELECT ?athlete ?medal WHERE { ?athlete kz:won ?medal } ORDER BY ?medal")
+            "%%sparql", "%%sparql [--param NAME=VALUE]... [options]",
+            "Run the SPARQL of the cell. Declare its parameters as a .rq file does, in '#+ param: NAME TYPE "
+            "required|optional DESCRIPTION' lines before the SPARQL; --param binds them as RDF terms.",
+            "%%sparql --param athlete=Shamey --out shamei\n"
+            "#+ param: athlete resource required An athlete: IRI, name or other spelling\n"
+            "SELECT ?athlete … (the SPARQL, where ?athlete is bound to the athlete's IRI)")
         self._sparql_parser.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
                                          help="a parameter value (repeatable)")
-        self._kzq_parser = _parser("%kzq", "%kzq NAME [NAME=VALUE]... [options]", "Run a named query (see kzgraph queries) with its parameters.",
+        self._kzq_parser = _parser("%kzq", "%kzq NAME [NAME=VALUE]... [options]",
+                                   "Run a named query (see kzgraph queries) with its parameters.",
                                    '%kzq medals\n%kzq athlete athlete="David Degtyarev" --format md')
         self._kzq_parser.add_argument("query", metavar="NAME", help="the query's name (queries/NAME.rq)")
         self._kzq_parser.add_argument("param", nargs="*", metavar="NAME=VALUE", help="its parameters")
