@@ -99,11 +99,16 @@ def silent_endpoint() -> Iterator[str]:
         while True:
             try:
                 accepted.append(listener.accept()[0])
-            except OSError:  # closed
+            except OSError:  # shut down
                 return
 
-    threading.Thread(target=accept, daemon=True).start()
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
     yield f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    # shut down, not only closed: a blocked accept() would still take a connection that an engine the test gave up
+    # on opens late, and drop it unclosed (a ResourceWarning, an error in whatever test runs then)
+    listener.shutdown(socket.SHUT_RDWR)
+    acceptor.join(timeout=10)
     listener.close()
     for connection in accepted:
         connection.close()
