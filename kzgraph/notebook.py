@@ -19,8 +19,10 @@ the remote options are the command line's; each store is opened once and reused 
 
 A kzgraph error (a SPARQL syntax error with its line and column, counted from the first line under
 ``%%sparql``; an unknown query; a bad parameter) shows as one line, not a traceback: it is raised as IPython's
-``UsageError``, so the cell fails and "run all" stops there. ``kzgraph`` imports this module only when
-``%load_ext kzgraph`` asks for it, so neither ``import kzgraph`` nor the command line imports IPython.
+``UsageError``, so the cell fails and "run all" stops there. Interrupting the kernel stops a cell at once, as
+Ctrl-C stops ``kzgraph query``: the engine, which cannot be cancelled, finishes the query on its own thread.
+``kzgraph`` imports this module only when ``%load_ext kzgraph`` asks for it, so neither ``import kzgraph`` nor
+the command line imports IPython.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from .cli.common import (
     remote_options,
     write,
 )
+from .deadline import interruptible
 from .errors import KzgraphError, UnknownQueryError, UsageError
 from .queries import parse_text
 from .results import Result, format_result
@@ -161,7 +164,7 @@ class KzgraphMagics:
             args = parser.parse_intermixed_args(words) if intermixed else parser.parse_args(words)
             if args.out is not None and (not args.out.isidentifier() or keyword.iskeyword(args.out)):
                 raise UsageError(f"--out {args.out!r}: not a Python variable name")
-            result: Result = run(args)
+            result: Result = interruptible(lambda: run(args))  # an interrupt stops the cell at once
         except _Finished:
             return None
         except KzgraphError as exc:

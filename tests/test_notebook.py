@@ -16,6 +16,7 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 import warnings
 from collections.abc import Iterator
 from decimal import Decimal
@@ -232,31 +233,26 @@ def test_kzgraph_and_its_command_line_never_import_ipython():
 # ------------------------------------------------------------------------------------------ in a real kernel
 
 
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
-    """docs/notebook.ipynb run by nbclient in an ipykernel kernel of this interpreter (a kernel spec of its own,
-    never the user's ``python3``), importing kzgraph from this checkout: each code cell's source → its
-    outputs."""
+def run_in_kernel(notebook: Any, home: Path, **options: Any) -> None:
+    """Execute ``notebook`` (an nbformat notebook, given its outputs) with nbclient in an ipykernel kernel of
+    this interpreter (a kernel spec of its own, never the user's ``python3``) that imports kzgraph from this
+    checkout. nbclient raises CellExecutionError for a failing cell not tagged raises-exception."""
     require("ipykernel", "nbclient", "nbformat", "jupyter_client")
-    import nbformat
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
-    home = tmp_path_factory.mktemp("kernel")
     spec = home / "kernels" / "kzgraph-test"
-    spec.mkdir(parents=True)
+    spec.mkdir(parents=True, exist_ok=True)
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "kzgraph tests", "language": "python",
         "env": {"PYTHONPATH": str(REPO), "IPYTHONDIR": str(home / "ipython")}}), encoding="utf-8")
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
 
     def run() -> None:
         kernels = KernelSpecManager(kernel_dirs=[str(home / "kernels")], ensure_native_kernel=False)
         manager = AsyncKernelManager(kernel_name="kzgraph-test", kernel_spec_manager=kernels)
-        # raises CellExecutionError for a failing cell not tagged raises-exception
-        NotebookClient(notebook, km=manager, timeout=300, resources={"metadata": {"path": str(home)}}).execute()
+        NotebookClient(notebook, km=manager, resources={"metadata": {"path": str(home)}}, **options).execute()
 
     run()
     # jupyter_client's stop_channels() leaves the client's stdin and control sockets open (a ResourceWarning
@@ -264,6 +260,16 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[st
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Unclosed socket", ResourceWarning)
         gc.collect()
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
+    """docs/notebook.ipynb run in a real kernel: each code cell's source → its outputs."""
+    require("nbformat")
+    import nbformat
+
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    run_in_kernel(notebook, tmp_path_factory.mktemp("kernel"), timeout=300)
     return {cell.source: cell.outputs for cell in notebook.cells if cell.cell_type == "code"}
 
 
@@ -306,3 +312,25 @@ def test_notebook_format_prints_text(executed):
 def test_notebook_error_cell_is_one_line(executed):
     (source,) = [source for source in executed if source.startswith("%%sparql\n")]
     assert executed[source] == [{"output_type": "stream", "name": "stderr", "text": SYNTAX_ERROR}]
+
+
+def test_interrupting_the_kernel_stops_a_long_query(tmp_path):
+    """The engine cannot cancel a query, yet an interrupt ends the cell at once and the store stays usable
+    (nbclient interrupts a cell that runs past its timeout)."""
+    require("nbformat")
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    endless = "%%sparql\nSELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    notebook = new_notebook(cells=[
+        new_code_cell("%load_ext kzgraph\n%kzq medal-table --format csv"),
+        new_code_cell(endless, metadata={"tags": ["raises-exception"]}),
+        new_code_cell("import time\nstarted = time.monotonic()\n%kzq medal-table --format csv")])
+    started = time.monotonic()
+    run_in_kernel(notebook, tmp_path, timeout=300, interrupt_on_timeout=True,
+                  timeout_func=lambda cell: 3 if cell.source == endless else 300)
+    assert time.monotonic() - started < 60
+    first, interrupted, after = (cell.outputs for cell in notebook.cells)
+    assert [o["ename"] for o in interrupted if o["output_type"] == "error"] == ["KeyboardInterrupt"]
+    assert first == after == [{"output_type": "stream", "name": "stdout", "text":
+                               "rank,country,gold,silver,bronze,total,games\r\n"
+                               "39,Kazakhstan,2,3,4,9,Paris 2024 Summer Paralympics\r\n"}]
