@@ -12,7 +12,7 @@ MINI = Path(__file__).parent / "fixtures" / "mini"
 # (typing, dataclasses, pathlib, json…) are welcome: readable, checked code comes first, and the cold start
 # stays within 4× `import pyoxigraph` (measured by benchmarks/cold_start.py, not by a timed test)
 HEAVY = ["rdflib", "SPARQLWrapper", "rich", "pandas", "pyshacl", "httpx", "starlette", "uvicorn", "jinja2",
-         "markupsafe", "sqlite3", "pyarrow", "polars", "duckdb"]
+         "markupsafe", "sqlite3", "pyarrow", "polars", "duckdb", "IPython"]
 
 PROBE = """
 import io, sys, contextlib
