@@ -131,7 +131,13 @@ class KzgraphMagics:
 
     def sparql(self, line: str, cell: str) -> Result | None:
         """``%%sparql [--param NAME=VALUE]… [--store PATH|URL] [--format FORMAT] [--out VAR]``: run the cell's
-        SPARQL (``%%sparql --help`` tells more)."""
+        SPARQL.
+
+        The cell declares its parameters as a ``.rq`` file does, in ``#+ param: NAME TYPE required|optional
+        DESCRIPTION`` lines before the SPARQL; ``--param`` binds them as RDF terms. ``--out VAR`` keeps the result
+        in ``VAR`` too; ``--format`` prints it as text (csv, md, json, table, ttl…) instead of the table;
+        ``--store`` and the command line's other global options choose the store (``%kzq --help`` lists them).
+        """
         def run(args: argparse.Namespace) -> Result:
             if not cell.strip():
                 raise UsageError("the cell has no SPARQL: write the query below the %%sparql line")
