@@ -272,6 +272,11 @@ class KnowledgeGraph:
         self._written(loaded=True)
         return added
 
+    def replace_graph(self, graph: str | None, ntriples: bytes, /) -> None:
+        """Replace one named graph (None: the store's own default graph) by these N-Triples (``b""`` empties it)."""
+        self.backend.replace_graph(graph, ntriples)
+        self._written()
+
     def push(self, *graphs: str) -> PushReport:
         """Build the dataset and replace each of its graphs (or just ``graphs``) in this store: what
         ``kzgraph load --into`` does. Running it twice leaves the same store. An embedded store is not built

@@ -17,11 +17,12 @@
     reconciler.py   ranked candidates for W3C reconciliation queries, from the search index
     reconciliation.py  the W3C Entity Reconciliation service at /reconcile
     sparql.py       the SPARQL 1.1 Protocol at /sparql, named queries at /queries/NAME
+    graphstore.py   the SPARQL 1.1 Graph Store HTTP Protocol at /store (GET, PUT, POST, DELETE of a graph)
     pages.py        home, resource pages, ontology, search, VoID/DCAT, dumps
     openapi.py      the OpenAPI 3.1 description (/openapi.json) from the named queries' headers
     app.py          the Starlette app: routes, limits, CORS, headers; ``serve()``
     publish.py      the static site
 
-Only ``app``, ``context``, ``sparql``, ``reconciliation`` and ``pages`` import Starlette; ``publish`` needs Jinja2
-only. The CLI imports this package lazily, so ``kzgraph query`` never loads a web framework.
+Only ``app``, ``context``, ``sparql``, ``graphstore``, ``reconciliation`` and ``pages`` import Starlette; ``publish``
+needs Jinja2 only. The CLI imports this package lazily, so ``kzgraph query`` never loads a web framework.
 """

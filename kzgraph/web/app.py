@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..api import KnowledgeGraph
 from ..errors import KzgraphError
-from . import openapi, pages, reconciliation, sparql
+from . import graphstore, openapi, pages, reconciliation, sparql
 from .context import State, error_response
 from .executor import Stopping
 from .problems import HttpError
@@ -132,6 +132,7 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
     routes: list[Any] = [Route(path, endpoint, methods=["GET", "POST"] if path in _POST else ["GET"],
                                name=path.strip("/").replace("/", "-").replace(".", "") or "home")
                          for path, endpoint in ROUTES]
+    routes.append(Route("/store", graphstore.store, methods=graphstore.METHODS, name="store"))
     routes.append(Mount("/static", StaticFiles(directory=str(STATIC), follow_symlink=False), name="static"))
     routes.append(Route("/{path:path}", pages.resource, methods=["GET"], name="resource"))
     middleware = [Middleware(_Headers)]

@@ -139,6 +139,15 @@ class State:
         finally:
             self.data_changed()
 
+    def write(self, change: Callable[[], R]) -> R:
+        """``change()``, a write to the graph other than an update (the Graph Store Protocol's), on a worker
+        thread under the lock that updates hold; then forget what was built from the old data."""
+        try:
+            with self._data:
+                return change()
+        finally:
+            self.data_changed()
+
     def with_index(self, work: Callable[[SearchIndex], R]) -> R:
         """``work(index)`` with the graph's search index (built on first use), on a worker thread."""
         with self._data:
