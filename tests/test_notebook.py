@@ -70,7 +70,7 @@ def shell(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
 
-    saved = os.environ.get("IPYTHONDIR")
+    saved, main = os.environ.get("IPYTHONDIR"), sys.modules["__main__"]
     os.environ["IPYTHONDIR"] = str(tmp_path_factory.mktemp("ipython"))
     config = Config()
     config.HistoryManager.enabled = False
@@ -81,6 +81,7 @@ def shell(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         ip.run_line_magic("unload_ext", "kzgraph")
     finally:
         InteractiveShell.clear_instance()
+        sys.modules["__main__"] = main  # the shell put its namespace there
         if saved is None:
             os.environ.pop("IPYTHONDIR", None)
         else:
