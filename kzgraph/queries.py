@@ -30,7 +30,7 @@ from .errors import QueryError, QueryParameterError, QuerySyntaxError, UnknownQu
 from .namespaces import BASE, PREFIXES
 from .resources import files, find
 from .results import Result, SelectResult
-from .sparqltext import check_nesting, insert_rows, query_form
+from .sparqltext import check_nesting, insert_rows, query_form, with_slice
 from .terms import IRI, LangString, Value
 
 if TYPE_CHECKING:
@@ -350,13 +350,14 @@ _CONVERTERS: dict[str, Callable[[object], Value]] = {
 
 
 def execute(backend: Backend, query: NamedQuery, bindings: Mapping[str, Value] | None = None, *,
-            resolve: Callable[[str], list[str]] | None = None) -> Result:
+            resolve: Callable[[str], list[str]] | None = None, limit: int | None = None, offset: int = 0) -> Result:
     """Run a named query on a backend; syntax errors name the query's file.
 
     A ``resource`` parameter given by name is first resolved to IRIs by ``resolve`` (the search index's
     exact-name lookup): one IRI is bound like any value, several become a ``VALUES`` block, and none
     answers no rows without asking the engine (an empty ``VALUES`` block crashes rdflib 7 and is ignored
     by Virtuoso 7.2). The engine then starts from those IRIs instead of comparing every name with the text.
+    ``limit`` and ``offset`` give one page of the solutions, sliced by the engine (``sparqltext.with_slice``).
     """
     sparql, values = query.sparql, dict(bindings or {})
     for name, value in list(values.items()):
@@ -373,6 +374,7 @@ def execute(backend: Backend, query: NamedQuery, bindings: Mapping[str, Value] |
             else:
                 sparql = insert_rows(sparql, [name], [(IRI(iri),) for iri in iris])
     try:
+        sparql = sparql if limit is None and not offset else with_slice(sparql, limit, offset)
         return backend.query(sparql, bindings=values)
     except QuerySyntaxError as exc:
         exc.source = query.file if query.file is not None else query.name

@@ -39,7 +39,8 @@ from .namespaces import PREFIXES
 from .terms import IRI, BNode, LangString, TypedLiteral, Value, to_ntriples
 
 __all__ = ["MAX_CHAIN", "MAX_DEPTH", "Shape", "Token", "check_nesting", "insert_rows", "insert_values",
-           "names_dataset", "position", "query_form", "remote_calls", "shape", "tokens", "with_prefixes"]
+           "names_dataset", "position", "query_form", "remote_calls", "shape", "tokens", "with_prefixes",
+           "with_slice"]
 
 #: The deepest brackets ({, ( and [ together) a text may open: engines' parsers recurse on each level
 #: (pyoxigraph crashes the process from about 2,500 levels; rdflib raises RecursionError from about 30).
@@ -271,6 +272,51 @@ def insert_rows(sparql: str, variables: list[str], rows: list[tuple[Value, ...]]
     places = [at, *(shape(sparql).branches if len(set(rows)) == len(rows) else ())]
     for place in sorted(places, reverse=True):
         sparql = sparql[:place] + values + sparql[place:]
+    return sparql
+
+
+def with_slice(sparql: str, limit: int | None, offset: int = 0) -> str:
+    """``sparql`` answering only its solutions ``offset`` to ``offset + limit`` (in its ``ORDER BY``), sliced by
+    the engine: a ``LIMIT``/``OFFSET`` after its solution modifiers (before a trailing ``VALUES``), within
+    the query's own ``LIMIT``/``OFFSET``, which it replaces. Line numbers of the text stay as they were.
+
+    >>> with_slice("SELECT ?a WHERE { ?s ?p ?a } ORDER BY ?a  # last", 4, 8)
+    'SELECT ?a WHERE { ?s ?p ?a } ORDER BY ?a  # last\\nLIMIT 4 OFFSET 8\\n'
+    >>> with_slice("SELECT ?a { ?s ?p ?a } ORDER BY ?a LIMIT 10 OFFSET 2 VALUES ?a { 1 }", 4, 8)
+    'SELECT ?a { ?s ?p ?a } ORDER BY ?a   \\nLIMIT 2 OFFSET 10\\nVALUES ?a { 1 }'
+    """
+    code = _code(sparql)
+    brace = _where_group(code)
+    if brace is None:
+        raise QuerySyntaxError("cannot find the WHERE group of the query to slice")
+    depth, own_offset, at = 0, 0, len(sparql)
+    own_limit: int | None = None
+    cuts: list[tuple[int, int]] = []
+    for i in range(brace, len(code)):
+        token = code[i]
+        if token.kind == "punct" and token.text in "{(":
+            depth += 1
+        elif token.kind == "punct" and token.text in "})":
+            depth -= 1
+        elif depth == 0 and i > brace and token.kind == "word" and token.text.upper() in ("LIMIT", "OFFSET"):
+            number = re.compile(r"\s*(\d+)").match(sparql, token.start + len(token.text))
+            if number is None:
+                raise QuerySyntaxError(f"{token.text} of the query is not followed by a number")
+            cuts.append((token.start, number.end()))
+            if token.text.upper() == "LIMIT":
+                own_limit = int(number[1])
+            else:
+                own_offset = int(number[1])
+        elif depth == 0 and i > brace and token.kind == "word" and token.text.upper() == "VALUES":
+            at = token.start
+            break
+    if own_limit is not None:
+        limit = max(own_limit - offset, 0) if limit is None else max(min(limit, own_limit - offset), 0)
+    clause = f"\nLIMIT {limit} OFFSET {own_offset + offset}\n" if limit is not None else \
+        f"\nOFFSET {own_offset + offset}\n"
+    sparql = sparql[:at] + clause + sparql[at:]
+    for start, end in reversed(cuts):
+        sparql = sparql[:start] + sparql[end:]
     return sparql
 
 

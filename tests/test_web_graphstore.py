@@ -7,7 +7,10 @@ graphs, and kzgraph's own remote backend (``kzgraph load --graph-store``) loadin
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -281,3 +284,42 @@ def test_kzgraph_load_writes_through_the_graph_store_and_a_query_sees_it(served,
     assert (code, out) == (0, "") and "pushed 15 triples in 1 graph(s)" in err, err
     answer = httpx.get(served.base_url + "/store", params={"graph": S05, "format": "nt"}, timeout=30)
     assert WON_LINE in answer.text.splitlines() and len(answer.text.splitlines()) == 15
+
+
+# --- the README's example ---------------------------------------------------------------------------------
+
+
+def readme_commands() -> list[list[str]]:
+    """The commands of the README's "Graph Store Protocol" block, as words, the token variable given its value."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (section,) = re.findall(r"\n## Graph Store Protocol\n(.*?)\n## ", readme, flags=re.S)
+    (block,) = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
+    return [shlex.split(line.replace("$KZGRAPH_UPDATE_TOKEN", UPDATE_TOKEN)) for line in block.splitlines()[1:]]
+
+
+def test_the_readme_curl_commands_answer_what_the_readme_says(writable):
+    answers = []
+    for words in readme_commands():
+        if words[0] != "curl":
+            continue
+        method = words[words.index("-X") + 1] if "-X" in words else "GET"
+        url = next(w for w in words if w.startswith("http://127.0.0.1:8000/"))
+        headers = dict(words[i + 1].split(": ", 1) for i, w in enumerate(words) if w == "-H")
+        body = words[words.index("--data-binary") + 1].encode() if "--data-binary" in words else None
+        answers.append(writable.request(method, url.removeprefix("http://127.0.0.1:8000"), headers=headers,
+                                        content=body))
+    assert [a.status_code for a in answers] == [200, 201, 204, 200, 204]
+    assert (DEGTYAREV, ONTOLOGY.won, GOLD_MEDAL) in parsed(answers[0].text)
+    assert sorted(answers[3].text.splitlines()) == ['<https://example.org/a> <https://example.org/b> "first" .',
+                                                    '<https://example.org/a> <https://example.org/b> "second" .']
+    assert writable.get("/store", params={"graph": "https://example.org/graph/mine"}).status_code == 404
+
+
+def test_the_readme_kzgraph_load_command_pushes_sentence_5(served, monkeypatch):
+    (words,) = [w for w in readme_commands() if w[0].startswith("KZGRAPH_TOKEN=")]
+    variable, value = words[0].split("=", 1)
+    monkeypatch.setenv(variable, value)
+    assert words[1] == "kzgraph"
+    argv = [w.replace("http://127.0.0.1:8000", served.base_url) for w in words[2:]]
+    code, out, err = run_cli(argv)
+    assert (code, out) == (0, "") and "pushed 15 triples in 1 graph(s)" in err, err

@@ -130,6 +130,11 @@ class Backend(ABC):
             if progress is not None:
                 progress(done, total, graph or "default graph")
 
+    def dump_to(self, fmt: str, write: Callable[[bytes], None]) -> None:
+        """``dump(fmt)`` given to ``write`` piece by piece, on the calling thread (by default in one piece; an
+        engine that can writes as it reads, in constant memory)."""
+        write(self.dump(fmt))
+
     def restore(self, path: str) -> None:
         """Load an N-Quads snapshot that ``dump("nq")`` wrote (kzgraph's own cache, never data from
         elsewhere): by default as ``load`` does; an engine may skip checking every term again."""

@@ -27,6 +27,7 @@ from ..sparqltext import names_dataset
 from ..terms import Value
 from . import Backend, Progress, Source, SourceLike
 from .generations import Generations, store_kind
+from .oxdump import dump_to
 from .oxrdf import (
     RDF_FORMATS,
     format_named,
@@ -276,6 +277,8 @@ class OxigraphBackend(Backend):
             return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
         except OSError as exc:
             raise BackendError(f"cannot read the store: {exc}") from exc
+
+    dump_to = dump_to  # dump(fmt) given to write as the engine writes it, in constant memory
 
     def graphs(self) -> list[str]:
         """IRIs of the named graphs, sorted."""

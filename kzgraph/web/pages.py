@@ -28,6 +28,7 @@ from .model import KIND_PAGE
 from .negotiation import by_extension, offered
 from .ontology import ontology_page
 from .problems import HttpError
+from .streaming import stream
 
 __all__ = ["UnknownResource", "about", "dump", "home", "resource", "resources", "search", "void"]
 
@@ -138,9 +139,10 @@ async def dump(request: Request) -> Response:
     if stem != "kzgraph" or fmt is None:
         raise HttpError(404, f"no dump called {request.path_params['file']!r}; there are "
                              + ", ".join(f"kzgraph{formats.by_name(n).extension}" for n in DUMPS))
-    body = await server.cache.answer(("dump", fmt.name), lambda: (server.kg.export(fmt.name), media_type(fmt)),
-                                     server.pages.run)
-    return _respond(body, **{"Content-Disposition": f'inline; filename="kzgraph{fmt.extension}"'})
+    # streamed as the engine writes it (see streaming): never held whole, however large the store
+    disposition = f'inline; filename="kzgraph{fmt.extension}"'
+    return stream(server.cache, ("dump", fmt.name), lambda write: server.kg.backend.dump_to(fmt.name, write),
+                  media_type(fmt), {"Vary": "Accept", "Content-Disposition": disposition})
 
 
 async def search(request: Request) -> Response:

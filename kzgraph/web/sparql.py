@@ -13,7 +13,7 @@ in the text wins.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -23,7 +23,9 @@ from ..errors import UsageError
 from ..formats import Format
 from ..namespaces import SD
 from ..results import AskResult, GraphResult, Result, SelectResult
+from ..sparqltext import query_form
 from ..terms import IRI
+from . import paging
 from .answers import Answer
 from .context import (
     GRAPH_OFFER,
@@ -86,7 +88,7 @@ async def endpoint(request: Request) -> Response:
 
 
 def _answer(request: Request, server: State, result: Result, *, title: str, description: str = "",
-            sparql: str = "") -> Answer:
+            sparql: str = "", pages: Sequence[tuple[str, str, str]] = ()) -> Answer:
     """Body and content type of a result, negotiated (runs on a worker: serialising can take time)."""
     offer = GRAPH_OFFER if isinstance(result, GraphResult) else SELECT_OFFER
     fmt = negotiate(request, offer)
@@ -98,7 +100,8 @@ def _answer(request: Request, server: State, result: Result, *, title: str, desc
         "results.html", server.links, title=title, description=description, sparql=sparql, downloads=downloads,
         boolean=table.value if isinstance(table, AskResult) else None,
         columns=table.columns if isinstance(table, SelectResult) else [],
-        rows=table.rows if isinstance(table, SelectResult) else [])
+        rows=table.rows if isinstance(table, SelectResult) else [],
+        pages=[(rel, label, f"{request.url.path}?{query}") for rel, label, query in pages])
     return page.encode("utf-8"), media_type(fmt)
 
 
@@ -114,7 +117,13 @@ async def _respond_cached(request: Request, key: tuple[object, ...], work: Calla
     negotiated = (*key, request.headers.get("accept"), request.query_params.get("format"),
                   request.query_params.get("output"))
     body, content_type = await state(request).cache.answer(negotiated, work, pool.run, check=check)
-    return Response(body, headers={"Content-Type": content_type, "Vary": "Accept"})
+    links = paging.link_header(_endpoint_iri(request), _other_params(request), content_type)
+    return Response(body, headers={"Content-Type": content_type, "Vary": "Accept", **links})
+
+
+def _other_params(request: Request) -> list[tuple[str, str]]:
+    """The query string's parameters but the page's (``limit``, ``offset``)."""
+    return [(k, v) for k, v in request.query_params.multi_items() if k not in paging.PARAMS]
 
 
 async def _query(request: Request, text: str, params: Mapping[str, list[str]]) -> Response:
@@ -198,19 +207,31 @@ async def named_query(request: Request) -> Response:
         query = server.kg.catalogue.lookup(name[:-3])
         return Response(query.sparql, headers={"Content-Type": "application/sparql-query; charset=utf-8"})
     query = server.kg.catalogue.lookup(name)
+    page = paging.requested(request.query_params.multi_items(), server.settings.max_rows)
+    if page is not None and query_form(query.sparql) != "SELECT":
+        raise HttpError(400, f"limit and offset page the rows of a SELECT query; {name!r} is a "
+                             f"{query_form(query.sparql) or 'another'} query")
     params: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
-        if key in ("format", "output"):
+        if key in ("format", "output", *paging.PARAMS):
             continue
         if key in params:
             raise HttpError(400, f"give the parameter '{key}' once")
         params[key] = value
 
     def work() -> Answer:
-        try:
-            result = server.kg.query(query, **params)
+        try:  # a page: one row more than it holds, which tells whether a next page exists (see paging)
+            result = server.kg.query(query, **params) if page is None else \
+                server.kg.page(query, limit=page.limit + 1, offset=page.offset, **params)
         except UsageError as exc:
             raise HttpError(400, str(exc)) from exc
-        return _answer(request, server, result, title=query.title, description=query.description, sparql=query.sparql)
+        if page is None:
+            return _answer(request, server, result, title=query.title, description=query.description,
+                           sparql=query.sparql)
+        result, more = paging.trimmed(result, page)
+        body, content_type = _answer(request, server, result, title=query.title, description=query.description,
+                                     sparql=query.sparql, pages=page.links(_other_params(request), more=more))
+        return body, paging.Paged(content_type, page, more=more)
 
-    return await _respond_cached(request, ("named", name, tuple(sorted(params.items()))), work, pool=server.queries)
+    return await _respond_cached(request, ("named", name, tuple(sorted(params.items())), page), work,
+                                 pool=server.queries)
