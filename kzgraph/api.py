@@ -138,6 +138,7 @@ class KnowledgeGraph:
             opened = open_backend(self.store, backend=None if self._kind == "given" else self._kind,
                                   graph=self._graph, options=self._options)
             backend = opened.backend
+            backend.functions = self._functions
             mode = opened.build if build else "never"
             if mode == "always":
                 buildcache.build(backend, self.resources, progress=self._progress)
@@ -204,6 +205,7 @@ class KnowledgeGraph:
 
     def _within(self, sparql: str, call: Callable[[], Result], bound: Sequence[IRI] = ()) -> Result:
         """``call()``; one that calls other endpoints from an embedded engine, for at most ``timeout`` s."""
+        self.backend.refuse_functions(sparql)  # a QueryError where the engine cannot run kzgraph's kzf: functions
         return call() if self._kind == "remote" else within(sparql, call, seconds=self.timeout, bound=bound)
 
     def sparql(self, text: str, /, *, default_graphs: Sequence[str] | None = None,
@@ -244,6 +246,10 @@ class KnowledgeGraph:
             raise UsageError(f"search() takes a whole number as limit, not {type(limit).__name__}")
         with self._index_lock:  # not while a write replaces the index
             return self.search_index.search(text, limit=limit)
+
+    def _functions(self) -> Mapping[str, Callable[..., Value | None]]:  # kzgraph.search.functions, per query
+        from .search.functions import functions  # SQLite and the index: only for a query that calls them
+        return functions(lambda: self.search_index)
 
     @property
     def search_index(self) -> SearchIndex:

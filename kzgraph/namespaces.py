@@ -38,6 +38,13 @@ WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 #: The Semantic Mapping Vocabulary: an SSSOM mapping's justification (``kzgraph mappings``).
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+#: kzgraph's own SPARQL functions (``kzgraph.search.functions``), which only the embedded engine runs; not in
+#: ``PREFIXES``: a query declares ``PREFIX kzf: <https://w3id.org/kzgraph/function#>``, so it says what it needs.
+KZF = Namespace(f"{BASE}function#")
+#: ``kzf:matches(?resource, "text")``: true when the resource has a name that the search index finds for the text.
+MATCHES = KZF["matches"]
+#: ``kzf:score(?resource, "text")``: how well (0 to 1) it matches; unbound when it does not.
+SCORE = KZF["score"]
 
 #: Prefixes offered to every query and used when serialising.
 PREFIXES: dict[str, str] = {

@@ -64,6 +64,10 @@ def reference():
 @pytest.mark.parametrize("engine", ENGINES[1:])
 @pytest.mark.parametrize("name, params", CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
 def test_same_result_as_the_embedded_store(engine_kg, reference, engine, name, params):
+    if "embedded" in CATALOGUE[name].tags:  # calls kzgraph's search functions: refused, with the way round
+        with pytest.raises(kzgraph.QueryError, match=r"run only on the embedded pyoxigraph store.*kg\.search"):
+            engine_kg(engine).query(name, **params)
+        return
     expected = reference.query(name, **params)
     got = engine_kg(engine).query(name, **params)
     if isinstance(expected, GraphResult):  # CONSTRUCT: the same graph, blank nodes up to renaming

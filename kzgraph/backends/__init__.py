@@ -12,13 +12,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from ..errors import ResultTooLargeError, UsageError
+from ..namespaces import KZF
 from ..results import AskResult, Result, SelectResult
 from ..terms import Value
 
-__all__ = ["Backend", "Progress", "Source", "SourceLike", "limit_rows"]
+__all__ = ["Backend", "Functions", "Progress", "Source", "SourceLike", "limit_rows"]
 
 #: ``progress(done, total, label)``: called after each source is parsed.
 Progress = Callable[[int, int, str], None]
+#: SPARQL extension functions for one query, made afresh for each (so each may remember what it looked up
+#: for that query alone): IRI → function of terms, which returns a term, or None for unbound (a SPARQL error),
+#: and raises a QueryError for a mistake the query's author should hear about (see ``kzgraph.search.functions``).
+Functions = Callable[[], Mapping[str, Callable[..., Value | None]]]
 
 
 class Source(NamedTuple):
@@ -107,7 +112,20 @@ class Backend(ABC):
     def close(self) -> None:
         """Release the store (flushing an on-disk one)."""
 
+    #: Whether the engine runs ``functions`` (else a query that calls them is refused before it is sent).
+    runs_functions: bool = False
+    #: The extension functions queries may call, when the engine runs them; set by ``KnowledgeGraph``.
+    functions: Functions | None = None
+
     # --- optional operations: defaults built on the methods above -----------------------------------
+
+    def refuse_functions(self, sparql: str) -> None:
+        """A QueryError when ``sparql`` calls kzgraph's functions (``kzf:``) and this engine does not run them:
+        rdflib would take them for an error and drop every row, silently (see ``functions``)."""
+        if not self.runs_functions and KZF in sparql:
+            from .functions import refuse  # the lexer: only for a text that names the namespace
+
+            refuse(sparql, type(self).__name__)
 
     @property
     def generation(self) -> str | None:

@@ -28,6 +28,7 @@ from ..terms import Value
 from . import Backend, Progress, Source, SourceLike
 from .generations import Generations, store_kind
 from .oxdump import dump_to
+from .oxfunctions import Calls
 from .oxrdf import (
     RDF_FORMATS,
     format_named,
@@ -59,6 +60,8 @@ class OxigraphBackend(Backend):
     On disk, every write makes a new generation of the store (see ``generations``): a crash leaves the
     old data whole, and readers in other processes see the data as it was when they opened it.
     """
+
+    runs_functions = True  # kzgraph's kzf: functions, as custom functions (see oxfunctions)
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         if path is not None:
@@ -107,7 +110,7 @@ class OxigraphBackend(Backend):
             union = default_graph_as_union and named is None and not names_dataset(sparql)  # FROM wins
             raw = self._store.query(sparql, use_default_graph_as_union=union, substitutions=substitutions or None,
                                     prefixes=PREFIXES, default_graph=default_graph, named_graphs=named,
-                                    base_iri=base)
+                                    base_iri=base, custom_functions=(calls := Calls(self.functions, sparql)).custom)
             try:
                 if isinstance(raw, ox.QuerySolutions):
                     columns = [v.value for v in raw.variables]
@@ -119,6 +122,7 @@ class OxigraphBackend(Backend):
                 triples = list(_bounded(raw, max_rows))
             finally:
                 del raw  # on this thread, even when an error's traceback outlives this frame (see _bounded)
+                calls.check()  # a function's QueryError, which the engine took for an unbound value
         except SyntaxError as exc:
             raise _syntax_error(sparql, exc) from exc
         except (OSError, RuntimeError) as exc:
