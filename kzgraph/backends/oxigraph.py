@@ -15,9 +15,9 @@ from ..errors import (
     BackendError,
     DataError,
     DataSyntaxError,
+    KzgraphError,
     QueryError,
     QueryParameterError,
-    QuerySyntaxError,
     ResultTooLargeError,
     UsageError,
 )
@@ -44,10 +44,10 @@ from .oxrdf import (
     without_bom,
 )
 
-__all__ = ["OxigraphBackend"]
+__all__ = ["NOT_PROJECTED", "OxigraphBackend", "engine_error"]
 
 # compiled on first use (re caches them): only error messages need them
-_NOT_PROJECTED = r"does not contains? variable \?(\w+) in its SELECT projection"
+NOT_PROJECTED = r"does not contains? variable \?(\w+) in its SELECT projection"
 if TYPE_CHECKING:
     from typing_extensions import Buffer
 
@@ -123,14 +123,8 @@ class OxigraphBackend(Backend):
             finally:
                 del raw  # on this thread, even when an error's traceback outlives this frame (see _bounded)
                 calls.check()  # a function's QueryError, which the engine took for an unbound value
-        except SyntaxError as exc:
-            raise _syntax_error(sparql, exc) from exc
-        except (OSError, RuntimeError) as exc:
-            unprojected = re.search(_NOT_PROJECTED, str(exc))
-            if unprojected:
-                raise QueryParameterError(unprojected[1], "a bound variable must be in the SELECT projection "
-                                          "(SEP-0007 substitution)") from exc
-            raise BackendError(f"query failed: {exc}") from exc
+        except (SyntaxError, OSError, RuntimeError) as exc:
+            raise engine_error(exc, sparql) from exc
         return GraphResult([(triple_term(t.subject), triple_term(t.predicate), triple_term(t.object)) for t in triples],
                            lambda fmt: ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=PREFIXES) or b"")
 
@@ -147,10 +141,8 @@ class OxigraphBackend(Backend):
                 text = (raw.serialize(format=ox.QueryResultsFormat.CSV) or b"").decode("utf-8")
             finally:
                 del raw  # on this thread (see _bounded)
-        except SyntaxError as exc:
-            raise _syntax_error(sparql, exc) from exc
-        except (OSError, RuntimeError) as exc:
-            raise BackendError(f"query failed: {exc}") from exc
+        except (SyntaxError, OSError, RuntimeError) as exc:
+            raise engine_error(exc, sparql) from exc
         rows = csv.reader(io.StringIO(text))
         next(rows, None)  # the header
         return rows
@@ -254,18 +246,14 @@ class OxigraphBackend(Backend):
             def change(store: ox.Store) -> None:
                 try:
                     store.update(sparql, prefixes=PREFIXES, base_iri=base)
-                except SyntaxError as exc:
-                    raise _syntax_error(sparql, exc, update=True) from exc
-                except (OSError, RuntimeError) as exc:
-                    raise BackendError(f"update failed: {exc}") from exc
+                except (SyntaxError, OSError, RuntimeError) as exc:
+                    raise engine_error(exc, sparql, update=True) from exc
             self._write(self._disk, change)
             return
         try:
             self._store.update(sparql, prefixes=PREFIXES, base_iri=base)
-        except SyntaxError as exc:
-            raise _syntax_error(sparql, exc, update=True) from exc
-        except (OSError, RuntimeError) as exc:
-            raise BackendError(f"update failed: {exc}") from exc
+        except (SyntaxError, OSError, RuntimeError) as exc:
+            raise engine_error(exc, sparql, update=True) from exc
 
     def dump(self, fmt: str, *, graph: str | None = None) -> bytes:
         """The dataset (or one named ``graph``) in ``fmt``; triples formats get the union of all graphs."""
@@ -396,8 +384,17 @@ def _base(base_iri: str | None) -> str | None:
     return base_iri
 
 
-def _syntax_error(sparql: str, exc: SyntaxError, *, update: bool = False) -> QuerySyntaxError:
-    """pyoxigraph's syntax error about ``sparql``, read again for its offending token (see ``syntax``)."""
-    from .syntax import sparql_error  # only texts with a mistake need it: off the start-up path
+def engine_error(exc: SyntaxError | OSError | RuntimeError, sparql: str, *, update: bool = False) -> KzgraphError:
+    """What pyoxigraph raised for ``sparql`` (a query, or an update), as kzgraph's error: the one place that
+    reads the engine's messages (their patterns are pinned to pyoxigraph's version in tests/test_engine_messages.py).
+    A syntax error is read again for its offending token (see ``syntax``); an unprojected bound variable is a
+    QueryParameterError; anything else the engine could not do is a BackendError."""
+    if isinstance(exc, SyntaxError):
+        from .syntax import sparql_error  # only texts with a mistake need it: off the start-up path
 
-    return sparql_error(sparql, _message(exc), update=update)
+        return sparql_error(sparql, _message(exc), update=update)
+    unprojected = re.search(NOT_PROJECTED, str(exc))
+    if unprojected and not update:
+        return QueryParameterError(unprojected[1], "a bound variable must be in the SELECT projection "
+                                   "(SEP-0007 substitution)")
+    return BackendError(f"{'update' if update else 'query'} failed: {exc}")

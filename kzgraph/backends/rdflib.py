@@ -34,7 +34,7 @@ from . import Backend, Progress, Source, SourceLike, limit_rows
 from .oxrdf import parse_source, serialize_quads
 from .syntax import sparql_error
 
-__all__ = ["RdflibBackend", "from_rdflib", "to_rdflib"]
+__all__ = ["UNKNOWN_PREFIX", "RdflibBackend", "engine_error", "from_rdflib", "to_rdflib"]
 
 _DEFAULT = rdflib.graph.DATASET_DEFAULT_GRAPH_ID
 _XSD_STRING = rdflib.URIRef(XSD["string"])
@@ -146,13 +146,11 @@ class RdflibBackend(Backend):
                 return SelectResult(columns, [tuple(None if t is None else from_rdflib(t) for t in row)
                                               for row in _solutions(raw)])
             triples = [(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in raw.graph or ()]
-        except (pyparsing.ParseException, RecursionError) as exc:
-            raise _syntax_error(exc, sparql, update=False) from None
         except Exception as exc:  # rdflib raises a bare Exception for an undeclared prefix; the rest is re-raised
-            error = _user_error(exc, sparql, "query")
+            error = engine_error(exc, sparql)
             if error is None:
                 raise
-            raise error from exc
+            raise error from None if isinstance(exc, (pyparsing.ParseException, RecursionError)) else exc
         finally:
             if dataset is not None:
                 dataset.default_union = union_before
@@ -190,13 +188,11 @@ class RdflibBackend(Backend):
                 self.graph.update(sparql, initNs=PREFIXES)
             else:  # only a prepared update takes a base
                 self.graph.update(prepareUpdate(sparql, initNs=PREFIXES, base=base_iri))
-        except (pyparsing.ParseException, RecursionError) as exc:
-            raise _syntax_error(exc, sparql, update=True) from None
         except Exception as exc:  # as in query: only what a user's text causes is translated
-            error = _user_error(exc, sparql, "update")
+            error = engine_error(exc, sparql, update=True)
             if error is None:
                 raise
-            raise error from exc
+            raise error from None if isinstance(exc, (pyparsing.ParseException, RecursionError)) else exc
 
     def replace_graph(self, graph: str | None, ntriples: bytes) -> None:
         """Replace one named graph (None: the default graph) by the given N-Triples."""
@@ -235,23 +231,22 @@ class RdflibBackend(Backend):
         """Nothing to release: the graph stays the caller's (or is garbage-collected)."""
 
 
-_UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix : (\S*)")
+UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix : (\S*)")
 
 
-def _syntax_error(exc: pyparsing.ParseException | RecursionError, sparql: str, *, update: bool) -> QuerySyntaxError:
+def engine_error(exc: Exception, sparql: str, *, update: bool = False) -> KzgraphError | None:
+    """What rdflib raised for ``sparql`` (a query, or an update), as kzgraph's error; None for anything a
+    user's text does not cause (a bug, raised as is). The one place that reads rdflib's messages (their
+    patterns are pinned to rdflib's version in tests/test_engine_messages.py)."""
     if isinstance(exc, RecursionError):  # rdflib's parser recurses once per level, with Python's stack
         return QuerySyntaxError("query nested too deeply for the rdflib engine (Python's recursion limit)")
-    # read again as pyoxigraph's errors are: the offending token, or the mistake the text shows
-    return sparql_error(sparql, f"error at {exc.lineno}:{exc.col}: {exc.msg}", update=update)
-
-
-def _user_error(exc: Exception, sparql: str, what: str) -> KzgraphError | None:
-    """What a user's text made rdflib raise, as kzgraph's error; None for anything else (a bug, raised as is)."""
-    match = _UNKNOWN_PREFIX.fullmatch(str(exc)) if type(exc) is Exception else None
+    if isinstance(exc, pyparsing.ParseException):  # read again as pyoxigraph's are: the offending token
+        return sparql_error(sparql, f"error at {exc.lineno}:{exc.col}: {exc.msg}", update=update)
+    match = UNKNOWN_PREFIX.fullmatch(str(exc)) if type(exc) is Exception else None
     if match:
         offset = next((t.start for t in tokens(sparql) if t.kind == "word" and t.text.startswith(match[1] + ":")), 0)
         line, column = position(sparql, offset)
         return QuerySyntaxError(f"undeclared prefix '{match[1]}:'", line=line, column=column)
     if isinstance(exc, (SPARQLError, ValueError, NotImplementedError)):
-        return BackendError(f"rdflib {what} failed: {type(exc).__name__}: {exc}")
+        return BackendError(f"rdflib {'update' if update else 'query'} failed: {type(exc).__name__}: {exc}")
     return None
