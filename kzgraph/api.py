@@ -168,7 +168,7 @@ class KnowledgeGraph:
         if not isinstance(query, (str, NamedQuery)):
             raise UsageError(f"query() takes a query name or SPARQL text, not {type(query).__name__}")
         if isinstance(query, NamedQuery) or query in self.catalogue:
-            return self._named(query, params, None, 0)
+            return self.page(query, limit=None, offset=0, **params)
         if not query.strip():
             raise UsageError("the query is empty: give a query name (see queries()) or SPARQL text")
         if re.fullmatch(_NAME, query) and _first_keyword(query) not in _QUERY_FORMS | _UPDATE_FORMS:
@@ -179,10 +179,7 @@ class KnowledgeGraph:
         return self._within(query, lambda: self.backend.query(query, bindings=bindings))
 
     def page(self, query: str | NamedQuery, /, *, limit: int | None, offset: int = 0, **params: object) -> Result:
-        """A named query's solutions ``offset`` to ``offset + limit`` (None: all) in its ORDER BY, sliced by the engine."""
-        return self._named(query, params, limit, offset)
-
-    def _named(self, query: str | NamedQuery, params: Mapping[str, object], limit: int | None, offset: int) -> Result:
+        """``query(...)``, rows ``offset`` to ``offset + limit`` (in the ORDER BY) only: the engine slices them."""
         named = query if isinstance(query, NamedQuery) else self.catalogue.lookup(query)
         _refuse_update(named.sparql, f"{named.file or named.name}: ")
         values = bind(named, params)
