@@ -16,7 +16,8 @@ def test_public_api():
         "open", "KnowledgeGraph", "NamedQuery", "Param", "SelectResult", "AskResult", "GraphResult",
         "format_result", "Stats", "ValidationReport", "Violation", "IRI", "BNode", "LangString", "TypedLiteral",
         "KzgraphError", "UsageError", "QueryError", "QuerySyntaxError", "UnknownQueryError",
-        "QueryParameterError", "ResultTooLargeError", "DataError", "DataSyntaxError", "BackendError", "EndpointError",
+        "QueryParameterError", "ResultTooLargeError", "ResultsSyntaxError", "DataError", "DataSyntaxError",
+        "BackendError", "EndpointError",
         "EndpointUnreachableError", "EndpointTimeoutError", "EndpointAuthError", "QueryTimeoutError", "__version__",
         "Backend", "Catalogue", "Hit", "PushReport", "Resources", "Result", "SearchIndex"])
     for name in kzgraph.__all__:
