@@ -234,14 +234,11 @@ def test_kzgraph_and_its_command_line_never_import_ipython():
 # ------------------------------------------------------------------------------------------ in a real kernel
 
 
-def run_in_kernel(notebook: Any, home: Path, **options: Any) -> None:
-    """Execute ``notebook`` (an nbformat notebook, given its outputs) with nbclient in an ipykernel kernel of
-    this interpreter (a kernel spec of its own, never the user's ``python3``) that imports kzgraph from this
-    checkout. nbclient raises CellExecutionError for a failing cell not tagged raises-exception."""
+def kernel_manager(home: Path, manager_class: Any) -> Any:
+    """A (not yet started) manager of an ipykernel kernel of this interpreter: a kernel spec of its own in
+    ``home``, never the user's ``python3``, importing kzgraph from this checkout."""
     require("ipykernel", "nbclient", "nbformat", "jupyter_client")
     from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
 
     spec = home / "kernels" / "kzgraph-test"
     spec.mkdir(parents=True, exist_ok=True)
@@ -249,18 +246,31 @@ def run_in_kernel(notebook: Any, home: Path, **options: Any) -> None:
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "kzgraph tests", "language": "python",
         "env": {"PYTHONPATH": str(REPO), "IPYTHONDIR": str(home / "ipython")}}), encoding="utf-8")
+    kernels = KernelSpecManager(kernel_dirs=[str(home / "kernels")], ensure_native_kernel=False)
+    return manager_class(kernel_name="kzgraph-test", kernel_spec_manager=kernels)
 
-    def run() -> None:
-        kernels = KernelSpecManager(kernel_dirs=[str(home / "kernels")], ensure_native_kernel=False)
-        manager = AsyncKernelManager(kernel_name="kzgraph-test", kernel_spec_manager=kernels)
-        NotebookClient(notebook, km=manager, resources={"metadata": {"path": str(home)}}, **options).execute()
 
-    run()
-    # jupyter_client's stop_channels() leaves the client's stdin and control sockets open (a ResourceWarning
-    # when they are collected, which this suite makes an error): collect them here, that warning ignored
+def collect_client_sockets() -> None:
+    """jupyter_client's stop_channels() leaves some of the client's sockets open (a ResourceWarning when they
+    are collected, which this suite makes an error): collect them now, that warning ignored."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Unclosed socket", ResourceWarning)
         gc.collect()
+
+
+def run_in_kernel(notebook: Any, home: Path, **options: Any) -> None:
+    """Execute ``notebook`` (an nbformat notebook, given its outputs) with nbclient in a real kernel
+    (``kernel_manager``). nbclient raises CellExecutionError for a failing cell not tagged raises-exception."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    def run() -> None:
+        from nbclient import NotebookClient
+
+        manager = kernel_manager(home, AsyncKernelManager)
+        NotebookClient(notebook, km=manager, resources={"metadata": {"path": str(home)}}, **options).execute()
+
+    run()
+    collect_client_sockets()
 
 
 @pytest.fixture(scope="module")
@@ -316,22 +326,39 @@ def test_notebook_error_cell_is_one_line(executed):
 
 
 def test_interrupting_the_kernel_stops_a_long_query(tmp_path):
-    """The engine cannot cancel a query, yet an interrupt ends the cell at once and the store stays usable
-    (nbclient interrupts a cell that runs past its timeout)."""
-    require("nbformat")
-    from nbformat.v4 import new_code_cell, new_notebook
+    """The engine cannot cancel a query, yet an interrupt ends the cell (without the query's thread it would
+    wait for the query, here for ever) and the store stays usable."""
+    require("jupyter_client")
+    from jupyter_client.manager import KernelManager
 
-    endless = "%%sparql\nSELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-    notebook = new_notebook(cells=[
-        new_code_cell("%load_ext kzgraph\n%kzq medal-table --format csv"),
-        new_code_cell(endless, metadata={"tags": ["raises-exception"]}),
-        new_code_cell("import time\nstarted = time.monotonic()\n%kzq medal-table --format csv")])
-    started = time.monotonic()
-    run_in_kernel(notebook, tmp_path, timeout=300, interrupt_on_timeout=True,
-                  timeout_func=lambda cell: 3 if cell.source == endless else 300)
-    assert time.monotonic() - started < 60
-    first, interrupted, after = (cell.outputs for cell in notebook.cells)
-    assert [o["ename"] for o in interrupted if o["output_type"] == "error"] == ["KeyboardInterrupt"]
-    assert first == after == [{"output_type": "stream", "name": "stdout", "text":
-                               "rank,country,gold,silver,bronze,total,games\r\n"
-                               "39,Kazakhstan,2,3,4,9,Paris 2024 Summer Paralympics\r\n"}]
+    def talk() -> tuple[dict[str, Any], str, str]:
+        manager = kernel_manager(tmp_path, KernelManager)
+        manager.start_kernel(cwd=str(tmp_path))
+        client = manager.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=120)
+
+            def run(code: str) -> str:
+                out: list[str] = []
+                reply = client.execute_interactive(code, timeout=300, output_hook=lambda msg: out.append(
+                    msg["content"]["text"] if msg["msg_type"] == "stream" else ""))
+                assert reply["content"]["status"] == "ok", reply["content"]
+                return "".join(out)
+
+            first = run("%load_ext kzgraph\n%kzq medal-table --format csv")
+            endless = client.execute("%%sparql\nSELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+            time.sleep(2)
+            manager.interrupt_kernel()
+            reply = client.get_shell_msg(timeout=60)  # the engine would take hours, the kernel answers now
+            assert reply["parent_header"]["msg_id"] == endless
+            return reply["content"], first, run("%kzq medal-table --format csv")
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+
+    interrupted, first, after = talk()
+    collect_client_sockets()
+    assert (interrupted["status"], interrupted["ename"]) == ("error", "KeyboardInterrupt")
+    assert first == after == ("rank,country,gold,silver,bronze,total,games\r\n"
+                              "39,Kazakhstan,2,3,4,9,Paris 2024 Summer Paralympics\r\n")
