@@ -23,6 +23,7 @@ from . import model
 from .answers import Answer
 from .context import PAGE_OFFER, SELECT_OFFER, State, html, media_type, negotiate, serialize, state
 from .documents import DUMPS, description, dump_links, serialize_description
+from .languages import DEFAULT, language
 from .links import RESERVED
 from .model import KIND_PAGE
 from .negotiation import by_extension, offered
@@ -164,7 +165,7 @@ async def search(request: Request) -> Response:
     return Response(serialize(result, fmt), headers={"Content-Type": media_type(fmt), "Vary": "Accept"})
 
 
-def _document_work(server: State, iri: str, fmt: Format) -> Answer:
+def _document_work(server: State, iri: str, fmt: Format, lang: str = DEFAULT) -> Answer:
     if iri == PREFIXES["kz"].rstrip("#"):
         if fmt.name == "html":
             page = server.renderer.render("ontology.html", server.links, page=ontology_page(server.kg))
@@ -178,7 +179,7 @@ def _document_work(server: State, iri: str, fmt: Format) -> Answer:
     page_model = model.resource_page(server.kg, iri)
     if page_model is None:
         raise UnknownResource(iri)
-    page = server.renderer.render("resource.html", server.links, page=page_model)
+    page = server.renderer.render("resource.html", server.links, page=page_model, page_lang=lang)
     return page.encode("utf-8"), media_type(fmt)
 
 
@@ -190,12 +191,16 @@ async def resource(request: Request) -> Response:
     iri = server.mapping.iri(stem)
     if stem.strip("/").split("/", 1)[0] in RESERVED or not stem.strip("/"):
         raise UnknownResource(iri)
+    # an HTML page shows the labels in the language asked for (?lang= or Accept-Language; see languages)
+    lang = language(request.query_params.get("lang"), request.headers.get("accept-language")) \
+        if fmt is None or fmt.name == "html" else DEFAULT
     if fmt is None:
         chosen = negotiate(request, PAGE_OFFER)
         html_page = formats.by_name("html")
-        await server.cache.answer(("document", iri, "html"), lambda: _document_work(server, iri, html_page),
-                                  server.pages.run)
-        return RedirectResponse(stem + chosen.extension, status_code=303, headers={"Vary": "Accept"})
-    document = await server.cache.answer(("document", iri, fmt.name), lambda: _document_work(server, iri, fmt),
-                                         server.pages.run)
-    return _respond(document)
+        await server.cache.answer(("document", iri, "html", lang),
+                                  lambda: _document_work(server, iri, html_page, lang), server.pages.run)
+        kept = f"?lang={lang}" if "lang" in request.query_params and chosen.name == "html" else ""
+        return RedirectResponse(stem + chosen.extension + kept, status_code=303, headers={"Vary": "Accept"})
+    document = await server.cache.answer(("document", iri, fmt.name, lang),
+                                         lambda: _document_work(server, iri, fmt, lang), server.pages.run)
+    return _respond(document, **({"Vary": "Accept, Accept-Language"} if fmt.name == "html" else {}))

@@ -14,7 +14,8 @@ answers (``documents``: every RDF format of the dumps, TriG and N-Quads with the
 its page shows the status of each fact as the server's does. Nothing is written outside
 ``DIR``: every path is checked after resolving symbolic links, and an IRI whose path is not a plain
 file name (``..``, a separator, an empty segment) is refused with its name. ``DIR`` must be empty or
-an earlier kzgraph site (it holds ``.kzgraph-site``).
+an earlier kzgraph site (it holds ``.kzgraph-site``). The site is in English only: a page's heading is its
+English (or untagged) label; the server also shows the Kazakh and Russian labels (``languages``).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from ..namespaces import BASE, XSD
 from ..results import display
 from ..terms import IRI, BNode, LangString, TypedLiteral, Value
 from . import svg
+from .languages import page_heading
 from .links import Links
 from .model import Chain
 
@@ -74,7 +75,8 @@ class Renderer:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                       auto_reload=False)  # templates ship with the package: no stat per page
-        self.env.globals.update(base=BASE, XSD=XSD, content_security_policy=CONTENT_SECURITY_POLICY)
+        self.env.globals.update(base=BASE, XSD=XSD, content_security_policy=CONTENT_SECURITY_POLICY,
+                                page_heading=page_heading)  # a resource's heading in the page's language
         self.env.filters["short"] = lambda value: display(value) if value is not None else ""
 
     def render(self, template: str, links: Links, **context: Any) -> str:
