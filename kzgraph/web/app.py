@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -25,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..api import KnowledgeGraph
 from ..errors import KzgraphError
 from . import graphstore, openapi, pages, reconciliation, sparql
+from .caching import GZIP_MINIMUM, HttpCaching
 from .context import State, error_response
 from .executor import Stopping
 from .problems import HttpError
@@ -138,8 +140,13 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
     middleware = [Middleware(_Headers)]
     if settings.cors:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors), allow_methods=["GET", "POST"],
-                                     allow_headers=["Accept", "Content-Type", "Authorization"],
-                                     expose_headers=["Content-Location", "Vary"], max_age=600))
+                                     allow_headers=["Accept", "Content-Type", "Authorization", "If-None-Match"],
+                                     expose_headers=["Content-Location", "Vary", "ETag"], max_age=600))
+    # text answers over 1 KiB gzipped when the client accepts it (large ones on a thread); ETag, Last-Modified,
+    # Cache-Control, and 304 before any work for a GET whose validators match (see caching)
+    middleware.append(Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM, compresslevel=6))
+    middleware.append(Middleware(HttpCaching, generation=lambda: server.cache.generation,
+                                 updatable=settings.allow_update))
     middleware.append(Middleware(_GiveUp))  # innermost: its answer gets the headers above
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={KzgraphError: _kzgraph_error, HTTPException: _http_error})

@@ -112,8 +112,8 @@ async def about(request: Request) -> Response:
                                   dumps=dump_links(lambda f: f"/dumps/{f}"))
         return page.encode("utf-8"), "text/html; charset=utf-8"
 
-    if stats is None:
-        return _respond(await server.pages.run(work))
+    if stats is None:  # a page of the moment: the sizes follow once counted
+        return _respond(await server.pages.run(work), **{"Cache-Control": "no-store"})
     return _respond(await server.cache.answer(("about",), work, server.pages.run))
 
 

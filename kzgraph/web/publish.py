@@ -7,6 +7,7 @@ Layout of ``DIR`` (every link relative, every page a file ending in ``.html``)::
     <kind>/<slug>.html  .ttl  .jsonld  .nt  .rdf  .trig  .nq  one page and six data files per resource
     dumps/kzgraph.trig  .nq  .jsonld  .ttl  .nt  .rdf
     .well-known/void  .well-known/void.ttl  static/kzgraph.css  .nojekyll  .kzgraph-site
+    _headers  .htaccess                              the server's HTTP headers for Netlify, Cloudflare Pages, Apache
     openapi.json                                     the API of kzgraph serve (web.openapi), for clients
 
 A resource's files are named after its IRI's path under the namespace; its data files are those the server
@@ -29,11 +30,11 @@ from ..api import KnowledgeGraph
 from ..errors import DataError, UsageError
 from ..namespaces import BASE, KZ
 from ..results import GraphResult
-from . import model, openapi
+from . import caching, model, openapi
 from .documents import DUMPS, description, dump_links, serialize_description
 from .links import DOCUMENT_FORMATS, RESERVED, StaticLinks
 from .ontology import ontology_page
-from .render import STATIC, Renderer
+from .render import CONTENT_SECURITY_POLICY, STATIC, Renderer
 
 __all__ = ["MARKER", "Site", "publish"]
 
@@ -145,6 +146,8 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> Site:
     for asset in ("kzgraph.css", "favicon.svg"):
         writer.write(f"static/{asset}", (STATIC / asset).read_bytes())
     writer.write(".nojekyll", b"")
+    writer.write("_headers", caching.netlify_headers(CONTENT_SECURITY_POLICY))  # the server's headers for
+    writer.write(".htaccess", caching.htaccess(CONTENT_SECURITY_POLICY))        # Netlify/Cloudflare and Apache
     writer.write(MARKER, "kzgraph static site\n" + "\n".join(sorted(writer.written)) + "\n")
     return Site(root, len(writer.written), len(files))
 
