@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BackendError, UsageError
+from ..namespaces import BASE
 from ..results import format_result
 from ..web.settings import (  # the serve command's defaults; imports no web framework
     DEFAULT_LOG_LEVEL,
@@ -87,7 +88,7 @@ def _stop(signum: int, frame: object) -> None:
 def cmd_publish(args: argparse.Namespace) -> int:
     publish = _web("publish")
     with open_graph(args) as kg:
-        site = publish.publish(kg, args.out)
+        site = publish.publish(kg, args.out, base_url=args.base_url)
     print(f"kzgraph: wrote {site.files} files ({site.resources} resources) to {args.out}", file=sys.stderr)
     return 0
 
@@ -145,6 +146,9 @@ def add_commands(command: Command) -> None:
                    help=f"uvicorn's log level (default: {DEFAULT_LOG_LEVEL})")
 
     p = command("publish", cmd_publish, "Write the graph as a static linked-data site (no server needed).",
-                "kzgraph publish --out site/")
+                "kzgraph publish --out site/\nkzgraph publish --out site/ --base-url https://example.org/kzgraph/")
     p.add_argument("--out", "-o", metavar="DIR", required=True,
                    help="directory to write (created; must be empty or an earlier kzgraph site)")
+    p.add_argument("--base-url", metavar="URL", default=BASE,
+                   help="where the site will be served: the absolute URLs of its sitemaps, robots.txt and "
+                        "dataset description (default: %(default)s)")

@@ -19,7 +19,7 @@ from ..formats import Format
 from ..namespaces import KZ, PREFIXES
 from ..results import SelectResult
 from ..terms import IRI
-from . import model
+from . import model, schemaorg
 from .answers import Answer
 from .context import PAGE_OFFER, SELECT_OFFER, State, html, media_type, negotiate, serialize, state
 from .documents import DUMPS, description, dump_links, serialize_description
@@ -63,6 +63,8 @@ async def home(request: Request) -> Response:
         body = await server.cache.answer(key, lambda: _void_work(server, request, fmt), server.pages.run)
         return _respond(body, **{"Content-Location": server.links.page("void")})
 
+    base, endpoint = str(request.base_url), str(request.url_for("sparql"))  # absolute URLs in the JSON-LD
+
     def work() -> Answer:
         data = model.home(server.kg)
         examples = [{"name": q.name, "title": q.title, "sparql": q.sparql}
@@ -70,10 +72,11 @@ async def home(request: Request) -> Response:
         config = {"endpoint": server.links.page("sparql"), "examples": examples, "prefixes": PREFIXES}
         page = server.renderer.render("home.html", server.links, home=data, examples=examples, config=config,
                                   bars=server.renderer.medal_bars(data.table),
-                                  timeline=server.renderer.timeline(server.links, data.medals, data.start, data.end))
+                                  timeline=server.renderer.timeline(server.links, data.medals, data.start, data.end),
+                                  dataset_jsonld=schemaorg.embedded(server.kg, base, endpoint=endpoint))
         return page.encode("utf-8"), media_type(fmt)
 
-    return _respond(await server.cache.answer(("home",), work, server.pages.run))
+    return _respond(await server.cache.answer(("home", base), work, server.pages.run))
 
 
 async def resources(request: Request) -> Response:
@@ -106,15 +109,17 @@ async def about(request: Request) -> Response:
     """``/about``: licence, endpoint, VoID, dumps and sizes (once counted: see ``sizes``)."""
     server = state(request)
     stats = server.sizes.get()
+    base, endpoint = str(request.base_url), str(request.url_for("sparql"))  # absolute URLs in the JSON-LD
 
     def work() -> Answer:
         page = server.renderer.render("about.html", server.links, stats=stats, ontology=PREFIXES["kz"].rstrip("#"),
-                                  dumps=dump_links(lambda f: f"/dumps/{f}"))
+                                  dumps=dump_links(lambda f: f"/dumps/{f}"),
+                                  dataset_jsonld=schemaorg.embedded(server.kg, base, endpoint=endpoint))
         return page.encode("utf-8"), "text/html; charset=utf-8"
 
     if stats is None:  # a page of the moment: the sizes follow once counted
         return _respond(await server.pages.run(work), **{"Cache-Control": "no-store"})
-    return _respond(await server.cache.answer(("about",), work, server.pages.run))
+    return _respond(await server.cache.answer(("about", base), work, server.pages.run))
 
 
 async def void(request: Request) -> Response:

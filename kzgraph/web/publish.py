@@ -9,6 +9,7 @@ Layout of ``DIR`` (every link relative, every page a file ending in ``.html``)::
     .well-known/void  .well-known/void.ttl  static/kzgraph.css  .nojekyll  .kzgraph-site
     _headers  .htaccess                              the server's HTTP headers for Netlify, Cloudflare Pages, Apache
     openapi.json                                     the API of kzgraph serve (web.openapi), for clients
+    robots.txt  sitemap.xml  sitemap-pages.xml  sitemap-resources-N.xml      for crawlers (web.sitemaps)
 
 A resource's files are named after its IRI's path under the namespace; its data files are those the server
 answers (``documents``: every RDF format of the dumps, TriG and N-Quads with the graphs stating each fact), and
@@ -17,6 +18,10 @@ its page shows the status of each fact as the server's does. Nothing is written 
 file name (``..``, a separator, an empty segment) is refused with its name. ``DIR`` must be empty or
 an earlier kzgraph site (it holds ``.kzgraph-site``). The site is in English only: a page's heading is its
 English (or untagged) label; the server also shows the Kazakh and Russian labels (``languages``).
+
+``base_url`` is where the site will be served (default: the namespace, ``https://w3id.org/kzgraph/``): the
+absolute URLs of the sitemaps, of ``robots.txt`` and of the schema.org ``Dataset`` that ``index.html`` and
+``about.html`` embed (``web.schemaorg``) are under it; every link between pages stays relative.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from ..api import KnowledgeGraph
 from ..errors import DataError, UsageError
 from ..namespaces import BASE, KZ
 from ..results import GraphResult
-from . import caching, model, openapi
+from . import caching, model, openapi, schemaorg, sitemaps
 from .documents import DUMPS, description, dump_links, serialize_description
 from .links import DOCUMENT_FORMATS, RESERVED, StaticLinks
 from .ontology import ontology_page
@@ -101,8 +106,9 @@ def _file_of(iri: str) -> str:
     return name
 
 
-def publish(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> Site:
-    """Write the site into ``out``; returns what was written."""
+def publish(kg: KnowledgeGraph, out: str | os.PathLike[str], *, base_url: str = BASE) -> Site:
+    """Write the site into ``out``, to be served at ``base_url``; returns what was written."""
+    site = schemaorg.Site(base_url)  # a UsageError before anything is written
     root = _prepare(out)
     writer, renderer = _Writer(root), Renderer()
     documents = {name: formats.by_name(name) for name in DOCUMENT_FORMATS if name != "html"}
@@ -116,12 +122,14 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> Site:
 
     data = model.home(kg)
     index_links = StaticLinks("index.html")
+    facts = schemaorg.describe(kg)
+    dataset = schemaorg.script(schemaorg.dataset(facts, site))
     page("index.html", "home.html", home=data, examples=[], config={},
          bars=renderer.medal_bars(data.table),
-         timeline=renderer.timeline(index_links, data.medals, data.start, data.end))
+         timeline=renderer.timeline(index_links, data.medals, data.start, data.end), dataset_jsonld=dataset)
     page("resources.html", "resources.html", title="Resources", groups=model.group_by_kind(every))
     page("about.html", "about.html", stats=kg.stats(), ontology=_ONTOLOGY,
-         dumps=dump_links(lambda f: f"dumps/{f}"))
+         dumps=dump_links(lambda f: f"dumps/{f}"), dataset_jsonld=dataset)
     page("ontology.html", "ontology.html", page=ontology_page(kg))
     ontology = _construct(kg, "ontology")
     for name, fmt in documents.items():
@@ -146,6 +154,8 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> Site:
     for asset in ("kzgraph.css", "favicon.svg"):
         writer.write(f"static/{asset}", (STATIC / asset).read_bytes())
     writer.write(".nojekyll", b"")
+    for name, text in sitemaps.site_files(site, sitemaps.resource_files(sorted(files)), facts.modified()):
+        writer.write(name, text)
     writer.write("_headers", caching.netlify_headers(CONTENT_SECURITY_POLICY))  # the server's headers for
     writer.write(".htaccess", caching.htaccess(CONTENT_SECURITY_POLICY))        # Netlify/Cloudflare and Apache
     writer.write(MARKER, "kzgraph static site\n" + "\n".join(sorted(writer.written)) + "\n")
