@@ -6,6 +6,8 @@ The probes are one pattern and one call each; the named query that users run is 
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import subprocess
 import sys
 from decimal import Decimal
@@ -142,3 +144,39 @@ def test_a_wrong_call_over_http_is_a_400_with_the_message(kzgraph_app):
     r = kzgraph_app.get("/sparql", params={"query": query})
     assert r.status_code == 400
     assert "kzf:matches's second argument is the text to look for, a string, not the int 42" in r.text
+
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+SECTION = README[README.index("## Text search inside SPARQL"):README.index("## Linked data server")]
+
+
+def fenced(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", SECTION, flags=re.S)
+
+
+def test_the_readmes_query_runs_here_and_is_refused_on_rdflib(kg):
+    (query,) = fenced("sparql")
+    assert [row["athlete"] for row in kg.select(query).to_dicts()] == [SHAMEI]
+    with kzgraph.open(backend="rdflib") as graph, pytest.raises(kzgraph.QueryError, match=r"^kzf:matches: "):
+        graph.select(query)
+
+
+def test_the_readmes_portable_example_runs():
+    (example,) = fenced("py")
+    namespace: dict[str, object] = {}
+    exec(compile(example, "README.md", "exec"), namespace)
+    assert namespace["found"] == ["https://w3id.org/kzgraph/athlete/yergali-shamei"]
+    namespace["kg"].close()  # type: ignore[attr-defined]
+
+
+def test_the_readmes_commands_answer(kzgraph_app):
+    (commands,) = fenced("sh")
+    first, _, curl = commands.splitlines()
+    args = shlex.split(first.split("#")[0])
+    assert args[:2] == ["kzgraph", "query"]
+    r = kzgraph_cli(*args[1:], "--format", "csv")
+    expected = [ATHLETE + "yergali-shamei,Yergali Shamei,0.95,Shamey"]
+    assert (r.returncode, r.stdout.splitlines()[1:]) == (0, expected), r.stderr
+    name = shlex.split(curl)[-1].split("=", 1)[1]
+    r = kzgraph_app.get("/queries/find-athlete", params={"name": name}, headers={"Accept": "text/csv"})
+    assert r.text.splitlines()[1] == ATHLETE + "yergali-shamei,Yergali Shamei,0.95,Ергали Шамей"

@@ -19,7 +19,7 @@ from ..errors import QueryError
 from ..namespaces import KZF
 from ..terms import Value
 from . import Functions
-from .oxrdf import from_ox, remembering, to_ox
+from .oxrdf import from_ox, to_ox
 
 __all__ = ["Calls"]
 
@@ -34,17 +34,14 @@ class Calls:
         self.custom: dict[ox.NamedNode, _Custom] | None = None
         self._raised: list[QueryError] = []
         if functions is not None and KZF in sparql:
-            convert = remembering(from_ox)
-            self.custom = {ox.NamedNode(iri): self._adapt(function, convert)
-                           for iri, function in functions().items()}
+            self.custom = {ox.NamedNode(iri): self._adapt(function) for iri, function in functions().items()}
 
-    def _adapt(self, function: Callable[..., Value | None],
-               convert: Callable[[object], Value | None]) -> _Custom:
-        results: dict[Value, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+    def _adapt(self, function: Callable[..., Value | None]) -> _Custom:
+        results: dict[Value, ox.NamedNode | ox.BlankNode | ox.Literal] = {}  # a function gives few values
 
         def custom(*args: _Term) -> _Term | None:
             try:
-                value = function(*map(convert, args))
+                value = function(*map(from_ox, args))  # each a new term, mostly: remembering them costs more
             except QueryError as exc:
                 if not self._raised:
                     self._raised.append(exc)

@@ -40,26 +40,30 @@ def functions(index: Callable[[], SearchIndex]) -> Mapping[str, Callable[..., Va
     only, so a query that calls neither never builds it); each text is searched once."""
     found: dict[str, dict[IRI, Decimal]] = {}
 
-    def hits(name: str, args: tuple[Value | None, ...]) -> tuple[Value | None, dict[IRI, Decimal]]:
+    def hits(name: str, args: tuple[Value | None, ...]) -> dict[IRI, Decimal]:
+        if len(args) == 2 and type(args[1]) is str:  # the way every call but the first goes
+            scores = found.get(args[1])
+            if scores is not None:
+                return scores
         if len(args) != 2:
             raise QueryError(f"{name} takes two arguments (a resource and a text), not {len(args)}")
-        resource, text = args
+        text = args[1]
         if not isinstance(text, str) or isinstance(text, (IRI, BNode, TypedLiteral)):
             what = "an IRI" if isinstance(text, IRI) else f"the {type(text).__name__} {text!r}"
             raise QueryError(f"{name}'s second argument is the text to look for, a string, not {what}")
-        key = str(text)  # a plain string: a language tag does not change what the index finds
+        key = str.__str__(text)  # a plain string: a language tag does not change what the index finds
         scores = found.get(key)
         if scores is None:
             scores = found[key] = {IRI(hit.resource): Decimal(str(hit.score))
                                    for hit in index().search(key, limit=LIMIT)}
-        return resource, scores
+        return scores
 
     def matches(*args: Value | None) -> bool:
-        resource, scores = hits("kzf:matches", args)
-        return isinstance(resource, IRI) and resource in scores
+        scores = hits("kzf:matches", args)
+        return type(args[0]) is IRI and args[0] in scores
 
     def score(*args: Value | None) -> Decimal | None:
-        resource, scores = hits("kzf:score", args)
-        return scores.get(resource) if isinstance(resource, IRI) else None
+        scores = hits("kzf:score", args)
+        return scores.get(args[0]) if type(args[0]) is IRI else None
 
     return {MATCHES: matches, SCORE: score}
