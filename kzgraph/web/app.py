@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..api import KnowledgeGraph
 from ..errors import KzgraphError
-from . import graphstore, openapi, pages, reconciliation, sitemaps, sparql
+from . import crawl, graphstore, openapi, pages, reconciliation, sparql
 from .caching import GZIP_MINIMUM, HttpCaching
 from .context import State, error_response
 from .executor import Stopping
@@ -51,10 +51,10 @@ ROUTES: list[tuple[str, Any]] = [
     ("/reconcile/suggest/property", reconciliation.suggest_property),
     ("/reconcile/properties", reconciliation.properties),
     ("/reconcile/preview", reconciliation.preview),
-    ("/robots.txt", sitemaps.robots_txt),
-    ("/sitemap.xml", sitemaps.sitemap),
-    ("/sitemap-pages.xml", sitemaps.pages_sitemap),
-    ("/sitemap-resources-{number:int}.xml", sitemaps.resources_sitemap),
+    ("/robots.txt", crawl.robots_txt),
+    ("/sitemap.xml", crawl.sitemap),
+    ("/sitemap-pages.xml", crawl.pages_sitemap),
+    ("/sitemap-resources-{number:int}.xml", crawl.resources_sitemap),
 ]
 _POST = ("/sparql", "/reconcile")
 _SECURITY_HEADERS = [

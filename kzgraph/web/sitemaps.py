@@ -6,7 +6,8 @@ protocol's 50,000), so that a store of ten million triples gives many small site
 server reads one page of the ``sitemap`` query per sitemap (its ``ORDER BY`` sliced by ``LIMIT``/``OFFSET``)
 and counts them with the internal ``sitemap-size`` query; a published site lists the pages it wrote. Every
 ``<lastmod>`` is the data's last change (``dataset-description``). ``robots.txt`` lets crawlers read the pages,
-keeps them off the SPARQL endpoint and the other query endpoints, and names the sitemap.
+keeps them off the SPARQL endpoint and the other query endpoints, and names the sitemap. The server's routes
+are in ``crawl``; this module needs no web framework, so ``kzgraph publish`` needs Jinja only.
 
 >>> from kzgraph.web.schemaorg import Site
 >>> print(robots(Site("http://127.0.0.1:8000/")), end="")
@@ -32,21 +33,15 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from starlette.requests import Request
-from starlette.responses import Response
-
 from ..api import KnowledgeGraph
 from ..namespaces import BASE
 from ..queries import execute, internal_query
 from ..results import SelectResult
-from .answers import Answer
-from .context import state
 from .links import RESERVED, Links, StaticLinks
-from .problems import HttpError
 from .schemaorg import Site, describe
 
-__all__ = ["SITEMAP_LIMIT", "index", "pages_sitemap", "resource_files", "resources_sitemap", "robots",
-           "robots_txt", "site_files", "sitemap", "urlset"]
+__all__ = ["ENDPOINTS", "SITEMAP_LIMIT", "fixed_pages", "index", "lastmod", "resource_files", "robots", "site_files",
+           "sitemap_count", "urlset"]
 
 #: The most URLs a sitemap may hold (the protocol's limit).
 SITEMAP_LIMIT = 50_000
@@ -93,7 +88,7 @@ def resource_files(iris: Iterable[str]) -> list[str]:
     return found
 
 
-def _fixed_pages(links: Links) -> list[str]:
+def fixed_pages(links: Links) -> list[str]:
     """Home, about, resources and the ontology's page, as ``links`` reach them from the site's root."""
     return [*(links.page(name) for name in ("index", "about", "resources")), links.document(_ONTOLOGY, "html") or ""]
 
@@ -105,13 +100,14 @@ def site_files(site: Site, pages: list[str], lastmod: str | None) -> list[tuple[
     chunks = [pages[start:start + SITEMAP_LIMIT] for start in range(0, len(pages), SITEMAP_LIMIT)]
     names = ["sitemap-pages.xml", *(f"sitemap-resources-{n}.xml" for n in range(1, len(chunks) + 1))]
     files = [("robots.txt", robots(site).encode()), ("sitemap.xml", index((site.page(n) for n in names), lastmod)),
-             ("sitemap-pages.xml", urlset((site.page(p) for p in _fixed_pages(root)), lastmod))]
+             ("sitemap-pages.xml", urlset((site.page(p) for p in fixed_pages(root)), lastmod))]
     files += [(name, urlset((site.page(p) for p in chunk), lastmod)) for name, chunk in zip(names[1:], chunks,
                                                                                            strict=True)]
     return files
 
 
-def _lastmod(kg: KnowledgeGraph) -> str | None:
+def lastmod(kg: KnowledgeGraph) -> str | None:
+    """The data's last change, for ``<lastmod>`` (``dataset-description``)."""
     return describe(kg).modified()
 
 
@@ -122,58 +118,3 @@ def sitemap_count(kg: KnowledgeGraph) -> int:
     (row,) = result.rows
     count = int(str(row[0] or 0))
     return max(1, -(-count // SITEMAP_LIMIT))
-
-
-def _site(request: Request) -> Site:
-    return Site(str(request.base_url))
-
-
-def _xml(body: Answer) -> Response:
-    return Response(body[0], headers={"Content-Type": body[1]})
-
-
-_XML_TYPE = "application/xml; charset=utf-8"
-
-
-async def robots_txt(request: Request) -> Response:
-    """``/robots.txt``: pages allowed, query endpoints disallowed, and the sitemap's absolute URL."""
-    return Response(robots(_site(request)), headers={"Content-Type": "text/plain; charset=utf-8"})
-
-
-async def sitemap(request: Request) -> Response:
-    """``/sitemap.xml``: the sitemap index (the pages' sitemap and one per ``SITEMAP_LIMIT`` resources)."""
-    server, site = state(request), _site(request)
-
-    def work() -> Answer:
-        names = ["sitemap-pages.xml", *(f"sitemap-resources-{n}.xml"
-                                        for n in range(1, sitemap_count(server.kg) + 1))]
-        return index((site.page(n) for n in names), _lastmod(server.kg)), _XML_TYPE
-
-    return _xml(await server.cache.answer(("sitemap", site.base), work, server.pages.run))
-
-
-async def pages_sitemap(request: Request) -> Response:
-    """``/sitemap-pages.xml``: home, about, resources and the ontology."""
-    server, site = state(request), _site(request)
-
-    def work() -> Answer:
-        return urlset((site.page(p) for p in _fixed_pages(server.links)), _lastmod(server.kg)), _XML_TYPE
-
-    return _xml(await server.cache.answer(("sitemap-pages", site.base), work, server.pages.run))
-
-
-async def resources_sitemap(request: Request) -> Response:
-    """``/sitemap-resources-N.xml``: the pages of the ``sitemap`` query's N-th ``SITEMAP_LIMIT`` resources."""
-    server, site = state(request), _site(request)
-    number = request.path_params["number"]
-
-    def work() -> Answer:
-        if number < 1 or (number > 1 and number > sitemap_count(server.kg)):
-            raise HttpError(404, f"there is no sitemap-resources-{number}.xml; the sitemaps are listed at "
-                                 f"{site.page('sitemap.xml')}")
-        rows = server.kg.page("sitemap", limit=SITEMAP_LIMIT, offset=(number - 1) * SITEMAP_LIMIT)
-        assert isinstance(rows, SelectResult), "sitemap is a SELECT query"
-        files = resource_files(str(row[0]) for row in rows)
-        return urlset((site.page(f) for f in files), _lastmod(server.kg)), _XML_TYPE
-
-    return _xml(await server.cache.answer(("sitemap-resources", site.base, number), work, server.pages.run))
