@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, Protocol, cast
 
 import pyoxigraph as ox
 
@@ -25,8 +25,6 @@ from .oxrdf import format_named
 if TYPE_CHECKING:
     from typing_extensions import Buffer
 
-    from .oxigraph import OxigraphBackend
-
 __all__ = ["dump_to"]
 
 
@@ -35,6 +33,13 @@ def _sparql(name: str) -> str:
     """The text of kzgraph's own query ``queries/internal/<name>.rq``."""
     with open(find().internal_query_location(name), encoding="utf-8") as file:
         return file.read()
+
+
+class _Reader(Protocol):
+    """What ``dump_to`` needs of an ``OxigraphBackend`` (named so, ``oxigraph`` would be imported in a cycle)."""
+
+    @property
+    def _store(self) -> ox.Store: ...
 
 
 class _Pieces(io.RawIOBase):
@@ -52,7 +57,7 @@ class _Pieces(io.RawIOBase):
         return len(piece)
 
 
-def dump_to(backend: OxigraphBackend, fmt: str, write: Callable[[bytes], None]) -> None:
+def dump_to(backend: _Reader, fmt: str, write: Callable[[bytes], None]) -> None:
     """The whole dataset in ``fmt`` given to ``write`` piece by piece, on this thread (see the module): what
     ``OxigraphBackend.dump_to`` is."""
     store, rdf_format = backend._store, format_named(fmt)  # the store this backend reads now

@@ -1,0 +1,92 @@
+"""Peak memory of ``kzgraph serve`` while a client downloads a whole dump: streamed, it stays flat.
+
+Serves an on-disk store (make one with ``kzgraph synth --triples 1M --seed 1 --out 1m.trig`` and ``kzgraph load
+--store s1m 1m.trig``), asks for one small page first (so the server's resting memory is measured warm), then
+downloads ``/dumps/kzgraph.FORMAT`` while reading the server's resident memory (``VmRSS``) and its peak
+(``VmHWM``) from ``/proc``. Prints one JSON line; exits 1 when the peak grew by more than ``--bound`` MiB over
+the resting memory (the dump is not streamed, or something holds it).
+
+    python benchmarks/dump_memory.py --store s1m --format nq --bound 150
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _kib(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field} for process {pid}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def measure(store: str, fmt: str) -> dict[str, object]:
+    """Serve ``store``, download its dump in ``fmt``, and report the server's memory before and during it."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([sys.executable, "-m", "kzgraph", "serve", "--store", store, "--port", str(port),
+                               "--log-level", "warning"], env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait(f"{base}/queries", 300)
+        with urllib.request.urlopen(f"{base}/queries/medals?limit=4", timeout=60) as page:
+            page.read()
+        resting = _kib(server.pid, "VmRSS")
+        started, size = time.perf_counter(), 0
+        request = urllib.request.Request(f"{base}/dumps/kzgraph.{fmt}", headers={"Accept-Encoding": "identity"})
+        with urllib.request.urlopen(request, timeout=600) as response:
+            chunked = response.headers.get("Transfer-Encoding", "").lower() == "chunked"
+            while piece := response.read(1 << 20):
+                size += len(piece)
+        return {"format": fmt, "bytes": size, "seconds": round(time.perf_counter() - started, 1),
+                "chunked": chunked, "resting_mib": round(resting / 1024, 1),
+                "peak_mib": round(_kib(server.pid, "VmHWM") / 1024, 1),
+                "after_mib": round(_kib(server.pid, "VmRSS") / 1024, 1)}
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", required=True, help="an on-disk store (kzgraph load --store PATH)")
+    parser.add_argument("--format", default="nq", help="dump format: nq, trig, jsonld, ttl, nt, rdfxml")
+    parser.add_argument("--bound", type=float, default=150.0, help="MiB the peak may grow over the resting memory")
+    args = parser.parse_args()
+    report = measure(args.store, args.format)
+    grown = float(str(report["peak_mib"])) - float(str(report["resting_mib"]))
+    report["grown_mib"], report["bound_mib"] = round(grown, 1), args.bound
+    print(json.dumps(report))
+    return 0 if grown <= args.bound else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
