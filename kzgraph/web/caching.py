@@ -1,5 +1,5 @@
-"""HTTP caching: validators, conditional requests and the Cache-Control policy of ``kzgraph serve``, and the
-same policy as header files for the static site (``kzgraph publish``).
+"""HTTP caching: validators, conditional requests and the Cache-Control policy of ``kzgraph serve`` (the
+policy itself, shared with the static site's header files, is in ``cachepolicy``).
 
 Every answer of a GET (pages, dumps, named queries, ``/sparql?query=``) is a function of the data and the
 request (path, query string, ``Accept``, ``Accept-Language``, host) only, so its validator is known *before*
@@ -31,40 +31,17 @@ import hashlib
 import math
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import formats
-from .links import DOCUMENT_FORMATS
+from .cachepolicy import GZIP_MINIMUM, MAX_AGE, SAFE_METHODS, matches, policy
 
-__all__ = ["GZIP_MINIMUM", "MAX_AGE", "HttpCaching", "htaccess", "matches", "netlify_headers", "policy"]
+__all__ = ["GZIP_MINIMUM", "MAX_AGE", "HttpCaching", "matches", "policy"]
 
-#: Seconds a read-only server's answers may be kept (by a browser or a CDN) without asking again.
-MAX_AGE = 60
-#: Bytes from which a text answer is sent gzip-compressed (when ``Accept-Encoding`` allows it).
-GZIP_MINIMUM = 1024
-_READ_ONLY = f"public, max-age={MAX_AGE}, stale-while-revalidate={MAX_AGE}"
-_CACHEABLE = frozenset({200, 303, 304})
-_SAFE = frozenset({"GET", "HEAD"})
 #: Paths answered by Starlette's StaticFiles, which sends its own ETag and Last-Modified (of the file).
 _OWN_VALIDATORS = "/static/"
-
-
-def policy(*, updatable: bool, method: str, status: int) -> str:
-    """The ``Cache-Control`` of an answer: kept for ``MAX_AGE`` seconds when read-only, revalidated each time
-    when updates are allowed; never kept when it is an error, an update or not a GET."""
-    if method not in _SAFE or status not in _CACHEABLE:
-        return "no-store"
-    return "no-cache" if updatable else _READ_ONLY
-
-
-def matches(if_none_match: str, etag: str) -> bool:
-    """Whether ``If-None-Match`` names ``etag`` (the weak comparison of RFC 9110: ``W/`` does not matter).
-    ``*`` does not match: whether the resource exists is known only after the work."""
-    wanted = etag.removeprefix("W/")
-    return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
 
 
 class HttpCaching:
@@ -103,7 +80,7 @@ class HttpCaching:
             return
         method = scope["method"]
         headers = Headers(scope=scope)
-        validated = method in _SAFE and not scope["path"].startswith(_OWN_VALIDATORS)
+        validated = method in SAFE_METHODS and not scope["path"].startswith(_OWN_VALIDATORS)
         etag, modified = self._validators(scope, headers) if validated else ("", None)
         if validated and _not_modified(headers, etag, modified):
             await self._send_not_modified(send, etag, modified)
@@ -148,62 +125,3 @@ def _not_modified(headers: Headers, etag: str, modified: str | None) -> bool:
     except (TypeError, ValueError):  # not an HTTP date: ignored, as RFC 9110 says
         return False
     return asked.tzinfo is not None and asked >= last
-
-
-# --- the static site: the same policy as header files for the hosts that read them --------------------
-
-def _content_types() -> dict[str, str]:
-    """Extension → Content-Type of the files ``kzgraph publish`` writes."""
-    types = {fmt.extension: f"{fmt.media_type}; charset=utf-8"
-             for fmt in (formats.by_name(name) for name in DOCUMENT_FORMATS)}
-    return {**types, ".json": "application/json; charset=utf-8", ".css": "text/css; charset=utf-8",
-            ".svg": "image/svg+xml"}
-
-
-def _security(csp: str) -> list[tuple[str, str]]:
-    return [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
-            ("Content-Security-Policy", csp)]
-
-
-def netlify_headers(csp: str) -> str:
-    """A ``_headers`` file (Netlify, Cloudflare Pages): Cache-Control and the security headers for every path,
-    the Content-Type of each extension, and Turtle for ``/.well-known/void``."""
-    lines = ["# Written by kzgraph publish: the headers of kzgraph serve (read-only) for this static site.", "/*",
-             f"  Cache-Control: {_READ_ONLY}"]
-    lines += [f"  {name}: {value}" for name, value in _security(csp)]
-    for extension, content_type in _content_types().items():
-        lines += [f"/*{extension}", f"  Content-Type: {content_type}"]
-    lines += ["/.well-known/void", f"  Content-Type: {_content_types()['.ttl']}"]
-    return "\n".join(lines) + "\n"
-
-
-def _rewrite(extensions: Iterable[tuple[str, str]]) -> list[str]:
-    """mod_rewrite rules: an extensionless IRI with a page answers 303 to the document ``Accept`` asks for."""
-    lines = ["<IfModule mod_rewrite.c>", "  RewriteEngine On"]
-    for extension, media_type in extensions:
-        pattern = media_type.replace("+", r"\+")  # a regular expression
-        lines += [f"  RewriteCond %{{HTTP_ACCEPT}} {pattern}", "  RewriteCond %{REQUEST_FILENAME} !-f",
-                  f"  RewriteCond %{{REQUEST_FILENAME}}{extension} -f",
-                  f"  RewriteRule ^(.+)$ $1{extension} [R=303,L]"]
-    lines += ["  RewriteCond %{REQUEST_FILENAME} !-f", "  RewriteCond %{REQUEST_FILENAME}.html -f",
-              "  RewriteRule ^(.+)$ $1.html [R=303,L]", "</IfModule>"]
-    return lines
-
-
-def htaccess(csp: str) -> str:
-    """An Apache ``.htaccess``: Content-Type per extension, Cache-Control and the security headers, gzip of
-    text, and content negotiation for the extensionless resource IRIs (303 to ``.ttl``, ``.jsonld``… by
-    ``Accept``, else to ``.html``), as ``kzgraph serve`` answers."""
-    lines = ["# Written by kzgraph publish: the headers of kzgraph serve (read-only) for this static site.",
-             "AddDefaultCharset utf-8"]
-    lines += [f"AddType {content_type.split(';')[0]} {extension}" for extension, content_type in
-              _content_types().items()]
-    lines += ["AddCharset utf-8 " + " ".join(e for e in _content_types() if e != ".svg"),
-              '<Files "void">', "  ForceType text/turtle", "</Files>",
-              "<IfModule mod_headers.c>", f'  Header set Cache-Control "{_READ_ONLY}"']
-    lines += [f'  Header set {name} "{value}"' for name, value in _security(csp)]
-    text = sorted({content_type.split(";")[0] for content_type in _content_types().values()})
-    lines += ["</IfModule>", "<IfModule mod_deflate.c>", "  AddOutputFilterByType DEFLATE " + " ".join(text),
-              "</IfModule>"]
-    data = [(fmt.extension, fmt.media_type) for fmt in (formats.by_name(n) for n in DOCUMENT_FORMATS if n != "html")]
-    return "\n".join(lines + _rewrite(data)) + "\n"

@@ -35,7 +35,7 @@ from ..api import KnowledgeGraph
 from ..errors import DataError, UsageError
 from ..namespaces import BASE, KZ
 from ..results import GraphResult
-from . import caching, model, openapi, schemaorg, sitemaps
+from . import cachepolicy, model, openapi, schemaorg, sitemaps
 from .documents import DUMPS, description, dump_links, serialize_description
 from .links import DOCUMENT_FORMATS, RESERVED, StaticLinks
 from .ontology import ontology_page
@@ -156,8 +156,8 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str], *, base_url: str = 
     writer.write(".nojekyll", b"")
     for name, text in sitemaps.site_files(site, sitemaps.resource_files(sorted(files)), facts.modified()):
         writer.write(name, text)
-    writer.write("_headers", caching.netlify_headers(CONTENT_SECURITY_POLICY))  # the server's headers for
-    writer.write(".htaccess", caching.htaccess(CONTENT_SECURITY_POLICY))        # Netlify/Cloudflare and Apache
+    writer.write("_headers", cachepolicy.netlify_headers(CONTENT_SECURITY_POLICY))  # the server's headers for
+    writer.write(".htaccess", cachepolicy.htaccess(CONTENT_SECURITY_POLICY))        # Netlify/Cloudflare and Apache
     writer.write(MARKER, "kzgraph static site\n" + "\n".join(sorted(writer.written)) + "\n")
     return Site(root, len(writer.written), len(files))
 
