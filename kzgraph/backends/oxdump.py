@@ -4,35 +4,25 @@ The engine writes into a file object whose ``write`` hands each piece to the cal
 thread: pyoxigraph's iterators are unsendable (made, read and dropped on one thread, see ``_bounded`` in
 ``oxigraph``), so the whole dump runs on the thread that calls ``dump_to``; a web server gives it a thread of
 its own and a bounded queue (``kzgraph.web.streaming``). Formats with named graphs (TriG, N-Quads, JSON-LD)
-are the store's own dump; the triples formats get the union of the graphs from a CONSTRUCT over it
-(``queries/internal/union-triples.rq``), each triple once.
+are the store's own dump; the triples formats get the union of the graphs, each triple once (``_union``).
 """
 
 from __future__ import annotations
 
-import functools
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Protocol, cast
 
 import pyoxigraph as ox
 
 from ..errors import BackendError
 from ..namespaces import PREFIXES
-from ..resources import find
 from .oxrdf import format_named
 
 if TYPE_CHECKING:
     from typing_extensions import Buffer
 
 __all__ = ["dump_to"]
-
-
-@functools.cache
-def _sparql(name: str) -> str:
-    """The text of kzgraph's own query ``queries/internal/<name>.rq``."""
-    with open(find().internal_query_location(name), encoding="utf-8") as file:
-        return file.read()
 
 
 class _Reader(Protocol):
@@ -57,6 +47,20 @@ class _Pieces(io.RawIOBase):
         return len(piece)
 
 
+def _first(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> tuple[bool, str]:
+    return not isinstance(graph, ox.DefaultGraph), str(graph)
+
+
+def _union(store: ox.Store) -> Iterator[ox.Triple]:
+    """Every triple of the union of the graphs once, in constant memory: a triple that several graphs state is
+    written with the first of them (the default graph, else the least IRI), which one look-up per quad tells.
+    Made, read and dropped on the thread that serialises it (pyoxigraph's iterators are unsendable)."""
+    for quad in store.quads_for_pattern(None, None, None, None):
+        graphs = [q.graph_name for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)]
+        if len(graphs) == 1 or min(graphs, key=_first) == quad.graph_name:
+            yield quad.triple
+
+
 def dump_to(backend: _Reader, fmt: str, write: Callable[[bytes], None]) -> None:
     """The whole dataset in ``fmt`` given to ``write`` piece by piece, on this thread (see the module): what
     ``OxigraphBackend.dump_to`` is."""
@@ -66,11 +70,6 @@ def dump_to(backend: _Reader, fmt: str, write: Callable[[bytes], None]) -> None:
         if rdf_format.supports_datasets:
             store.dump(output, format=rdf_format, prefixes=PREFIXES)
             return
-        triples = store.query(_sparql("union-triples"), use_default_graph_as_union=True)
-        try:
-            assert isinstance(triples, ox.QueryTriples)  # a CONSTRUCT
-            ox.serialize(triples, output, format=rdf_format, prefixes=PREFIXES)
-        finally:
-            del triples  # on this thread, even when an error's traceback outlives this frame
+        ox.serialize(_union(store), output, format=rdf_format, prefixes=PREFIXES)
     except OSError as exc:
         raise BackendError(f"cannot read the store: {exc}") from exc
