@@ -163,3 +163,11 @@ def test_a_download_hands_over_chunks_and_stops_when_told():
     download._thread.join(5)
     assert not download._thread.is_alive()
     assert len(written) < 100  # the engine waited for the client, then stopped
+
+
+def test_a_head_of_a_dump_does_not_write_it(make_kzgraph_app):
+    client = make_kzgraph_app(cache=False)
+    response = client.head("/dumps/kzgraph.nq")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/n-quads")
+    assert response.content == b"" and "content-length" not in response.headers

@@ -148,7 +148,8 @@ async def dump(request: Request) -> Response:
     # streamed as the engine writes it (see streaming): never held whole, however large the store
     disposition = f'inline; filename="kzgraph{fmt.extension}"'
     return stream(server.cache, ("dump", fmt.name), lambda write: server.kg.backend.dump_to(fmt.name, write),
-                  media_type(fmt), {"Vary": "Accept", "Content-Disposition": disposition})
+                  media_type(fmt), {"Vary": "Accept", "Content-Disposition": disposition},
+                  head=request.method == "HEAD")
 
 
 async def search(request: Request) -> Response:

@@ -123,11 +123,16 @@ async def _body(produce: Callable[[Callable[[bytes], None]], None], keep: Callab
 
 
 def stream(cache: AnswerCache, key: Hashable, produce: Callable[[Callable[[bytes], None]], None],
-           content_type: str, headers: dict[str, str]) -> Response:
-    """The answer kept under ``key``, else ``produce(write)`` streamed (and kept when small: see the module)."""
+           content_type: str, headers: dict[str, str], *, head: bool = False) -> Response:
+    """The answer kept under ``key``, else ``produce(write)`` streamed (and kept when small: see the module);
+    for a HEAD request (``head``) the headers alone, without running ``produce``."""
     kept = cache.get(key)
     if kept is not None:
         return Response(kept[0], headers={"Content-Type": kept[1], **headers})
+    if head:
+        response = Response(headers={"Content-Type": content_type, **headers})
+        del response.headers["content-length"]  # as the GET's: chunked, its length unknown
+        return response
     generation = cache.generation
 
     def keep(body: bytes) -> None:
