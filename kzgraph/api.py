@@ -157,13 +157,11 @@ class KnowledgeGraph:
     def query(self, query: str | NamedQuery, /, **params: object) -> Result:
         """Run a named query (by name or NamedQuery) with its parameters, or SPARQL text.
 
-        For SPARQL text, ``params`` bind variables of the same name to typed values
-        (``IRI(...)``, ``str``, ``int``, ``Decimal``, ``date``…).
-
-        A single word (letters, digits, ``-``, ``_``, ``.``) that is not a SPARQL keyword is a query name:
-        an unknown one is an UnknownQueryError suggesting the closest names. Anything else is SPARQL: a
-        QuerySyntaxError with its line and column when it does not parse, a UsageError when it is an update
-        (run those with ``update``).
+        For SPARQL text, ``params`` bind variables of the same name to typed values (``IRI(...)``, ``str``, ``int``,
+        ``Decimal``, ``date``…). A single word (letters, digits, ``-``, ``_``, ``.``) that is not a SPARQL keyword
+        is a query name: an unknown one is an UnknownQueryError suggesting the closest names. Anything else is
+        SPARQL: a QuerySyntaxError with its line and column when it does not parse, a UsageError when it is an
+        update (run those with ``update``).
         """
         if not isinstance(query, (str, NamedQuery)):
             raise UsageError(f"query() takes a query name or SPARQL text, not {type(query).__name__}")
@@ -196,8 +194,7 @@ class KnowledgeGraph:
         return _of_form(self.query(query, **params), AskResult, "ask", query).value
 
     def construct(self, query: str | NamedQuery, /, **params: object) -> GraphResult:
-        """``query(...)`` for a CONSTRUCT or DESCRIBE query: its triples; a UsageError for a query of another
-        form."""
+        """``query(...)`` for a CONSTRUCT or DESCRIBE query: its triples; a UsageError for a query of another form."""
         return _of_form(self.query(query, **params), GraphResult, "construct", query)
 
     def _within(self, sparql: str, call: Callable[[], Result], bound: Sequence[IRI] = ()) -> Result:
@@ -233,10 +230,8 @@ class KnowledgeGraph:
             return self.search_index.resolve(name)
 
     def search(self, text: str, /, *, limit: int = 20) -> list[Hit]:
-        """Resources whose label, alternative or hidden label matches ``text``, best first.
-
-        Case, accents and transliteration variants do not matter: *Shamey* finds Yergali Shamei.
-        """
+        """Resources whose label, alternative or hidden label matches ``text``, best first; case, accents and
+        transliteration variants do not matter: *Shamey* finds Yergali Shamei."""
         if not isinstance(text, str):
             raise UsageError(f"search() takes the text to look for, not {type(text).__name__}")
         if not isinstance(limit, int) or isinstance(limit, bool):
