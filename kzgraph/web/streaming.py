@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator, Callable, Hashable
 
 import anyio.to_thread
 from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from ..errors import BackendError
 from .answers import AnswerCache
@@ -46,7 +47,8 @@ class _Stopped(Exception):
 
 
 class Download:
-    """``produce(write)`` on a thread of its own; ``get()`` gives the chunks, then None; ``stop()`` ends it."""
+    """``produce(write)`` on a thread of its own, started by the first ``get()``; ``get()`` gives the chunks,
+    then None; ``stop()`` ends it."""
 
     def __init__(self, produce: Callable[[Callable[[bytes], None]], None], *, chunk: int = CHUNK,
                  depth: int = DEPTH, name: str = "kzgraph-download") -> None:
@@ -55,7 +57,6 @@ class Download:
         self._produce, self._chunk = produce, chunk
         self._buffer = bytearray()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
 
     def _put(self, item: bytes | BackendError | None) -> None:
         while not self._stopped.is_set():
@@ -92,6 +93,8 @@ class Download:
 
     def get(self) -> bytes | None:
         """The next chunk (blocking until the engine wrote it), or None at the end; the engine's error raised."""
+        if self._thread.ident is None:
+            self._thread.start()
         item = self._queue.get()
         if isinstance(item, BackendError):
             raise item
@@ -102,10 +105,23 @@ class Download:
         self._stopped.set()
 
 
-async def _body(produce: Callable[[Callable[[bytes], None]], None], keep: Callable[[bytes], None] | None,
-                limit: int) -> AsyncIterator[bytes]:
+class _Streaming(StreamingResponse):
+    """A streamed download that stops its engine however the response ends: sent, the client gone (Starlette
+    cancels the sending), or the server stopping, even while the body's generator waits to be collected."""
+
+    def __init__(self, download: Download, content: AsyncIterator[bytes], headers: dict[str, str]) -> None:
+        super().__init__(content, headers=headers)
+        self.download = download
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.download.stop()
+
+
+async def _body(download: Download, keep: Callable[[bytes], None] | None, limit: int) -> AsyncIterator[bytes]:
     """The chunks of a ``Download`` (started when the response starts sending), kept when small."""
-    download = Download(produce)
     kept: list[bytes] | None = [] if keep is not None else None
     size = 0
     try:
@@ -138,5 +154,6 @@ def stream(cache: AnswerCache, key: Hashable, produce: Callable[[Callable[[bytes
     def keep(body: bytes) -> None:
         cache.put(key, body, content_type, generation=generation)
 
-    return StreamingResponse(_body(produce, keep if cache.enabled else None, cache.max_entry),
-                             headers={"Content-Type": content_type, **headers})
+    download = Download(produce)
+    return _Streaming(download, _body(download, keep if cache.enabled else None, cache.max_entry),
+                      {"Content-Type": content_type, **headers})
