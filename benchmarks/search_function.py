@@ -9,6 +9,12 @@ label ``?a a kz:Athlete ; rdfs:label "Yergali Shamei"`` (an index lookup; it nee
 no other spelling); **search + bind**, the portable way: ``kg.search("Shamey")``, then the label query with
 ``?a`` bound to the athlete found. "first" is the first kzf: query of the process, which builds the search
 index; the others are wall-clock medians of interleaved warm runs.
+
+Measured (2 cores, shared and loaded; 21 runs) — p50 ms, at 100k (10,587 athletes) and 1M (106,490):
+matches 557 and 6,136; find-athlete 401 and 4,651; contains 794 and 7,141; label 0.8 and 1.3; search + bind
+6.8 and 7.0; the first matches query (index build included) 5,324 ms at 100k. The filter is one call per
+candidate, each turning the engine's term into Python and back: it scales with the candidates, as CONTAINS
+does, while the search index alone answers in milliseconds at any size.
 """
 
 from __future__ import annotations
