@@ -140,15 +140,17 @@ COMPETENCY = {
     "cq-s08-shooting-score": [(
         "Yerkin Gabbasov", "Silver", "rifle standing", Decimal("247.7"), "pts", "verified")],
     "cq-s09-records": [
-        ("Dastan Mukashbekov", "Asian record", "Para athletics, men's shot put F36", None, Decimal("16.00"), "m"),
+        ("Dastan Mukashbekov", "Asian record", "Para athletics, men's shot put F36", None, Decimal("16.00"), "m",
+         "verified"),
         ("Nurdaulet Zhumagali", "Asian record", "Para swimming, 100 m breaststroke", "qualifying round", None,
-         None)],
-    "cq-s10-earlier-medals": [("David Degtyarev", "Gold", "Tokyo", None),
-                              ("Nurdaulet Zhumagali", "Bronze", "Tokyo", 1)],
-    "cq-s11-judo-medallists": [("Gold", 1), ("Silver", 1), ("Bronze", 3)],
+         None, "verified")],
+    "cq-s10-earlier-medals": [("David Degtyarev", "Gold", "Tokyo", None, "verified"),
+                              ("Nurdaulet Zhumagali", "Bronze", "Tokyo", 1, "verified")],
+    "cq-s11-judo-medallists": [("Gold", 1, "verified"), ("Silver", 1, "verified"), ("Bronze", 3, "verified")],
     "cq-s12-judo-up-to": [
-        ("Akmaral Nauatbek", "Gold", Decimal("48")), ("Dayana Fedosova", "Bronze", Decimal("57")),
-        ("Yergali Shamei", "Silver", Decimal("73"))],
+        ("Akmaral Nauatbek", "Gold", Decimal("48"), "verified"),
+        ("Dayana Fedosova", "Bronze", Decimal("57"), "verified"),
+        ("Yergali Shamei", "Silver", Decimal("73"), "verified")],
     "cq-s13-judo-over": [("Zarina Raifova", "Bronze", Decimal("70"))],
     "cq-s14-sport-classes": [
         ("Dastan Mukashbekov", "Bronze", "para athletics", "F36", "verified"),

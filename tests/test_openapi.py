@@ -89,12 +89,12 @@ def test_parameter_types_examples_and_choices(document):
 
 
 MEDALS_COLUMNS = ["athlete_name", "medal", "sport", "event", "date", "result", "unit", "athlete", "medal_iri",
-                  "status"]
+                  "date_status", "result_status"]
 
 
 def test_the_medals_response_schema_lists_its_columns(document):
     # queries/medals.rq: "#+ returns: athlete_name, medal, sport, event, date, result, unit, athlete, medal_iri,
-    # status"
+    # date_status, result_status"
     content = document["paths"]["/queries/medals"]["get"]["responses"]["200"]["content"]
     assert list(content) == ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                              "text/tab-separated-values", "text/html"]

@@ -212,7 +212,8 @@ def test_every_derived_graph_cites_what_it_used_and_its_weakest_status(quads):
 def test_competency_answers_still_hold(kg):
     assert [tuple(r) for r in kg.query("cq-s16-games-scale")] == [
         ("Paris 2024 Summer Paralympics", datetime.date(2024, 8, 28), datetime.date(2024, 9, 8), 4400, 22)]
-    assert [tuple(r) for r in kg.query("cq-s11-judo-medallists")] == [("Gold", 1), ("Silver", 1), ("Bronze", 3)]
+    assert [tuple(r) for r in kg.query("cq-s11-judo-medallists")] == [
+        ("Gold", 1, "verified"), ("Silver", 1, "verified"), ("Bronze", 3, "verified")]
 
 
 # ----------------------------------------------------------------------------- the checks catch what they should

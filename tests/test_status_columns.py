@@ -158,3 +158,46 @@ def test_open_questions_and_unknowns_carry_the_status_of_the_fact_that_leaves_th
         ("Para judo, over 70 kg", Decimal("70"), "sport class", "unknown")]
     assert [(row["fact"], row["status"]) for row in kg.query("unknowns").to_dicts()] == [
         ("g5", "verified"), ("h2", "unknown"), ("j1", "conflict"), ("w6", "conflict")]
+
+
+#: The medals' dates and results with their status: the dates of Raifova's and Shukurbekov's bronzes come from
+#: facts h3 and j2 (inferred), the other dates and the results (a4, d3, i3 and sentence 8's 247.7) are verified.
+MEDAL_STATUSES = [
+    ("David Degtyarev", datetime.date(2024, 9, 4), "verified", Decimal("188"), "verified"),
+    ("Akmaral Nauatbek", datetime.date(2024, 9, 5), "verified", None, None),
+    ("Yerkin Gabbasov", datetime.date(2024, 8, 31), "verified", Decimal("247.7"), "verified"),
+    ("Nurdaulet Zhumagali", datetime.date(2024, 9, 5), "verified", Decimal("64.83"), "verified"),
+    ("Yergali Shamei", datetime.date(2024, 9, 6), "verified", None, None),
+    ("Dastan Mukashbekov", datetime.date(2024, 9, 4), "verified", Decimal("16"), "verified"),
+    ("Dayana Fedosova", datetime.date(2024, 9, 6), "verified", None, None),
+    ("Zarina Raifova", datetime.date(2024, 9, 7), "inferred", None, None),
+    ("Zhurkamyrza Shukurbekov", datetime.date(2024, 9, 7), "inferred", None, None),
+]
+
+
+def medal_statuses(result) -> list[tuple[object, ...]]:
+    return [(row["athlete_name"], row["date"], row["date_status"], row["result"], row["result_status"])
+            for row in result.to_dicts()]
+
+
+def test_medals_give_the_status_of_date_and_result(kg):
+    result = kg.query("medals")
+    assert result.columns == ["athlete_name", "medal", "sport", "event", "date", "result", "unit", "athlete",
+                              "medal_iri", "date_status", "result_status"]
+    assert medal_statuses(result) == MEDAL_STATUSES
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_medals_give_the_status_of_date_and_result_on_every_engine(engine_kg, engine):
+    assert medal_statuses(engine_kg(engine).query("medals")) == MEDAL_STATUSES
+
+
+def test_home_page_shows_the_status_of_each_date_and_result(kzgraph_app):
+    page = kzgraph_app.get("/").text
+    table = page[page.index('<table class="medals">'):]
+    rows = {row.split('"')[0]: row for row in table.split("/medal/paris-2024-")[1:]}
+    assert "status-inferred" not in rows["david-degtyarev-gold"]
+    raifova = table[table.rindex("<tr>", 0, table.index("zarina-raifova-bronze")):table.index("zarina-raifova-bronze")]
+    assert '<span class="status status-inferred" title="status: inferred">inferred</span>' in raifova
+    degtyarev = table[table.rindex("<tr>", 0, table.index("david-degtyarev-gold")):]
+    assert degtyarev[:degtyarev.index("</tr>")].count("status-verified") == 2
