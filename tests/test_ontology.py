@@ -83,6 +83,15 @@ def test_the_check_has_something_to_check(ontology):
         assert ontology.value(reused, RDFS.isDefinedBy) is not None, reused
 
 
+def test_every_sub_class_chain_is_within_the_five_steps_the_check_follows(ontology):
+    """The check follows sub-class chains up to five steps inside EXISTS (Virtuoso evaluates no transitive path
+    from a variable bound outside it): a deeper chain would escape it."""
+    def depth(cls: object) -> int:
+        return max((1 + depth(up) for up in ontology.objects(cls, RDFS.subClassOf) if up != cls), default=0)
+
+    assert max(depth(cls) for cls in set(ontology.subjects(RDFS.subClassOf, None))) == 4
+
+
 def test_at_games_is_no_longer_a_super_event(ontology):
     assert (KZ.atGames, RDFS.subPropertyOf, SCHEMA.superEvent) not in ontology
     assert set(ontology.objects(SCHEMA.superEvent, SCHEMA.domainIncludes)) == {SCHEMA.Event}
