@@ -3,7 +3,9 @@
 Building the in-memory dataset parses the ontology and every data file and runs every rule. The result is
 the same for the same inputs, so it is kept as an N-Quads snapshot named by the SHA-256 of those inputs
 (the ontology, ``data/*.trig``, ``queries/rules/*.rq`` and the code that builds and caches it): any
-change to them gives another name, so a stale snapshot is never read. Snapshots live in
+change to them gives another name, so a stale snapshot is never read. The inputs are hashed only when their
+``os.stat`` (size, modification time, inode) differs from the one recorded beside the snapshots with the hash
+(``inputs-*.txt``, one per home), as build tools do: a start with unchanged inputs reads none. Snapshots live in
 ``$KZGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/kzgraph``, else ``~/.cache/kzgraph``; ``KZGRAPH_NO_CACHE=1``
 turns the cache off. A snapshot is written to a temporary file and renamed into place (a reader never
 sees half of one); one without its first and last lines, or that does not parse, is deleted and the
@@ -14,7 +16,7 @@ directory is created private (mode 0700): whoever can write there can change wha
 from __future__ import annotations
 
 import os
-from hashlib import sha256
+import zlib
 from typing import TYPE_CHECKING
 
 from . import dataset
@@ -52,13 +54,54 @@ def cache_dir() -> str | None:
 
 def key(resources: Resources) -> str:
     """The SHA-256 of everything the built dataset depends on, in hex."""
+    from hashlib import sha256  # only when an input changed (see _known_key): OpenSSL costs about 4 ms
+
     digest = sha256(_FORMAT)
-    for path in [*resources.inputs(), *dataset.code_files(), __file__]:  # the builder's code and this module's
+    for path in _inputs(resources):
         with open(path, "rb") as stream:
             content = stream.read()
         digest.update(b"\0%s\0%d\0" % (os.path.basename(path).encode(), len(content)))
         digest.update(content)
     return digest.hexdigest()
+
+
+def _inputs(resources: Resources) -> list[str]:
+    return [*resources.inputs(), *dataset.code_files(), __file__]  # the builder's code and this module's
+
+
+def _signature(paths: list[str]) -> str:
+    """What ``os.stat`` says of the inputs (path, size, modification time, inode): when it is what it was, the
+    contents are too, as build tools assume (make, ccache's direct mode)."""
+    lines = []
+    for path in paths:
+        info = os.stat(path)
+        lines.append(f"{path}\t{info.st_size}\t{info.st_mtime_ns}\t{info.st_ino}")
+    return "\n".join(lines)
+
+
+def _known_key(directory: str, resources: Resources) -> str:
+    """``key(resources)``, read from the signature file of these inputs when their ``os.stat`` is unchanged, so
+    that a start reads and hashes no input; computed (and the signature file replaced) otherwise."""
+    paths = _inputs(resources)
+    signature = _signature(paths)
+    record = os.path.join(directory, f"inputs-{zlib.crc32(resources.location.encode()):08x}.txt")
+    try:
+        with open(record, encoding="utf-8") as stream:
+            known, _, digest = stream.read().rpartition("\n")
+        if known == signature and len(digest) == 64:
+            return digest
+    except (OSError, ValueError):
+        pass
+    digest = key(resources)
+    partial = f"{record}.{os.getpid()}.{os.urandom(4).hex()}.partial"
+    try:  # best effort, as the snapshots
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        with open(partial, "w", encoding="utf-8") as stream:
+            stream.write(f"{signature}\n{digest}")
+        os.replace(partial, record)
+    except OSError:
+        _remove(partial)
+    return digest
 
 
 def build(backend: Backend, resources: Resources, *, progress: Progress | None = None) -> None:
@@ -67,7 +110,7 @@ def build(backend: Backend, resources: Resources, *, progress: Progress | None =
     if directory is None:
         dataset.build(backend, resources, progress=progress)
         return
-    path = os.path.join(directory, f"dataset-{key(resources)}.nq")
+    path = os.path.join(directory, f"dataset-{_known_key(directory, resources)}.nq")
     if _read(backend, path):
         return
     _log().info("no dataset snapshot for these inputs (%s): building the dataset", path)

@@ -43,12 +43,30 @@ def built(root: Path) -> OxigraphBackend:
 
 def test_the_snapshot_holds_what_the_build_gives(root, cache_dir):
     first = built(root)
-    (snapshot,) = cache_dir.iterdir()
+    (snapshot,) = cache_dir.glob("dataset-*.nq")
     assert snapshot.name == f"dataset-{buildcache.key(Resources(str(root)))}.nq"
     second = built(root)  # from the snapshot
     fresh = OxigraphBackend()
     dataset.build(fresh, Resources(str(root)))
     assert quads(first) == quads(second) == quads(fresh)
+
+
+def test_a_start_with_unchanged_inputs_hashes_nothing(root, cache_dir, monkeypatch):
+    good = quads(built(root))
+    (record,) = cache_dir.glob("inputs-*.txt")
+    assert record.read_text(encoding="utf-8").endswith(buildcache.key(Resources(str(root))))
+
+    def no_hashing(resources: Resources) -> str:
+        raise AssertionError("the inputs were hashed although their os.stat is unchanged")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(buildcache, "key", no_hashing)
+        assert quads(built(root)) == good  # the key read from the record, the snapshot loaded
+    changed = root / "data" / "a-athletes.trig"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    built(root)
+    assert record.read_text(encoding="utf-8").endswith(buildcache.key(Resources(str(root))))
+    assert len(list(cache_dir.glob("dataset-*.nq"))) == 2
 
 
 def test_any_change_of_an_input_gives_another_key(root):
@@ -65,7 +83,7 @@ def test_any_change_of_an_input_gives_another_key(root):
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
 def test_a_damaged_snapshot_is_rebuilt(root, cache_dir, damage, caplog):
     good = quads(built(root))
-    (snapshot,) = cache_dir.iterdir()
+    (snapshot,) = cache_dir.glob("dataset-*.nq")
     data = snapshot.read_bytes()
     snapshot.write_bytes({"truncate": data[: len(data) // 2], "garbage": data.replace(b"> <", b"> <<", 5),
                           "empty": b""}[damage])
@@ -92,7 +110,8 @@ def test_old_snapshots_are_pruned(root, cache_dir):
     for i in range(buildcache.KEEP + 3):
         (root / "data" / "z.trig").write_text(f"<http://e/x{i}> <http://e/p> {i} .\n", encoding="utf-8")
         built(root)
-    assert len(list(cache_dir.iterdir())) == buildcache.KEEP
+    assert len(list(cache_dir.glob("dataset-*.nq"))) == buildcache.KEEP
+    assert len(list(cache_dir.glob("inputs-*.txt"))) == 1  # one record of the inputs per home
 
 
 def test_default_location_follows_xdg(monkeypatch, tmp_path):
