@@ -200,8 +200,10 @@ def with_prefixes(sparql: str, prefixes: Mapping[str, str], *, used: frozenset[s
 def names_dataset(sparql: str) -> bool:
     """Whether the text has FROM or FROM NAMED (then its own dataset applies, not the union of the graphs);
     cached, as ``shape``: a page sends the same named queries again and again."""
-    lowered = sparql.lower()
-    if "\\u" not in lowered and "from" not in lowered:
+    code = sparql.lower()
+    if '"""' not in code and "'''" not in code:  # whole-line comments may say "from": no need to lex them
+        code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith("#"))
+    if "\\u" not in code and "from" not in code:
         return False
     return any(t.kind == "word" and t.text.upper() == "FROM" for t in _decoded_code(sparql))
 
