@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..api import KnowledgeGraph
 from ..errors import KzgraphError
 from . import crawl, graphstore, openapi, pages, reconciliation, sparql
+from .cachepolicy import security_headers
 from .caching import GZIP_MINIMUM, HttpCaching
 from .context import State, error_response
 from .executor import Stopping
@@ -57,12 +58,8 @@ ROUTES: list[tuple[str, Any]] = [
     ("/sitemap-resources-{number:int}.xml", crawl.resources_sitemap),
 ]
 _POST = ("/sparql", "/reconcile")
-_SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode("ascii")),  # also the static site's <meta>
-    (b"server", b"kzgraph"),
-]
+_SECURITY_HEADERS = [(name.lower().encode("ascii"), value.encode("ascii"))  # CSP: also the static site's <meta>
+                     for name, value in security_headers(CONTENT_SECURITY_POLICY)] + [(b"server", b"kzgraph")]
 
 
 class _Headers:

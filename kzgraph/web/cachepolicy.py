@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from .. import formats
 from .links import DOCUMENT_FORMATS
 
-__all__ = ["GZIP_MINIMUM", "MAX_AGE", "SAFE_METHODS", "htaccess", "matches", "netlify_headers", "policy"]
+__all__ = ["GZIP_MINIMUM", "MAX_AGE", "SAFE_METHODS", "htaccess", "matches", "netlify_headers", "policy",
+           "security_headers"]
 
 #: Seconds a read-only server's answers may be kept (by a browser or a CDN) without asking again.
 MAX_AGE = 60
@@ -44,7 +45,8 @@ def _content_types() -> dict[str, str]:
             ".svg": "image/svg+xml"}
 
 
-def _security(csp: str) -> list[tuple[str, str]]:
+def security_headers(csp: str) -> list[tuple[str, str]]:
+    """The security headers of every answer (the server's and the static site's), with ``csp`` as the policy."""
     return [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
             ("Content-Security-Policy", csp)]
 
@@ -54,7 +56,7 @@ def netlify_headers(csp: str) -> str:
     the Content-Type of each extension, and Turtle for ``/.well-known/void``."""
     lines = ["# Written by kzgraph publish: the headers of kzgraph serve (read-only) for this static site.", "/*",
              f"  Cache-Control: {_READ_ONLY}"]
-    lines += [f"  {name}: {value}" for name, value in _security(csp)]
+    lines += [f"  {name}: {value}" for name, value in security_headers(csp)]
     for extension, content_type in _content_types().items():
         lines += [f"/*{extension}", f"  Content-Type: {content_type}"]
     lines += ["/.well-known/void", f"  Content-Type: {_content_types()['.ttl']}"]
@@ -85,7 +87,7 @@ def htaccess(csp: str) -> str:
     lines += ["AddCharset utf-8 " + " ".join(e for e in _content_types() if e != ".svg"),
               '<Files "void">', "  ForceType text/turtle", "</Files>",
               "<IfModule mod_headers.c>", f'  Header set Cache-Control "{_READ_ONLY}"']
-    lines += [f'  Header set {name} "{value}"' for name, value in _security(csp)]
+    lines += [f'  Header set {name} "{value}"' for name, value in security_headers(csp)]
     text = sorted({content_type.split(";")[0] for content_type in _content_types().values()})
     lines += ["</IfModule>", "<IfModule mod_deflate.c>", "  AddOutputFilterByType DEFLATE " + " ".join(text),
               "</IfModule>"]
