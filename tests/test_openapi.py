@@ -69,13 +69,14 @@ def test_the_athlete_operation_has_its_parameter_from_the_header(document):
     # (any case), e.g. David Degtyarev"
     operation = document["paths"]["/queries/athlete"]["get"]
     assert operation["summary"] == "Everything about one athlete"
-    athlete, fmt = operation["parameters"]
+    athlete, fmt, limit, offset = operation["parameters"]  # then the page's parameters (a SELECT query)
     assert athlete["name"] == "athlete" and athlete["in"] == "query" and athlete["required"] is True
     assert athlete["schema"]["type"] == "string" and athlete["x-kzgraph-type"] == "resource"
     assert athlete["example"] == "David Degtyarev"
     assert athlete["description"].startswith("The athlete's IRI, name or other spelling")
     assert fmt["name"] == "format" and fmt["required"] is False
     assert fmt["schema"]["enum"] == ["json", "xml", "csv", "tsv", "html"]
+    assert (limit["name"], offset["name"]) == ("limit", "offset")
 
 
 def test_parameter_types_examples_and_choices(document):
@@ -230,3 +231,53 @@ def test_the_readme_example(kzgraph_app, document):
         answered.append(response)
     assert [r.headers["content-type"].split(";")[0] for r in answered] == ["application/json", "text/csv"]
     assert "David Degtyarev" in answered[1].text
+
+
+def test_select_named_queries_document_their_pages(kzgraph_app, document):
+    """medals (a SELECT) takes limit (1 to --max-rows) and offset, and its pages carry the documented Link."""
+    operation = document["paths"]["/queries/medals"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    max_rows = kzgraph_app.app.state.kzgraph.settings.max_rows
+    assert parameters["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": max_rows}
+    assert parameters["offset"]["schema"]["minimum"] == 0 and parameters["offset"]["required"] is False
+    assert "Link" in operation["responses"]["200"]["headers"]
+    assert "limit" not in {p["name"] for p in document["paths"]["/queries/ontology"]["get"]["parameters"]}
+    page = kzgraph_app.get("/queries/medals", params={"limit": 2, "format": "csv"})
+    assert page.status_code == 200 and 'rel="next"' in page.headers["link"]
+    too_many = kzgraph_app.get("/queries/medals", params={"limit": max_rows + 1})
+    assert too_many.status_code == 400
+    every = [op for path, _, op in operations(document) if op.get("x-kzgraph-query", {}).get("form") == "SELECT"]
+    assert every and all({"limit", "offset"} <= {p["name"] for p in op["parameters"]} for op in every)
+
+
+def test_the_graph_store_is_documented_writable_only_when_updates_are_allowed(kg, document):
+    read_only = document["paths"]["/store"]
+    assert sorted(m for m in read_only if m in METHODS) == ["get", "head"]
+    assert {p["name"] for p in read_only["get"]["parameters"]} == {"graph", "default", "format"}
+    assert {"text/turtle", "application/n-triples", "application/trig"} <= set(
+        read_only["get"]["responses"]["200"]["content"])
+    allowing = describe(kg.catalogue, Settings(allow_update=True, update_token="secret"))
+    validate(allowing)
+    store = allowing["paths"]["/store"]
+    assert sorted(m for m in store if m in METHODS) == ["delete", "get", "head", "post", "put"]
+    for method in ("put", "post", "delete"):
+        assert store[method]["security"] == [{"updateToken": []}]
+        assert {"204", "400", "401", "403"} <= set(store[method]["responses"])
+    assert {"201", "413", "415"} <= set(store["put"]["responses"]) and "text/turtle" in store["put"][
+        "requestBody"]["content"]
+    assert "404" in store["delete"]["responses"] and "requestBody" not in store["delete"]
+
+
+def test_the_graph_store_answers_as_documented(kzgraph_update_app, kg):
+    store = describe(kg.catalogue, Settings(allow_update=True, update_token="secret"))["paths"]["/store"]
+    unknown = kzgraph_update_app.get("/store", params={"graph": KZ + "graph/nope"})
+    assert (unknown.status_code, unknown.text) == (404, plain(store["get"]["responses"]["404"]))
+    wrong = kzgraph_update_app.put("/store", params={"default": ""}, content=b"",
+                                   headers={"Authorization": "Bearer wrong", "Content-Type": "text/turtle",
+                                            "Accept": "text/plain"})
+    assert (wrong.status_code, wrong.text) == (403, plain(store["put"]["responses"]["403"]))
+
+
+def test_crawler_files_are_described(document):
+    assert list(document["paths"]["/robots.txt"]["get"]["responses"]["200"]["content"]) == ["text/plain"]
+    assert list(document["paths"]["/sitemap.xml"]["get"]["responses"]["200"]["content"]) == ["application/xml"]

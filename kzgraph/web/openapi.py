@@ -40,7 +40,9 @@ from ..sparqltext import query_form
 from .executor import Overloaded
 from .guard import RemoteCallRefused
 from .negotiation import NotAcceptable, UnknownFormat, offered
-from .problems import HttpError, problem
+from .openapi_paths import LINK_HEADER, crawl_paths, page_parameters, store_paths
+from .openapi_paths import error as _error
+from .problems import HttpError
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -149,17 +151,6 @@ def _content(offer: Sequence[Format], columns: Sequence[str] | None) -> dict[str
     return content
 
 
-def _error(description: str, exc: KzgraphError, headers: Sequence[str] = ()) -> dict[str, Any]:
-    """An error response: a readable text for programs (as ``web.context.error_response`` writes it) or a page."""
-    answer = problem(exc)
-    described: dict[str, Any] = {"description": description, "content": {
-        "text/plain": {"schema": _TEXT, "example": f"{answer.status} {answer.title}: {answer.message}\n"},
-        "text/html": {"schema": _TEXT}}}
-    if headers:
-        described["headers"] = {name: {"schema": _TEXT} for name in headers}
-    return described
-
-
 #: What any query can answer: ``components/responses`` by status.
 _COMMON = {"406": "NotAcceptable", "502": "BadGateway", "503": "Busy", "504": "Timeout"}
 _COMMON_ERRORS = {status: {"$ref": f"#/components/responses/{name}"} for status, name in _COMMON.items()}
@@ -190,13 +181,17 @@ def _named(query: NamedQuery, settings: Settings) -> dict[str, Any]:
         bad = exc
     ok = ("Results" if form != "ASK" else "The answer") + (f": one row per solution with {', '.join(columns)}."
                                                             if columns else ".")
+    paged = form == "SELECT"
     return {
         "operationId": "query_" + query.name.replace("-", "_"), "summary": query.title or query.name,
         "description": query.description, "tags": ["named queries", *query.tags],
-        "parameters": [_parameter(p) for p in query.params] + [_format_parameter(offer)],
-        "responses": {"200": {"description": ok, "content": _content(offer, columns)},
-                      "400": _error("A parameter is missing, unknown, given twice or not valid for its type, or "
-                                    "?format= names no format.", bad),
+        "parameters": [_parameter(p) for p in query.params] + [_format_parameter(offer)]
+        + (page_parameters(settings) if paged else []),
+        "responses": {"200": {"description": ok, "content": _content(offer, columns)}
+                      | ({"headers": LINK_HEADER} if paged else {}),
+                      "400": _error("A parameter is missing, unknown, given twice or not valid for its type, "
+                                    "?format= names no format" + (", or limit/offset are out of range." if paged
+                                                                  else "."), bad),
                       **_COMMON_ERRORS, **({} if offer is _SELECT else {"406": _error(
                           "No format on offer is acceptable to the client (Accept).",
                           NotAcceptable("image/png", offer))})},
@@ -313,7 +308,8 @@ def describe(catalogue: Mapping[str, NamedQuery], settings: Settings | None = No
     """The OpenAPI 3.1 document of a server with ``settings`` serving ``catalogue`` (a query name → NamedQuery
     mapping, as ``KnowledgeGraph.catalogue``)."""
     settings = settings or Settings()
-    paths: dict[str, Any] = {"/sparql": _sparql(settings), "/search": _search(), **_catalogue(catalogue)}
+    paths: dict[str, Any] = {"/sparql": _sparql(settings), "/search": _search(), **_catalogue(catalogue),
+                             **store_paths(settings), **crawl_paths()}
     for name in catalogue:
         paths[f"/queries/{name}"] = {"get": _named(catalogue[name], settings)}
     common = _common_errors(settings)
@@ -339,7 +335,9 @@ def describe(catalogue: Mapping[str, NamedQuery], settings: Settings | None = No
                  "this file but not the API)."},
         "tags": [{"name": "SPARQL", "description": "The SPARQL 1.1 Protocol."},
                  {"name": "named queries", "description": "The queries of queries/*.rq, by name."},
-                 {"name": "search", "description": "Resources by name."}],
+                 {"name": "search", "description": "Resources by name."},
+                 {"name": "Graph Store", "description": "The SPARQL 1.1 Graph Store HTTP Protocol at /store."},
+                 {"name": "crawlers", "description": "The sitemap and robots.txt."}],
         "paths": paths, "components": components}
 
 
