@@ -50,6 +50,7 @@ __all__ = [
     "load_catalogue",
     "parse_file",
     "parse_text",
+    "prepare",
 ]
 
 #: ``resource``: an IRI, or a name that ``execute`` resolves to the IRIs of the resources called so
@@ -359,6 +360,22 @@ def execute(backend: Backend, query: NamedQuery, bindings: Mapping[str, Value] |
     by Virtuoso 7.2). The engine then starts from those IRIs instead of comparing every name with the text.
     ``limit`` and ``offset`` give one page of the solutions, sliced by the engine (``sparqltext.with_slice``).
     """
+    prepared = prepare(query, bindings, resolve=resolve)
+    if prepared is None:
+        return SelectResult(list(query.returns), [])
+    sparql, values = prepared
+    try:
+        sparql = sparql if limit is None and not offset else with_slice(sparql, limit, offset)
+        return backend.query(sparql, bindings=values)
+    except QuerySyntaxError as exc:
+        exc.source = query.file if query.file is not None else query.name
+        raise
+
+
+def prepare(query: NamedQuery, bindings: Mapping[str, Value] | None = None, *,
+            resolve: Callable[[str], list[str]] | None = None) -> tuple[str, dict[str, Value]] | None:
+    """The text and bindings that ``execute`` gives the engine, resources resolved as it says; None when a
+    SELECT's resource names nothing (no rows, without asking the engine)."""
     sparql, values = query.sparql, dict(bindings or {})
     for name, value in list(values.items()):
         if isinstance(value, ResourceName):
@@ -368,14 +385,9 @@ def execute(backend: Backend, query: NamedQuery, bindings: Mapping[str, Value] |
             iris = resolve(value)
             del values[name]
             if not iris and query_form(sparql) == "SELECT":
-                return SelectResult(list(query.returns), [])
+                return None
             if len(iris) == 1:
                 values[name] = IRI(iris[0])
             else:
                 sparql = insert_rows(sparql, [name], [(IRI(iri),) for iri in iris])
-    try:
-        sparql = sparql if limit is None and not offset else with_slice(sparql, limit, offset)
-        return backend.query(sparql, bindings=values)
-    except QuerySyntaxError as exc:
-        exc.source = query.file if query.file is not None else query.name
-        raise
+    return sparql, values

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from ..errors import ResultTooLargeError, UsageError
 from ..namespaces import KZF
 from ..results import AskResult, Result, SelectResult
+from ..results.stream import Stream, streamed
 from ..terms import Value
 
 __all__ = ["Backend", "Functions", "Progress", "Source", "SourceLike", "limit_rows"]
@@ -165,3 +166,13 @@ class Backend(ABC):
         if not isinstance(result, SelectResult):
             raise UsageError("select_strings needs a SELECT query")
         return iter([["" if value is None else str(value) for value in row] for row in result])
+
+    def query_stream(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
+                     default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
+                     base_iri: str | None = None) -> Stream:
+        """``query(...)`` as rows (or triples) to read once, on the calling thread, which must also drop the
+        iterator (an engine's are unsendable): by default the whole result, read first; an engine that can
+        hands over its own iterator, so that a large answer is never held whole. No ``max_rows`` here: the
+        reader stops where it wants to."""
+        return streamed(self.query(sparql, bindings=bindings, default_graphs=default_graphs,
+                                   named_graphs=named_graphs, base_iri=base_iri))

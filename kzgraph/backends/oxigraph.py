@@ -16,16 +16,15 @@ from ..errors import (
     DataError,
     DataSyntaxError,
     KzgraphError,
-    QueryError,
     QueryParameterError,
-    ResultTooLargeError,
     UsageError,
 )
 from ..namespaces import PREFIXES
 from ..results import AskResult, GraphResult, Result, SelectResult
+from ..results.stream import Stream
 from ..sparqltext import names_dataset
 from ..terms import Value
-from . import Backend, Progress, Source, SourceLike
+from . import Backend, Progress, Source, SourceLike, oxstream
 from .generations import Generations, store_kind
 from .oxdump import dump_to
 from .oxfunctions import Calls
@@ -43,6 +42,7 @@ from .oxrdf import (
     triple_term,
     without_bom,
 )
+from .oxstream import bounded
 
 __all__ = ["NOT_PROJECTED", "OxigraphBackend", "engine_error"]
 
@@ -98,6 +98,36 @@ class OxigraphBackend(Backend):
               named_graphs: Sequence[str] | None = None, max_rows: int | None = None,
               base_iri: str | None = None) -> Result:
         """Run a SPARQL query; ``bindings`` are substituted as terms (never pasted into the text)."""
+        raw, calls = self._raw(sparql, bindings, default_graph_as_union, default_graphs, named_graphs, base_iri)
+        try:
+            try:
+                if isinstance(raw, ox.QuerySolutions):
+                    columns = [v.value for v in raw.variables]
+                    convert = remembering(from_ox)
+                    return SelectResult.of_tuples(columns, [tuple(map(convert, solution))
+                                                            for solution in bounded(raw, max_rows)])
+                if isinstance(raw, ox.QueryBoolean):
+                    return AskResult(bool(raw))
+                triples = list(bounded(raw, max_rows))
+            finally:
+                del raw  # on this thread, even when an error's traceback outlives this frame (see oxstream.bounded)
+                calls.check()  # a function's QueryError, which the engine took for an unbound value
+        except (SyntaxError, OSError, RuntimeError) as exc:
+            raise engine_error(exc, sparql) from exc
+        return GraphResult([(triple_term(t.subject), triple_term(t.predicate), triple_term(t.object)) for t in triples],
+                           lambda fmt: ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=PREFIXES) or b"")
+
+    def query_stream(self, sparql: str, *, bindings: Mapping[str, Value] | None = None,
+                     default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
+                     base_iri: str | None = None) -> Stream:
+        """``query`` as the engine's own iterator, read as it comes (see ``oxstream``)."""
+        raw, calls = self._raw(sparql, bindings, True, default_graphs, named_graphs, base_iri)
+        return oxstream.stream(raw, calls, lambda exc: engine_error(exc, sparql))
+
+    def _raw(self, sparql: str, bindings: Mapping[str, Value] | None, union: bool,
+             default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None,
+             base_iri: str | None) -> tuple[oxstream.Raw, Calls]:
+        """The engine's answer, not read yet, and the query's custom functions."""
         base = _base(base_iri)
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
         for name, value in (bindings or {}).items():
@@ -105,28 +135,15 @@ class OxigraphBackend(Backend):
                 substitutions[ox.Variable(name)] = to_ox(value)
             except (ValueError, TypeError) as exc:
                 raise QueryParameterError(name, str(exc)) from exc
-        default_graph, named = _dataset(default_graphs, named_graphs)
+        default_graph, named = oxstream.dataset(default_graphs, named_graphs)
         try:
-            union = default_graph_as_union and named is None and not names_dataset(sparql)  # FROM wins
-            raw = self._store.query(sparql, use_default_graph_as_union=union, substitutions=substitutions or None,
-                                    prefixes=PREFIXES, default_graph=default_graph, named_graphs=named,
-                                    base_iri=base, custom_functions=(calls := Calls(self.functions, sparql)).custom)
-            try:
-                if isinstance(raw, ox.QuerySolutions):
-                    columns = [v.value for v in raw.variables]
-                    convert = remembering(from_ox)
-                    return SelectResult.of_tuples(columns, [tuple(map(convert, solution))
-                                                            for solution in _bounded(raw, max_rows)])
-                if isinstance(raw, ox.QueryBoolean):
-                    return AskResult(bool(raw))
-                triples = list(_bounded(raw, max_rows))
-            finally:
-                del raw  # on this thread, even when an error's traceback outlives this frame (see _bounded)
-                calls.check()  # a function's QueryError, which the engine took for an unbound value
+            union = union and named is None and not names_dataset(sparql)  # FROM wins
+            calls = Calls(self.functions, sparql)
+            return self._store.query(sparql, use_default_graph_as_union=union, substitutions=substitutions or None,
+                                     prefixes=PREFIXES, default_graph=default_graph, named_graphs=named,
+                                     base_iri=base, custom_functions=calls.custom), calls
         except (SyntaxError, OSError, RuntimeError) as exc:
             raise engine_error(exc, sparql) from exc
-        return GraphResult([(triple_term(t.subject), triple_term(t.predicate), triple_term(t.object)) for t in triples],
-                           lambda fmt: ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=PREFIXES) or b"")
 
     def select_strings(self, sparql: str) -> Iterator[list[str]]:
         """The rows of a SELECT (over the union of the graphs) as plain strings, '' for unbound: the engine
@@ -140,7 +157,7 @@ class OxigraphBackend(Backend):
                     raise UsageError("select_strings needs a SELECT query")
                 text = (raw.serialize(format=ox.QueryResultsFormat.CSV) or b"").decode("utf-8")
             finally:
-                del raw  # on this thread (see _bounded)
+                del raw  # on this thread (see oxstream.bounded)
         except (SyntaxError, OSError, RuntimeError) as exc:
             raise engine_error(exc, sparql) from exc
         rows = csv.reader(io.StringIO(text))
@@ -307,35 +324,6 @@ class OxigraphBackend(Backend):
                 store.flush()
             except OSError as exc:
                 raise BackendError(f"cannot flush the store at {self.path}: {exc}") from exc
-
-
-def _dataset(default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None) -> tuple[
-        list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None, list[ox.NamedNode | ox.BlankNode] | None]:
-    """pyoxigraph's ``default_graph`` and ``named_graphs``; both None when the query's own dataset (or the
-    union) applies, both lists (the missing one empty) when either is given."""
-    if default_graphs is None and named_graphs is None:
-        return None, None
-    try:
-        return ([ox.NamedNode(g) for g in default_graphs or ()], [ox.NamedNode(g) for g in named_graphs or ()])
-    except ValueError as exc:
-        raise QueryError(f"a dataset graph is not a valid IRI: {exc}") from exc
-
-
-def _bounded(items: Iterator[_T], max_rows: int | None) -> Iterator[_T]:
-    """``items``, raising ResultTooLargeError at row ``max_rows + 1`` (before reading further).
-
-    ``items`` (pyoxigraph's solutions or triples) is let go of before anything is raised: the engine's
-    iterators are unsendable, made, read and dropped on one thread (dropped on another, one is leaked with
-    "RuntimeError: ... is unsendable, but is being dropped on another thread"), while a traceback keeps the
-    locals of every frame it passes through for as long as the error lives, and a server's worker thread hands
-    its error to the event loop's thread. ``query`` lets go of its own reference the same way."""
-    try:
-        for count, item in enumerate(items, 1):
-            if max_rows is not None and count > max_rows:
-                raise ResultTooLargeError(max_rows)
-            yield item
-    finally:
-        del items
 
 
 def _message(exc: SyntaxError) -> str:

@@ -22,10 +22,11 @@ from starlette.responses import RedirectResponse, Response
 from ..errors import UsageError
 from ..formats import Format
 from ..namespaces import SD
+from ..queries import bind
 from ..results import AskResult, GraphResult, Result, SelectResult
 from ..sparqltext import query_form
 from ..terms import IRI
-from . import paging
+from . import paging, resultstream
 from .answers import Answer
 from .context import (
     GRAPH_OFFER,
@@ -114,11 +115,14 @@ async def _respond_cached(request: Request, key: tuple[object, ...], work: Calla
                   check: Callable[[], None] | None = None) -> Response:
     """The server's answer cache (``AnswerCache.answer``) under ``key`` and the negotiation headers, which
     ``work`` reads: the kept answer, else ``check()`` then ``work()`` on ``pool``."""
-    negotiated = (*key, request.headers.get("accept"), request.query_params.get("format"),
-                  request.query_params.get("output"))
-    body, content_type = await state(request).cache.answer(negotiated, work, pool.run, check=check)
+    body, content_type = await state(request).cache.answer(_negotiated(request, key), work, pool.run, check=check)
     links = paging.link_header(_endpoint_iri(request), _other_params(request), content_type)
     return Response(body, headers={"Content-Type": content_type, "Vary": "Accept", **links})
+
+
+def _negotiated(request: Request, key: tuple[object, ...]) -> tuple[object, ...]:
+    """An answer's cache key: ``key`` and the negotiation headers."""
+    return (*key, request.headers.get("accept"), request.query_params.get("format"), request.query_params.get("output"))
 
 
 def _other_params(request: Request) -> list[tuple[str, str]]:
@@ -133,6 +137,11 @@ async def _query(request: Request, text: str, params: Mapping[str, list[str]]) -
     defaults, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
     dataset = defaults or named
     base = _endpoint_iri(request)
+    key = ("sparql", text, tuple(defaults), tuple(named), base)
+    if (streamed := resultstream.streamed_format(request, text)) is not None:  # large answers stream
+        check_remote_calls(text, server.settings.service_allow)
+        return await resultstream.respond(request, _negotiated(request, key), resultstream.sparql(
+            server, streamed, text, defaults, named, base), media_type(streamed), {"Vary": "Accept"})
 
     def work() -> Answer:
         result = server.kg.sparql(text, default_graphs=defaults if dataset else None,
@@ -141,8 +150,7 @@ async def _query(request: Request, text: str, params: Mapping[str, list[str]]) -
         return _answer(request, server, result, title="Query results", sparql=text)
 
     # the SERVICE and LOAD targets are checked on a cache miss: only allowed queries are kept in the cache
-    return await _respond_cached(request, ("sparql", text, tuple(defaults), tuple(named), base), work,
-                                 pool=server.queries,
+    return await _respond_cached(request, key, work, pool=server.queries,
                                  check=lambda: check_remote_calls(text, server.settings.service_allow))
 
 
@@ -218,6 +226,10 @@ async def named_query(request: Request) -> Response:
         if key in params:
             raise HttpError(400, f"give the parameter '{key}' once")
         params[key] = value
+    cache_key = ("named", name, tuple(sorted(params.items())), page)
+    if page is None and (streamed := resultstream.streamed_format(request, query.sparql)) is not None:
+        return await resultstream.respond(request, _negotiated(request, cache_key), resultstream.named(
+            server, streamed, query, bind(query, params)), media_type(streamed), {"Vary": "Accept"})
 
     def work() -> Answer:
         try:  # a page: one row more than it holds, which tells whether a next page exists (see paging)
@@ -233,5 +245,4 @@ async def named_query(request: Request) -> Response:
                                      sparql=query.sparql, pages=page.links(_other_params(request), more=more))
         return body, paging.Paged(content_type, page, more=more)
 
-    return await _respond_cached(request, ("named", name, tuple(sorted(params.items())), page), work,
-                                 pool=server.queries)
+    return await _respond_cached(request, cache_key, work, pool=server.queries)

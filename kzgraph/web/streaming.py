@@ -27,10 +27,10 @@ import anyio.to_thread
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from ..errors import BackendError
+from ..errors import BackendError, KzgraphError
 from .answers import AnswerCache
 
-__all__ = ["CHUNK", "DEPTH", "Download", "stream"]
+__all__ = ["CHUNK", "DEPTH", "Download", "Streaming", "body", "stream"]
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +52,13 @@ class Download:
 
     def __init__(self, produce: Callable[[Callable[[bytes], None]], None], *, chunk: int = CHUNK,
                  depth: int = DEPTH, name: str = "kzgraph-download") -> None:
-        self._queue: queue.Queue[bytes | BackendError | None] = queue.Queue(maxsize=depth)
+        self._queue: queue.Queue[bytes | KzgraphError | None] = queue.Queue(maxsize=depth)
         self._stopped = threading.Event()
         self._produce, self._chunk = produce, chunk
         self._buffer = bytearray()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
-    def _put(self, item: bytes | BackendError | None) -> None:
+    def _put(self, item: bytes | KzgraphError | None) -> None:
         while not self._stopped.is_set():
             try:
                 self._queue.put(item, timeout=_POLL)
@@ -76,11 +76,16 @@ class Download:
             self._buffer.clear()
 
     def _run(self) -> None:
-        failure: BackendError | None = None
+        failure: KzgraphError | None = None
         try:
             self._produce(self._write)
             if self._buffer:
                 self._put(bytes(self._buffer))
+        except KzgraphError as exc:  # kzgraph's own error (a query's mistake, a cap), handed over without frames
+            if not self._stopped.is_set():
+                failure = exc.with_traceback(None)
+                failure.__cause__ = failure.__context__ = None
+            del exc
         except BaseException as exc:  # noqa: BLE001  # handed to the response, as a message without frames
             if not self._stopped.is_set():
                 log.warning("a download broke off: %s", exc)
@@ -92,11 +97,18 @@ class Download:
             pass
 
     def get(self) -> bytes | None:
-        """The next chunk (blocking until the engine wrote it), or None at the end; the engine's error raised."""
+        """The next chunk (blocking until the engine wrote it), or None at the end, or once stopped when the
+        engine is done; the engine's error raised (a KzgraphError as raised, any other as a BackendError)."""
         if self._thread.ident is None:
             self._thread.start()
-        item = self._queue.get()
-        if isinstance(item, BackendError):
+        while True:
+            try:
+                item = self._queue.get(timeout=_POLL)
+                break
+            except queue.Empty:
+                if self._stopped.is_set() and not self._thread.is_alive():
+                    return None
+        if isinstance(item, KzgraphError):
             raise item
         return item
 
@@ -105,7 +117,7 @@ class Download:
         self._stopped.set()
 
 
-class _Streaming(StreamingResponse):
+class Streaming(StreamingResponse):
     """A streamed download that stops its engine however the response ends: sent, the client gone (Starlette
     cancels the sending), or the server stopping, even while the body's generator waits to be collected."""
 
@@ -120,12 +132,15 @@ class _Streaming(StreamingResponse):
             self.download.stop()
 
 
-async def _body(download: Download, keep: Callable[[bytes], None] | None, limit: int) -> AsyncIterator[bytes]:
-    """The chunks of a ``Download`` (started when the response starts sending), kept when small."""
+async def body(download: Download, keep: Callable[[bytes], None] | None, limit: int,
+                first: bytes | None = None) -> AsyncIterator[bytes]:
+    """The chunks of a ``Download`` (started when the response starts sending, or ``first`` already read),
+    kept when small."""
     kept: list[bytes] | None = [] if keep is not None else None
     size = 0
     try:
-        while (piece := await anyio.to_thread.run_sync(download.get)) is not None:
+        while (piece := first if first is not None else await anyio.to_thread.run_sync(download.get)) is not None:
+            first = None
             size += len(piece)
             if kept is not None and size <= limit:
                 kept.append(piece)
@@ -155,5 +170,5 @@ def stream(cache: AnswerCache, key: Hashable, produce: Callable[[Callable[[bytes
         cache.put(key, body, content_type, generation=generation)
 
     download = Download(produce)
-    return _Streaming(download, _body(download, keep if cache.enabled else None, cache.max_entry),
+    return Streaming(download, body(download, keep if cache.enabled else None, cache.max_entry),
                       {"Content-Type": content_type, **headers})
