@@ -171,3 +171,28 @@ def test_a_head_of_a_dump_does_not_write_it(make_kzgraph_app):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/n-quads")
     assert response.content == b"" and "content-length" not in response.headers
+
+
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_a_triples_dump_writes_each_triple_of_the_union_once(tmp_path, on_disk):
+    """In memory one look-up per quad; on disk the quads one predicate at a time, a triple's graphs side by side."""
+    from kzgraph.backends.oxigraph import OxigraphBackend
+
+    backend = OxigraphBackend(tmp_path / "store" if on_disk else None)
+    kz = "https://w3id.org/kzgraph/"
+    backend.update(f"""INSERT DATA {{
+      <{kz}athlete/david-degtyarev> <{kz}ontology#won> <{kz}medal/m1> .
+      GRAPH <{kz}graph/s1> {{ <{kz}athlete/david-degtyarev> <{kz}ontology#won> <{kz}medal/m1> ;
+                                <{kz}ontology#memberOf> <{kz}delegation/kaz> }}
+      GRAPH <{kz}graph/s2> {{ <{kz}athlete/david-degtyarev> <{kz}ontology#won> <{kz}medal/m1> ;
+                                <{kz}ontology#memberOf> <{kz}delegation/kaz> }}
+      GRAPH <{kz}graph/s3> {{ <{kz}athlete/yergali-shamei> <{kz}ontology#memberOf> <{kz}delegation/kaz> }}
+    }}""")
+    pieces: list[bytes] = []
+    backend.dump_to("nt", pieces.append)
+    triples = sorted((t.subject.value[len(kz):], t.predicate.value[len(kz):], t.object.value[len(kz):])
+                     for t in ox.parse(b"".join(pieces), format=ox.RdfFormat.N_TRIPLES))
+    assert triples == [("athlete/david-degtyarev", "ontology#memberOf", "delegation/kaz"),
+                       ("athlete/david-degtyarev", "ontology#won", "medal/m1"),
+                       ("athlete/yergali-shamei", "ontology#memberOf", "delegation/kaz")]
+    backend.close()
