@@ -1,4 +1,5 @@
-"""Peak memory of ``kzgraph serve`` while a client downloads a whole dump: streamed, it stays flat.
+"""Peak memory of ``kzgraph serve`` while a client downloads a whole dump, or the whole answer of a query in
+CSV (``--query``, sent to ``/sparql`` with ``--max-rows`` raised to ``--max-rows``): streamed, it stays flat.
 
 Serves an on-disk store (make one with ``kzgraph synth --triples 1M --seed 1 --out 1m.trig`` and ``kzgraph load
 --store s1m 1m.trig``), asks for one small page first (so the server's resting memory is measured warm), then
@@ -7,6 +8,7 @@ downloads ``/dumps/kzgraph.FORMAT`` while reading the server's resident memory (
 the resting memory (the dump is not streamed, or something holds it).
 
     python benchmarks/dump_memory.py --store s1m --format nq --bound 150
+    python benchmarks/dump_memory.py --store s1m --query 'SELECT ?s ?p ?o WHERE { ?s ?p ?o }' --format csv
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -48,12 +51,14 @@ def _wait(url: str, seconds: float) -> None:
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
 
-def measure(store: str, fmt: str) -> dict[str, object]:
-    """Serve ``store``, download its dump in ``fmt``, and report the server's memory before and during it."""
+def measure(store: str, fmt: str, query: str | None = None, max_rows: int = 10_000_000) -> dict[str, object]:
+    """Serve ``store``, download its dump (or ``query``'s answer) in ``fmt``, and report the server's memory
+    before and during it."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen([sys.executable, "-m", "kzgraph", "serve", "--store", store, "--port", str(port),
-                               "--log-level", "warning"], env=env)
+                               "--log-level", "warning", "--max-rows", str(max_rows), "--query-timeout", "600"],
+                              env=env)
     try:
         base = f"http://127.0.0.1:{port}"
         _wait(f"{base}/queries", 300)
@@ -61,7 +66,9 @@ def measure(store: str, fmt: str) -> dict[str, object]:
             page.read()
         resting = _kib(server.pid, "VmRSS")
         started, size = time.perf_counter(), 0
-        request = urllib.request.Request(f"{base}/dumps/kzgraph.{fmt}", headers={"Accept-Encoding": "identity"})
+        path = f"/dumps/kzgraph.{fmt}" if query is None else "/sparql?" + urllib.parse.urlencode(
+            {"query": query, "format": fmt})
+        request = urllib.request.Request(base + path, headers={"Accept-Encoding": "identity"})
         with urllib.request.urlopen(request, timeout=600) as response:
             chunked = response.headers.get("Transfer-Encoding", "").lower() == "chunked"
             while piece := response.read(1 << 20):
@@ -79,9 +86,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", required=True, help="an on-disk store (kzgraph load --store PATH)")
     parser.add_argument("--format", default="nq", help="dump format: nq, trig, jsonld, ttl, nt, rdfxml")
+    parser.add_argument("--query", help="SPARQL whose answer to download from /sparql instead of a dump")
+    parser.add_argument("--max-rows", type=int, default=10_000_000, help="the server's --max-rows")
     parser.add_argument("--bound", type=float, default=150.0, help="MiB the peak may grow over the resting memory")
     args = parser.parse_args()
-    report = measure(args.store, args.format)
+    report = measure(args.store, args.format, args.query, args.max_rows)
     grown = float(str(report["peak_mib"])) - float(str(report["resting_mib"]))
     report["grown_mib"], report["bound_mib"] = round(grown, 1), args.bound
     print(json.dumps(report))

@@ -19,7 +19,8 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
-from typing import NamedTuple
+from itertools import islice
+from typing import NamedTuple, TypeVar
 
 from ..terms import Value, lexical_form, to_ntriples
 from . import AskResult, GraphResult, Result, SelectResult, _json_term, format_result
@@ -33,6 +34,7 @@ Triple = tuple[Value, Value, Value]
 STREAMABLE = {"select": ("csv", "tsv", "json"), "graph": ("nt", "nq")}
 #: Rows serialised before their text is handed to ``write`` (one call per batch, not per row).
 _BATCH = 512
+_T = TypeVar("_T")
 
 
 class SelectStream(NamedTuple):
@@ -60,35 +62,25 @@ def streamed(result: Result) -> Stream:
     return result
 
 
-def _batches(lines: Iterator[str], write: Callable[[bytes], None]) -> None:
-    batch: list[str] = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= _BATCH:
-            write("".join(batch).encode("utf-8"))
-            batch.clear()
-    if batch:
-        write("".join(batch).encode("utf-8"))
+def _batched(items: Iterator[_T], text: Callable[[list[_T]], str], write: Callable[[bytes], None]) -> None:
+    """``text`` of ``_BATCH`` items at a time, written."""
+    while batch := list(islice(items, _BATCH)):
+        write(text(batch).encode("utf-8"))
 
 
-def _csv_lines(columns: Sequence[str], rows: Iterator[Row]) -> Iterator[str]:
+def _csv(rows: list[Row]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    yield out.getvalue()
-    for row in rows:
-        out.seek(0)
-        out.truncate()
-        writer.writerow(["" if v is None else lexical_form(v) for v in row])
-        yield out.getvalue()
+    csv.writer(out, lineterminator="\r\n").writerows(["" if v is None else lexical_form(v) for v in row]
+                                                     for row in rows)
+    return out.getvalue()
 
 
-def _json_lines(columns: Sequence[str], rows: Iterator[Row]) -> Iterator[str]:
-    yield '{"head": {"vars": ' + json.dumps(list(columns), ensure_ascii=False) + '}, "results": {"bindings": ['
-    for index, row in enumerate(rows):
-        binding = {c: _json_term(v) for c, v in zip(columns, row, strict=False) if v is not None}
-        yield (", " if index else "") + json.dumps(binding, ensure_ascii=False)
-    yield "]}}\n"
+def _tsv(rows: list[Row]) -> str:
+    return "".join("\t".join("" if v is None else to_ntriples(v) for v in row) + "\n" for row in rows)
+
+
+def _nt(triples: list[Triple]) -> str:
+    return "".join(" ".join(map(to_ntriples, triple)) + " .\n" for triple in triples)
 
 
 def write_stream(stream: Stream, fmt: str, write: Callable[[bytes], None]) -> None:
@@ -96,11 +88,21 @@ def write_stream(stream: Stream, fmt: str, write: Callable[[bytes], None]) -> No
     if isinstance(stream, AskResult):
         write(format_result(stream, fmt).encode("utf-8"))
     elif isinstance(stream, GraphStream):
-        _batches((" ".join(map(to_ntriples, triple)) + " .\n" for triple in stream.triples), write)
-    elif fmt == "csv":
-        _batches(_csv_lines(stream.columns, stream.rows), write)
-    elif fmt == "tsv":
-        write(("\t".join(f"?{c}" for c in stream.columns) + "\n").encode("utf-8"))
-        _batches(("\t".join("" if v is None else to_ntriples(v) for v in row) + "\n" for row in stream.rows), write)
+        _batched(stream.triples, _nt, write)
+    elif fmt in ("csv", "tsv"):
+        names = stream.columns if fmt == "csv" else [f"?{c}" for c in stream.columns]  # nothing to quote
+        write(((",".join(names) + "\r\n") if fmt == "csv" else ("\t".join(names) + "\n")).encode("utf-8"))
+        _batched(stream.rows, _csv if fmt == "csv" else _tsv, write)
     else:
-        _batches(_json_lines(stream.columns, stream.rows), write)
+        columns = stream.columns
+        write(('{"head": {"vars": ' + json.dumps(columns, ensure_ascii=False) + '}, "results": {"bindings": [')
+              .encode("utf-8"))
+        first = [True]
+
+        def bindings(rows: list[Row]) -> str:
+            text = ", ".join(json.dumps({c: _json_term(v) for c, v in zip(columns, row, strict=False)
+                                         if v is not None}, ensure_ascii=False) for row in rows)
+            text, first[0] = ("" if first[0] else ", ") + text, False
+            return text
+        _batched(stream.rows, bindings, write)
+        write(b"]}}\n")
