@@ -1,8 +1,8 @@
 """Dumps of a pyoxigraph store written as the engine serialises them, piece by piece, in constant memory.
 
 The engine writes into a file object whose ``write`` hands each piece to the caller's ``write`` on the same
-thread: pyoxigraph's iterators are unsendable (made, read and dropped on one thread, see ``_bounded`` in
-``oxigraph``), so the whole dump runs on the thread that calls ``dump_to``; a web server gives it a thread of
+thread: pyoxigraph's iterators are unsendable (made, read and dropped on one thread, see ``bounded`` in
+``oxstream``), so the whole dump runs on the thread that calls ``dump_to``; a web server gives it a thread of
 its own and a bounded queue (``kzgraph.web.streaming``). Formats with named graphs (TriG, N-Quads, JSON-LD)
 are the store's own dump; the triples formats get the union of the graphs, each triple once (``_union`` in
 memory, ``_sorted_union`` on disk).
