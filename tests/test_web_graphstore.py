@@ -141,6 +141,45 @@ def test_put_post_and_delete_a_graph(writable):
     assert writable.delete("/store", params={"graph": NEW}, headers=AUTH).status_code == 404
 
 
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+def test_delete_removes_the_graph_its_name_included(backend):
+    """DELETE of sentence 5's graph: a GET is 404, the store lists it no more (pyoxigraph's ``clear_graph`` would
+    keep the name, and ``GRAPH ?g {}`` would still match it), and a second DELETE is 404."""
+    probe = f"ASK {{ GRAPH ?g {{}} FILTER (?g = <{S05}>) }}"
+    with kzgraph.open(backend=backend) as graph:
+        client = app_client(graph, allow_update=True, update_token=UPDATE_TOKEN)
+        app = next(client)
+        assert S05 in graph.backend.graphs() and graph.backend.query(probe).value is True
+        assert app.delete("/store", params={"graph": "kzg:article/s05"}, headers=AUTH).status_code == 204
+        assert app.get("/store", params={"graph": S05}).status_code == 404
+        assert S05 not in graph.backend.graphs() and KZ + "graph/article/s06" in graph.backend.graphs()
+        assert graph.backend.query(probe).value is False
+        assert "/graph/article/s05" not in app.get("/queries/graphs", params={"format": "csv"}).text
+        again = app.delete("/store", params={"graph": S05}, headers=AUTH)
+        assert again.status_code == 404 and f"the store has no graph <{S05}>" in again.text
+        # PUT of an empty body leaves no graph either (a named graph exists while it holds a triple)
+        assert app.put("/store", params={"graph": S05}, content=b"", headers=TURTLE).status_code == 204
+        assert S05 not in graph.backend.graphs() and app.get("/store", params={"graph": S05}).status_code == 404
+        client.close()
+
+
+def test_cors_preflights_for_put_and_delete_only_where_writes_are_on(make_kzgraph_app):
+    """``--cors ORIGIN --allow-update``: a browser at ORIGIN may PUT and DELETE graphs (with the token and a
+    Content-Type); without ``--allow-update`` the preflight refuses them."""
+    origin = "http://allowed.example"
+    preflight = {"Origin": origin, "Access-Control-Request-Method": "PUT",
+                 "Access-Control-Request-Headers": "authorization, content-type"}
+    writes = make_kzgraph_app(cors=(origin,), allow_update=True, update_token=UPDATE_TOKEN)
+    answer = writes.options("/store", params={"graph": "kzg:article/s05"}, headers=preflight)
+    assert answer.status_code == 200 and answer.headers["access-control-allow-origin"] == origin
+    assert {"GET", "POST", "PUT", "DELETE"} <= set(answer.headers["access-control-allow-methods"].split(", "))
+    assert {"authorization", "content-type"} <= set(answer.headers["access-control-allow-headers"].lower().split(", "))
+    read_only = make_kzgraph_app(cors=(origin,))
+    refused = read_only.options("/store", params={"graph": "kzg:article/s05"}, headers=preflight)
+    assert refused.status_code == 400 and "PUT" not in refused.headers["access-control-allow-methods"]
+    assert refused.text == "Disallowed CORS method"
+
+
 def test_post_creates_a_graph_and_rdf_xml_and_json_ld_bodies_are_read(writable):
     xml = parsed(writable.get("/store", params={"graph": S05, "format": "rdfxml"}).text, "xml")
     created = writable.post("/store", params={"graph": NEW + "-xml"}, content=xml.serialize(format="xml").encode(),
@@ -259,6 +298,23 @@ def test_httpx_and_rdflib_read_and_write_graphs_on_a_real_server(served):
     refused = httpx.delete(store, params={"graph": copy}, timeout=30)
     assert refused.status_code == 401
     assert httpx.delete(store, params={"graph": copy}, headers=AUTH, timeout=30).status_code == 204
+    assert httpx.get(store, params={"graph": copy}, timeout=30).status_code == 404
+
+
+@pytest.mark.parametrize("server", ["served", "oxigraph_server"])
+def test_the_remote_backend_removes_a_graph_with_delete(server, request):
+    """The remote backend replacing a graph by nothing DELETEs it through the Graph Store Protocol (an empty
+    PUT would leave its name on an Oxigraph server); a graph already gone (404) is not an error."""
+    served: SparqlServer = request.getfixturevalue(server)
+    store = served.base_url + "/store"
+    copy = KZ + "graph/test/remote-delete"  # the remote backend lists the graphs under kzgraph's base
+    token = {"auth": "bearer", "token": UPDATE_TOKEN} if server == "served" else {}
+    with kzgraph.open(served.query_url, store_url=store, **token) as remote:
+        remote.backend.replace_graph(copy, (WON_LINE + "\n").encode())
+        assert copy in remote.backend.graphs()
+        remote.backend.replace_graph(copy, b"")
+        assert copy not in remote.backend.graphs()
+        remote.backend.replace_graph(copy, b"")
     assert httpx.get(store, params={"graph": copy}, timeout=30).status_code == 404
 
 

@@ -99,7 +99,8 @@ class Backend(ABC):
 
     @abstractmethod
     def replace_graph(self, graph: str | None, ntriples: bytes) -> None:
-        """Replace one named graph (None: the default graph) by the given N-Triples."""
+        """Replace one named graph (None: the default graph) by the given N-Triples; ``b""`` removes a named
+        graph, its name included (a named graph exists while it holds a triple)."""
 
     @abstractmethod
     def graphs(self) -> list[str]:

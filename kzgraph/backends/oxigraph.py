@@ -294,13 +294,14 @@ class OxigraphBackend(Backend):
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def replace_graph(self, graph: str | None, ntriples: bytes) -> None:
-        """Replace one named graph (None: the default graph) by the given N-Triples."""
+        """Replace one named graph (None: the default graph) by the given N-Triples; ``b""`` removes a named graph,
+        its name too (``clear_graph`` would leave the name listed by ``graphs()`` and ``GRAPH ?g {}``)."""
         target = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
         quads = [ox.Quad(q.subject, q.predicate, q.object, target)
                  for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
 
         def change(store: ox.Store) -> None:
-            store.clear_graph(target)
+            store.remove_graph(target)  # the default graph: emptied; a named graph: back with its first quad
             store.extend(quads)
         try:
             if self._disk is not None:

@@ -195,9 +195,11 @@ class RdflibBackend(Backend):
             raise error from None if isinstance(exc, (pyparsing.ParseException, RecursionError)) else exc
 
     def replace_graph(self, graph: str | None, ntriples: bytes) -> None:
-        """Replace one named graph (None: the default graph) by the given N-Triples."""
+        """Replace one named graph (None: the default graph) by the given N-Triples; ``b""`` removes a named graph."""
         target = self._target(graph)
         target.remove((None, None, None))
+        if graph is not None and isinstance(self.graph, rdflib.Dataset):
+            self.graph.remove_graph(target)  # its name too, else ``GRAPH ?g {}`` still lists it
         self.load([Source(data=ntriples, format="nt", graph=graph, name=graph or "default graph")])
 
     def _quads(self) -> Iterator[tuple[Value, Value, Value, str | None]]:

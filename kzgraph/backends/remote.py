@@ -243,6 +243,9 @@ class RemoteBackend(Backend):
         for batch in _batches(graphs):
             if self.store_url is not None:
                 for graph, lines, first in batch:
+                    if graph is not None and replace and not lines:
+                        self._drop(graph)
+                        continue
                     self._http.request(
                         "PUT" if first and replace else "POST", self.store_url,
                         params=[("graph", graph)] if graph is not None else [("default", "")],
@@ -253,6 +256,16 @@ class RemoteBackend(Backend):
             if progress is not None:
                 progress(min(done, total), total, batch[-1][0] or "default graph")
         self._discovered = None
+
+    def _drop(self, graph: str) -> None:
+        """Remove a named graph through the Graph Store Protocol (DELETE: an empty PUT would leave its name);
+        a graph the store does not have (404) is already gone."""
+        assert self.store_url is not None
+        try:
+            self._http.request("DELETE", self.store_url, params=[("graph", graph)])
+        except EndpointError as exc:
+            if exc.status != 404:
+                raise
 
     # --- reading the whole store --------------------------------------------------------------------
 

@@ -139,8 +139,9 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
     routes.append(Mount("/static", StaticFiles(directory=str(STATIC), follow_symlink=False), name="static"))
     routes.append(Route("/{path:path}", pages.resource, methods=["GET"], name="resource"))
     middleware = [Middleware(_Headers)]
-    if settings.cors:
-        middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors), allow_methods=["GET", "POST"],
+    if settings.cors:  # PUT and DELETE (of /store) only where writes are on
+        methods = ["GET", "POST", *(["PUT", "DELETE"] if settings.allow_update else [])]
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors), allow_methods=methods,
                                      allow_headers=["Accept", "Content-Type", "Authorization", "If-None-Match"],
                                      expose_headers=["Content-Location", "Vary", "ETag"], max_age=600))
     # text answers over 1 KiB gzipped when the client accepts it (large ones on a thread); ETag, Last-Modified,

@@ -7,7 +7,8 @@ named graphs, but a graph store's is not), in Turtle (the default), N-Triples, J
 ``Accept`` or ``?format=``; ``/store`` with neither answers the whole dataset in TriG or N-Quads. A named graph
 exists when it holds a triple: any other is 404 (the default graph always exists).
 
-``PUT`` replaces a graph with the request body, ``POST`` adds the body's triples to it, ``DELETE`` empties it;
+``PUT`` replaces a graph with the request body, ``POST`` adds the body's triples to it, ``DELETE`` removes it
+(its name too: neither the store's graph list nor ``GRAPH ?g {}`` has it afterwards; the default graph is emptied);
 only on a server started with ``--allow-update`` and with its bearer token (the check SPARQL Update makes:
 no token 401, a wrong one 403, writes off 403). The body is Turtle, N-Triples, RDF/XML or JSON-LD by its
 ``Content-Type`` (another or none is 415), at most ``--max-body`` bytes (413), and it is parsed whole before
@@ -23,9 +24,10 @@ from starlette.responses import Response
 
 from ..backends import Source
 from ..backends.oxigraph import OxigraphBackend
+from ..binding import bind
 from ..errors import QueryParameterError
 from ..formats import Format, by_media_type
-from ..queries import bind, internal_query
+from ..queries import internal_query
 from ..results import GraphResult
 from ..terms import IRI
 from .answers import Answer
@@ -130,7 +132,7 @@ def _triples(body: bytes, fmt: Format) -> bytes:
 
 
 def _write(server: State, method: str, graph: str | None, ntriples: bytes) -> bool:
-    """Replace (PUT), add to (POST) or empty (DELETE) a graph; whether it is new (on a worker, under the lock)."""
+    """Replace (PUT), add to (POST) or remove (DELETE) a graph; whether it is new (on a worker, under the lock)."""
     existed = graph is None or server.kg.ask(internal_query("graph-exists"), graph=IRI(graph))
     if method == "DELETE":
         if not existed:
