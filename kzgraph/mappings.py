@@ -29,7 +29,7 @@ from .queries import internal_query
 from .terms import Value
 from .wikidata.reconcile import CONFIRMED
 
-__all__ = ["COLUMNS", "MAPPING_SET_ID", "Mapping", "MappingSet", "curie", "mapping_set"]
+__all__ = ["COLUMNS", "MAPPING_SET_ID", "Mapping", "MappingSet", "curie", "mapping_set", "version"]
 
 #: The mapping set's identifier, under the project's base.
 MAPPING_SET_ID = f"{BASE}mappings/kzgraph.sssom.tsv"
@@ -106,15 +106,38 @@ def mapping_set(kg: KnowledgeGraph, *, reconciled: bool = True) -> MappingSet:
         if row["kind"] == "reconciled" and not reconciled:
             continue
         mappings.append(_mapping(row, about.get("ontology"), prefixes))
+    curie_map = dict(sorted(prefixes.items()))
     metadata: dict[str, str | list[str]] = {"mapping_set_id": MAPPING_SET_ID, "mapping_set_title": TITLE,
-                                            "mapping_set_description": DESCRIPTION}
-    if about.get("version"):
-        metadata["mapping_set_version"] = str(about["version"])
+                                            "mapping_set_description": DESCRIPTION,
+                                            "mapping_set_version": version(about.get("version"), curie_map,
+                                                                           mappings)}
     if about.get("license"):
         metadata["license"] = str(about["license"])
     if about.get("creator"):
         metadata["creator_label"] = [str(about["creator"])]
-    return MappingSet(metadata, dict(sorted(prefixes.items())), tuple(mappings))
+    return MappingSet(metadata, curie_map, tuple(mappings))
+
+
+def version(ontology_version: Value | None, curie_map: MappingOf[str, str], mappings: list[Mapping]) -> str:
+    """The mapping set's version: the ontology's, then ``+`` and the first 12 hex digits of the SHA-256 of the
+    prefixes and rows (SemVer build metadata), so that data giving other mappings never shares a version.
+
+    >>> from dataclasses import replace
+    >>> row = Mapping("country:kazakhstan", "Kazakhstan", "skos:exactMatch", "wd:Q232", "",
+    ...               "semapv:ManualMappingCuration")
+    >>> version("0.2.0", {"wd": WD}, [row])
+    '0.2.0+0024736fa658'
+    >>> version("0.2.0", {"wd": WD}, [replace(row, object_id="wd:Q90")])
+    '0.2.0+2d840c188575'
+    """
+    from hashlib import sha256  # only when a mapping set is made: not on the start-up path
+
+    digest = sha256()
+    for prefix, iri in curie_map.items():
+        digest.update(f"{prefix}\t{iri}\n".encode())
+    for mapping in mappings:
+        digest.update(("\t".join(_cell(getattr(mapping, column)) for column in COLUMNS) + "\n").encode())
+    return f"{_text(ontology_version) or '0'}+{digest.hexdigest()[:12]}"
 
 
 def _mapping(row: MappingOf[str, Value | None], ontology: Value | None, prefixes: dict[str, str]) -> Mapping:

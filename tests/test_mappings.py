@@ -73,7 +73,7 @@ def test_sssom_py_reads_and_validates_it_with_its_metadata(written):
     version = ontology.value(rdflib.URIRef(KZ + "ontology"), rdflib.OWL.versionInfo)
     assert mapping_set.metadata["mapping_set_id"] == "https://w3id.org/kzgraph/mappings/kzgraph.sssom.tsv"
     assert mapping_set.metadata["license"] == "https://creativecommons.org/licenses/by/4.0/"
-    assert mapping_set.metadata["mapping_set_version"] == str(version)
+    assert re.fullmatch(re.escape(str(version)) + r"\+[0-9a-f]{12}", mapping_set.metadata["mapping_set_version"])
     assert mapping_set.metadata["creator_label"] == ["kzgraph developers"]
     assert mapping_set.prefix_map["country"] == KZ + "country/"
     assert mapping_set.prefix_map["semapv"] == "https://w3id.org/semapv/vocab/"
@@ -141,6 +141,24 @@ def test_reconciled_links_carry_score_method_and_date(tmp_path):
     assert (code, err) == (0, "")
     assert not [k for k in rows(parse(out)) if k[0].startswith("athlete:")]
     assert ("country:kazakhstan", "skos:exactMatch", "wd:Q232") in rows(parse(out))
+
+
+def test_the_version_names_the_ontology_and_the_data(tmp_path, written):
+    """``0.2.0+`` and a digest of the rows: the same data gives the same version, data with another reconciled
+    link (Shamei's, or Degtyarev's), or the set without reconciled links, another one."""
+    versions = {"built": parse(written).metadata["mapping_set_version"]}
+    for name, link in (("shamei", SHAMEI), ("degtyarev", DEGTYAREV)):
+        home = home_with_links(tmp_path / name, link)
+        for flags in ([], ["--no-reconciled"]):
+            code, out, err = run_cli(["--home", str(home), "mappings", *flags])
+            assert (code, err) == (0, "")
+            versions[name + "".join(flags)] = parse(out).metadata["mapping_set_version"]
+    assert all(v.startswith("0.2.0+") for v in versions.values()), versions
+    assert len({versions["built"], versions["shamei"], versions["degtyarev"]}) == 3
+    # without the reconciled links, both homes hold the built dataset's mappings: its version again
+    assert versions["shamei--no-reconciled"] == versions["degtyarev--no-reconciled"] == versions["built"]
+    code, again, _ = run_cli(["mappings"])
+    assert again == written
 
 
 def test_a_link_a_person_accepted_is_justified_by_review(tmp_path):
