@@ -119,3 +119,16 @@ def test_a_cap_passed_after_the_first_byte_ends_the_answer_and_says_so(synthetic
     assert len(list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))) == 5000
     rows = list(csv.reader(io.StringIO(table)))
     assert len(rows) == 5001  # the header and --max-rows rows
+
+
+def test_a_query_that_times_out_before_its_first_chunk_is_a_504_with_a_readable_body(synthetic):
+    # two million solutions counted (about 0.7 s) before the first row: far past a deadline of 20 ms
+    slow = (f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?b WHERE {{ GRAPH <{SYNTH}> {{ ?b ?q ?r }} }} LIMIT 100 }} "
+            f"GRAPH <{SYNTH}> {{ ?a ?p ?o }} }}")
+    with serving(synthetic, timeout=0.02, cache=False) as hasty:
+        response = hasty.get("/sparql", params={"query": slow, "format": "csv"}, headers={"Accept": "text/plain"})
+    assert response.status_code == 504
+    assert response.headers["content-type"].startswith("text/plain")
+    assert response.text == ("504 Gateway timeout: the query did not finish within 0.02 s; narrow it or add a "
+                             "LIMIT\n")
+    assert "content-length" in response.headers  # an answer of its own, not a streamed body cut short
