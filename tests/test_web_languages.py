@@ -1,7 +1,8 @@
 """Pages in Kazakh and Russian where the data has the names: a resource's heading is its label in the language
 asked for (``?lang=`` wins over ``Accept-Language``, whose q values count), else its English (or untagged) one
 with a hint; the page says which language each is in, answers vary by Accept-Language and are cached per
-language, RDF documents are unchanged and the static site is English only. In process (Starlette's TestClient).
+language, RDF documents are unchanged. The names of linked resources and the static site's variants:
+``test_web_language_names``. In process (Starlette's TestClient).
 """
 
 from __future__ import annotations
@@ -149,27 +150,38 @@ def test_graph_pages_keep_their_english_names(client):
     assert (h.text.strip(), h.heading_lang, h.hint) == ("Sentence 7 of the article", "en", "")
 
 
-def test_the_static_site_is_english_only(kg, tmp_path):
+def test_the_static_site_writes_variants_where_names_differ(kg, tmp_path):
     publish(kg, tmp_path / "site")
     athlete = tmp_path / "site" / "athlete"
     assert sorted(p.name for p in athlete.glob("yergali-shamei.*")) == [
-        "yergali-shamei.html", "yergali-shamei.jsonld", "yergali-shamei.nq", "yergali-shamei.nt",
-        "yergali-shamei.rdf", "yergali-shamei.trig", "yergali-shamei.ttl"]  # no .kk.html, no .ru.html
+        "yergali-shamei.html", "yergali-shamei.jsonld", "yergali-shamei.kk.html", "yergali-shamei.nq",
+        "yergali-shamei.nt", "yergali-shamei.rdf", "yergali-shamei.ru.html", "yergali-shamei.trig",
+        "yergali-shamei.ttl"]
     h = Heading((athlete / "yergali-shamei.html").read_text(encoding="utf-8"))
     assert (h.text.strip(), h.heading_lang, h.page_lang, h.hint) == ("Yergali Shamei", "en", "en", "")
+    h = Heading((athlete / "yergali-shamei.kk.html").read_text(encoding="utf-8"))
+    assert (h.text.strip(), h.heading_lang, h.page_lang, h.hint) == ("Ерғали Шәмей", "kk", "kk", "")
+    h = Heading((athlete / "yergali-shamei.ru.html").read_text(encoding="utf-8"))
+    assert (h.text.strip(), h.heading_lang, h.page_lang, h.hint) == ("Ергали Шамей", "ru", "ru", "")
 
 
 def test_a_page_in_another_language_runs_the_same_queries(client, monkeypatch):
+    from kzgraph.api import KnowledgeGraph
     from kzgraph.web import model
 
     run: list[str] = []
     select = model._select
     monkeypatch.setattr(model, "_select", lambda kg, name, **params: run.append(name) or select(kg, name, **params))
+    select_any = KnowledgeGraph.select
+    monkeypatch.setattr(KnowledgeGraph, "select",
+                        lambda kg, query, **params: run.append(getattr(query, "name", query))
+                        or select_any(kg, query, **params))
     counts = {}
     for lang in ("en", "kk", "ru"):
         before = len(run)
         assert client.get("/athlete/akmaral-nauatbek.html?lang=" + lang).status_code == 200
-        counts[lang] = run[before:]
+        counts[lang] = [name for name in run[before:] if name != "resource-names"]
+        assert run[before:].count("resource-names") == 1  # the linked resources' names: one query per page
     assert counts["en"] and counts["kk"] == counts["ru"] == counts["en"]  # each built once, none added
 
 

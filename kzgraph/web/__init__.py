@@ -5,6 +5,7 @@
     links.py        canonical IRIs ↔ local paths, links for the server and for the static site
     negotiation.py  Accept header → a format of kzgraph.formats (406 when none fits)
     languages.py    Accept-Language / ?lang= → which label is a page's heading
+    localnames.py   the linked resources' names in a page's language (one query a page), the pages' variants
     guard.py        the SERVICE/LOAD allowlist (targets found by kzgraph.sparqltext)
     executor.py     queries on a bounded pool of worker threads with a deadline (504), a backlog (503)
     answers.py      answers kept while the data does not change

@@ -19,7 +19,7 @@ from ..formats import Format
 from ..namespaces import KZ, PREFIXES
 from ..results import SelectResult
 from ..terms import IRI
-from . import model, schemaorg
+from . import localnames, model, schemaorg
 from .answers import Answer
 from .context import PAGE_OFFER, SELECT_OFFER, State, html, media_type, negotiate, serialize, state
 from .documents import DUMPS, description, dump_links, serialize_description
@@ -64,19 +64,25 @@ async def home(request: Request) -> Response:
         return _respond(body, **{"Content-Location": server.links.page("void")})
 
     base, endpoint = str(request.base_url), str(request.url_for("sparql"))  # absolute URLs in the JSON-LD
+    lang = language(request.query_params.get("lang"), request.headers.get("accept-language"))
 
     def work() -> Answer:
         data = model.home(server.kg)
         examples = [{"name": q.name, "title": q.title, "sparql": q.sparql}
                     for q in server.kg.queries() if not q.params]
         config = {"endpoint": server.links.page("sparql"), "examples": examples, "prefixes": PREFIXES}
+        shown = localnames.localise(server.kg, [str(m["athlete"]) for m in data.medals], lang,
+                                    lambda code: f"/?lang={code}")  # the athletes' names in the language asked
+        medals = localnames.renamed(data.medals, shown.names, "athlete", "athlete_name")
         page = server.renderer.render("home.html", server.links, home=data, examples=examples, config=config,
                                   bars=server.renderer.medal_bars(data.table),
-                                  timeline=server.renderer.timeline(server.links, data.medals, data.start, data.end),
-                                  dataset_jsonld=schemaorg.embedded(server.kg, base, endpoint=endpoint))
+                                  timeline=server.renderer.timeline(server.links, medals, data.start, data.end),
+                                  dataset_jsonld=schemaorg.embedded(server.kg, base, endpoint=endpoint),
+                                  **shown._asdict())
         return page.encode("utf-8"), media_type(fmt)
 
-    return _respond(await server.cache.answer(("home", base), work, server.pages.run))
+    answer = await server.cache.answer(("home", base, lang), work, server.pages.run)
+    return _respond(answer, Vary="Accept, Accept-Language")
 
 
 async def resources(request: Request) -> Response:
@@ -185,7 +191,9 @@ def _document_work(server: State, iri: str, fmt: Format, lang: str = DEFAULT) ->
     page_model = model.resource_page(server.kg, iri)
     if page_model is None:
         raise UnknownResource(iri)
-    page = server.renderer.render("resource.html", server.links, page=page_model, page_lang=lang)
+    here = server.links.document(iri, "html") or ""  # the linked resources' names in the page's language:
+    shown = localnames.localise(server.kg, localnames.linked(page_model), lang, lambda code: f"{here}?lang={code}")
+    page = server.renderer.render("resource.html", server.links, page=page_model, **shown._asdict())
     return page.encode("utf-8"), media_type(fmt)
 
 

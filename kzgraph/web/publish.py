@@ -5,6 +5,7 @@ Layout of ``DIR`` (every link relative, every page a file ending in ``.html``)::
     index.html  resources.html  about.html          home (medal table, timeline), all resources, data
     ontology.html  .ttl  .jsonld  .nt  .rdf  .trig  .nq      documentation (terms as #anchors)
     <kind>/<slug>.html  .ttl  .jsonld  .nt  .rdf  .trig  .nq  one page and six data files per resource
+    <kind>/<slug>.kk.html  .ru.html                  the page in Kazakh, Russian where names differ
     dumps/kzgraph.trig  .nq  .jsonld  .ttl  .nt  .rdf
     .well-known/void  .well-known/void.ttl  static/kzgraph.css  .nojekyll  .kzgraph-site
     _headers  .htaccess                              the server's HTTP headers for Netlify, Cloudflare Pages, Apache
@@ -16,8 +17,10 @@ answers (``documents``: every RDF format of the dumps, TriG and N-Quads with the
 its page shows the status of each fact as the server's does. Nothing is written outside
 ``DIR``: every path is checked after resolving symbolic links, and an IRI whose path is not a plain
 file name (``..``, a separator, an empty segment) is refused with its name. ``DIR`` must be empty or
-an earlier kzgraph site (it holds ``.kzgraph-site``). The site is in English only: a page's heading is its
-English (or untagged) label; the server also shows the Kazakh and Russian labels (``languages``).
+an earlier kzgraph site (it holds ``.kzgraph-site``). A page whose resource, or a resource it links to, has a
+Kazakh or Russian name gets a variant in that language beside it (``athlete/yergali-shamei.kk.html``,
+``.ru.html``, ``index.kk.html``: ``localnames``), each variant and the English page linking to all of them
+(``<link rel="alternate" hreflang>`` and a line of language links); other pages are English only.
 
 ``base_url`` is where the site will be served (default: the namespace, ``https://w3id.org/kzgraph/``): the
 absolute URLs of the sitemaps, of ``robots.txt`` and of the schema.org ``Dataset`` that ``index.html`` and
@@ -35,7 +38,7 @@ from ..api import KnowledgeGraph
 from ..errors import DataError, UsageError
 from ..namespaces import BASE, KZ
 from ..results import GraphResult
-from . import cachepolicy, model, openapi, schemaorg, sitemaps
+from . import cachepolicy, localnames, model, openapi, schemaorg, sitemaps
 from .documents import DUMPS, description, dump_links, serialize_description
 from .links import DOCUMENT_FORMATS, RESERVED, StaticLinks
 from .ontology import ontology_page
@@ -116,6 +119,7 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str], *, base_url: str = 
     every = model.all_resources(kg)  # listed in resources.html; those with a page of their own:
     resources = [r for r in every if "#" not in str(r["resource"]) and str(r["resource"]) not in (BASE, _ONTOLOGY)]
     files = {str(r["resource"]): _file_of(str(r["resource"])) for r in resources}  # all checked before writing
+    taken = set(files.values())
 
     def page(relative: str, template: str, **context: object) -> None:
         writer.write(relative, renderer.render(template, StaticLinks(relative), **context))
@@ -124,9 +128,12 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str], *, base_url: str = 
     index_links = StaticLinks("index.html")
     facts = schemaorg.describe(kg)
     dataset = schemaorg.script(schemaorg.dataset(facts, site))
-    page("index.html", "home.html", home=data, examples=[], config={},
-         bars=renderer.medal_bars(data.table),
-         timeline=renderer.timeline(index_links, data.medals, data.start, data.end), dataset_jsonld=dataset)
+    athletes = localnames.labels(kg, [str(m["athlete"]) for m in data.medals])
+    for name, shown in localnames.static_pages(athletes, "index.html"):  # index.html, index.kk.html …
+        medals = localnames.renamed(data.medals, shown.names, "athlete", "athlete_name")
+        page(name, "home.html", home=data, examples=[], config={}, bars=renderer.medal_bars(data.table),
+             timeline=renderer.timeline(index_links, medals, data.start, data.end), dataset_jsonld=dataset,
+             **shown._asdict())
     page("resources.html", "resources.html", title="Resources", groups=model.group_by_kind(every))
     page("about.html", "about.html", stats=kg.stats(), ontology=_ONTOLOGY,
          dumps=dump_links(lambda f: f"dumps/{f}"), dataset_jsonld=dataset)
@@ -139,7 +146,10 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str], *, base_url: str = 
         resource = model.resource_page(kg, iri)
         if resource is None:  # used only as a predicate or datatype: nothing to show
             raise DataError(f"<{iri}> is used by the data but has no facts to publish")
-        page(html_file, "resource.html", page=resource)
+        for name, shown in localnames.static_pages(localnames.labels(kg, localnames.linked(resource)), html_file):
+            if name != html_file and name in taken:  # athlete/x.kk.html is the page of athlete/x.kk
+                raise DataError(f"<{iri}>: its page in {shown.page_lang} would be {name}, another resource's page")
+            page(name, "resource.html", page=resource, **shown._asdict())
         quads = description(kg, iri)
         for fmt in documents.values():
             writer.write(html_file[: -len(".html")] + fmt.extension, serialize_description(quads, fmt))
