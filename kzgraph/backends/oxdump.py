@@ -10,19 +10,15 @@ memory, ``_sorted_union`` on disk).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
-from typing import IO, TYPE_CHECKING, Protocol, cast
+from typing import IO, Protocol, cast
 
 import pyoxigraph as ox
 
 from ..errors import BackendError
 from ..namespaces import PREFIXES
 from ..resources import find
-from .oxrdf import format_named
-
-if TYPE_CHECKING:
-    from typing_extensions import Buffer
+from .oxrdf import Pieces, format_named
 
 __all__ = ["dump_to"]
 
@@ -35,21 +31,6 @@ class _Reader(Protocol):
 
     @property
     def path(self) -> object: ...
-
-
-class _Pieces(io.RawIOBase):
-    """A file that gives every piece written to it to ``write`` (the engine's output, as it comes)."""
-
-    def __init__(self, write: Callable[[bytes], None]) -> None:
-        self._write = write
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Buffer) -> int:
-        piece = bytes(data)
-        self._write(piece)
-        return len(piece)
 
 
 def _first(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> tuple[bool, str]:
@@ -92,7 +73,7 @@ def dump_to(backend: _Reader, fmt: str, write: Callable[[bytes], None]) -> None:
     """The whole dataset in ``fmt`` given to ``write`` piece by piece, on this thread (see the module): what
     ``OxigraphBackend.dump_to`` is."""
     store, rdf_format = backend._store, format_named(fmt)  # the store this backend reads now
-    output = cast(IO[bytes], _Pieces(write))  # a binary file, as far as the engine can tell
+    output = cast(IO[bytes], Pieces(write))  # a binary file, as far as the engine can tell
     try:
         if rdf_format.supports_datasets:
             store.dump(output, format=rdf_format, prefixes=PREFIXES)

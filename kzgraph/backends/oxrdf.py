@@ -3,11 +3,12 @@ column), quads serialised. Shared by the backends, since pyoxigraph reads and wr
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Callable, Iterable
 from enum import Enum
-from typing import BinaryIO, Final
+from typing import IO, TYPE_CHECKING, BinaryIO, Final, cast
 
 import pyoxigraph as ox
 
@@ -17,8 +18,12 @@ from ..namespaces import PREFIXES, XSD
 from ..terms import IRI, BNode, LangString, Value, to_literal, to_python
 from . import Source
 
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
+
 __all__ = [
     "RDF_FORMATS",
+    "Pieces",
     "data_syntax_error",
     "format_named",
     "from_ox",
@@ -33,6 +38,7 @@ __all__ = [
     "to_ox",
     "triple_term",
     "without_bom",
+    "write_quads",
 ]
 
 RDF_FORMATS = {
@@ -123,6 +129,37 @@ def serialize_quads(quads: Iterable[tuple[Value, Value, Value, str | None]], fmt
         return ox.serialize(converted, format=rdf_format, prefixes=PREFIXES) or b""  # None only with an output
     triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in converted)
     return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
+
+
+def write_quads(quads: Iterable[tuple[Value, Value, Value, str | None]], fmt: str,
+                write: Callable[[bytes], None]) -> None:
+    """``serialize_quads`` given to ``write`` piece by piece as the serialiser writes it, each quad converted as
+    it is read: memory for the serialiser's buffer, not for the document. For a format without named graphs the
+    caller gives each triple of the union once (``serialize_quads`` gathers them to drop repeats)."""
+    rdf_format, output = format_named(fmt), cast(IO[bytes], Pieces(write))
+    try:
+        converted = (_quad(s, p, o, g) for s, p, o, g in quads)
+        if rdf_format.supports_datasets:
+            ox.serialize(converted, output, format=rdf_format, prefixes=PREFIXES)
+        else:
+            ox.serialize((q.triple for q in converted), output, format=rdf_format, prefixes=PREFIXES)
+    except (ValueError, TypeError) as exc:
+        raise BackendError(f"cannot write these terms as RDF: {exc}") from exc
+
+
+class Pieces(io.RawIOBase):
+    """A file that gives every piece written to it to ``write`` (the engine's output, as it comes)."""
+
+    def __init__(self, write: Callable[[bytes], None]) -> None:
+        self._write = write
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Buffer) -> int:
+        piece = bytes(data)
+        self._write(piece)
+        return len(piece)
 
 
 def _quad(s: Value, p: Value, o: Value, g: str | None) -> ox.Quad:

@@ -9,7 +9,7 @@ terms; RDF is written out through pyoxigraph's serialisers too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 import pyparsing
@@ -31,7 +31,7 @@ from ..results import AskResult, GraphResult, Result, SelectResult
 from ..sparqltext import position, tokens
 from ..terms import IRI, BNode, Value, to_literal, to_python
 from . import Backend, Progress, Source, SourceLike, limit_rows
-from .oxrdf import parse_source, serialize_quads
+from .oxrdf import format_named, parse_source, serialize_quads, write_quads
 from .syntax import sparql_error
 
 __all__ = ["UNKNOWN_PREFIX", "RdflibBackend", "engine_error", "from_rdflib", "to_rdflib"]
@@ -217,6 +217,18 @@ class RdflibBackend(Backend):
         """The dataset (or one named ``graph``) in ``fmt``; triples formats get the union of all graphs."""
         quads = [q for q in self._quads() if graph is None or q[3] == graph]
         return serialize_quads(quads if graph is None else [(*q[:3], None) for q in quads], fmt)
+
+    def dump_to(self, fmt: str, write: Callable[[bytes], None]) -> None:
+        """``dump(fmt)`` given to ``write`` as pyoxigraph serialises it, each quad converted as it is read: the
+        store is rdflib's, in memory, but the dump is never a second copy of it. A format without named graphs
+        gets each triple of the union once, as the store lists them (the union: its triples in any graph)."""
+        if format_named(fmt).supports_datasets:
+            write_quads(self._quads(), fmt, write)
+            return
+        dataset = self._dataset
+        union = self.graph.triples((None, None, None)) if dataset is None else \
+            (triple for triple, _ in dataset.store.triples((None, None, None), None))
+        write_quads(((from_rdflib(s), from_rdflib(p), from_rdflib(o), None) for s, p, o in union), fmt, write)
 
     def graphs(self) -> list[str]:
         """IRIs of the non-empty named graphs, sorted."""
