@@ -50,8 +50,8 @@ def run(ctx: Context) -> Section:
 
     import kzgraph
     from kzgraph.backends.oxrdf import to_ox
+    from kzgraph.binding import bind
     from kzgraph.namespaces import PREFIXES
-    from kzgraph.queries import bind
 
     section = Section(TITLE, __doc__.split("\n\n", 1)[1].strip(),
                       ["query", "triples", "rows", "kzgraph ms", "raw ms", "ratio", "runs"])

@@ -35,9 +35,9 @@ import SPARQLWrapper
 import kzgraph
 from kzgraph import IRI
 from kzgraph.backends.remote import RemoteBackend
+from kzgraph.binding import bind
 from kzgraph.namespaces import PREFIXES
 from kzgraph.push import push
-from kzgraph.queries import bind
 from kzgraph.resources import find
 from kzgraph.sparqltext import insert_values, with_prefixes
 

@@ -38,6 +38,7 @@ FAMILIES = {  # module: what it needs, when it cannot run yet
     "backends": None,
     "answer_latency": None,
     "search_latency": None,
+    "search_function": None,
     "page_latency": None,
     "columnar": None,
     "http_serve": "run on its own: python benchmarks/serve_vs_oxigraph.py (its section of RESULTS.md)",

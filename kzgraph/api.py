@@ -25,10 +25,11 @@ from .backends import Backend, Progress, Source, SourceLike
 from .backends.options import AUTH_SCHEMES, DEFAULT_AUTH, DEFAULT_GRAPH, DEFAULT_GRAPHS, DEFAULT_METHOD, METHODS
 from .backends.oxigraph import OxigraphBackend
 from .backends.select import BACKENDS, is_url, kind_of, open_backend
+from .binding import bind, execute
 from .deadline import DEFAULT_TIMEOUT, within
 from .errors import QueryParameterError, UnknownQueryError, UsageError
 from .push import PushReport, push
-from .queries import Catalogue, NamedQuery, bind, execute, load_catalogue
+from .queries import Catalogue, NamedQuery, load_catalogue
 from .resources import Resources, find
 from .results import AskResult, GraphResult, Result, SelectResult
 from .sparqltext import check_nesting
@@ -181,9 +182,8 @@ class KnowledgeGraph:
         named = query if isinstance(query, NamedQuery) else self.catalogue.lookup(query)
         _refuse_update(named.sparql, f"{named.file or named.name}: ")
         values = bind(named, params)
-        return self._within(named.sparql, lambda: execute(self.backend, named, values, resolve=self.resolve,
-                                                          limit=limit, offset=offset),
-                            bound=[v for v in values.values() if isinstance(v, IRI)])
+        return self._within(named.sparql, lambda: execute(self.backend, named, values, finder=self, limit=limit,
+                                                          offset=offset), values)
 
     def select(self, query: str | NamedQuery, /, **params: object) -> SelectResult:
         """``query(...)`` for a SELECT query: its solutions; a UsageError for a query of another form."""
@@ -197,9 +197,10 @@ class KnowledgeGraph:
         """``query(...)`` for a CONSTRUCT or DESCRIBE query: its triples; a UsageError for a query of another form."""
         return _of_form(self.query(query, **params), GraphResult, "construct", query)
 
-    def _within(self, sparql: str, call: Callable[[], Result], bound: Sequence[IRI] = ()) -> Result:
-        """``call()``; one that calls other endpoints from an embedded engine, for at most ``timeout`` s."""
+    def _within(self, sparql: str, call: Callable[[], Result], values: Mapping[str, Value] | None = None) -> Result:
+        """``call()`` (``values`` bound); one that calls other endpoints from an embedded engine, for ``timeout`` s."""
         self.backend.refuse_functions(sparql)  # a QueryError where the engine cannot run kzgraph's kzf: functions
+        bound = [v for v in (values or {}).values() if isinstance(v, IRI)]
         return call() if self._kind == "remote" else within(sparql, call, seconds=self.timeout, bound=bound)
 
     def sparql(self, text: str, /, *, default_graphs: Sequence[str] | None = None,
@@ -224,8 +225,7 @@ class KnowledgeGraph:
         self._written()
 
     def resolve(self, name: str, /) -> list[str]:
-        """The IRIs of the resources called ``name`` (label, other name or spelling; case, accents and
-        script aside), from the search index: how ``resource`` parameters given by name are bound."""
+        """The IRIs of the resources called ``name``, in any spelling (``resource`` parameters given by name)."""
         with self._index_lock:  # not while a write replaces the index
             return self.search_index.resolve(name)
 

@@ -35,9 +35,10 @@ import re
 from collections.abc import Iterable
 
 from .backends import Backend, Progress, Source
+from .binding import execute
 from .errors import DataError
 from .namespaces import GRAPH, KZ, ONTOLOGY_GRAPH, PROV, PROVENANCE_GRAPH, RDF, RDFS, resource
-from .queries import NamedQuery, execute, internal_query, parse_file, parse_text
+from .queries import NamedQuery, internal_query, parse_file, parse_text
 from .resources import Resources, find
 from .results import SelectResult
 from .terms import IRI, BNode, Value, to_ntriples

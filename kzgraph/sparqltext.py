@@ -216,6 +216,8 @@ def _decoded_code(sparql: str) -> list[Token]:
 def remote_calls(sparql: str) -> list[tuple[str, str | None]]:
     """``(keyword, target IRI or None)`` for each SERVICE or LOAD in the text, in order."""
     lowered = sparql.lower()
+    if '"""' not in lowered and "'''" not in lowered:  # a named query's header may say "service": not lexed for that
+        lowered = "\n".join(line for line in lowered.splitlines() if not line.lstrip().startswith("#"))
     if "\\u" not in lowered and "service" not in lowered and "load" not in lowered:
         return []
     from urllib.parse import urljoin  # only texts that may call out get here
@@ -265,13 +267,14 @@ def insert_rows(sparql: str, variables: list[str], rows: list[tuple[Value, ...]]
     for name in variables:
         if not _NAME.fullmatch(name):
             raise QueryParameterError(name, "not a SPARQL variable name")
-    at = shape(sparql).where
+    parsed = shape(sparql)
+    at = parsed.where
     if at is None:
         raise QuerySyntaxError("cannot find the WHERE group of the query to bind parameters in")
     names = " ".join(f"?{name}" for name in variables)
     block = " ".join("(" + " ".join(_term(n, v) for n, v in zip(variables, row, strict=False)) + ")" for row in rows)
     values = f" VALUES ({names}) {{ {block} }}"
-    places = [at, *(shape(sparql).branches if len(set(rows)) == len(rows) else ())]
+    places = [at, *(parsed.branches if len(set(rows)) == len(rows) else ())]
     for place in sorted(places, reverse=True):
         sparql = sparql[:place] + values + sparql[place:]
     return sparql

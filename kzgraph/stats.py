@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from .backends import Backend
+from .binding import execute
 from .dataset import GRAPH_KINDS, graph_kind
 from .errors import BackendError
-from .queries import execute, internal_query
+from .queries import internal_query
 from .results import SelectResult
 from .terms import IRI, Value
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .backends import Backend
+from .binding import execute
 from .errors import DataError, DataSyntaxError
 from .namespaces import SH
-from .queries import NamedQuery, execute
+from .queries import NamedQuery
 from .results import GraphResult, SelectResult, display
 from .terms import IRI
 

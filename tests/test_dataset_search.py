@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 import rdflib
 
-from kzgraph.queries import execute, internal_query
+from kzgraph.binding import execute
+from kzgraph.queries import internal_query
 from kzgraph.web import sitemaps
 from kzgraph.web.publish import publish
 from tests.conftest import APP_URL

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kzgraph
+from kzgraph.binding import bind
 from kzgraph.errors import KzgraphError, QueryParameterError
-from kzgraph.queries import PARAM_TYPES, Param, bind, parse_text
+from kzgraph.queries import PARAM_TYPES, Param, parse_text
 from tests.clirun import run_cli
 
 MINI = Path(__file__).parent / "fixtures" / "mini"

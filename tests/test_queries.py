@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 import kzgraph
+from kzgraph.binding import bind
 from kzgraph.errors import QueryError, QueryParameterError, UnknownQueryError
-from kzgraph.queries import Param, bind, load_catalogue, parse_file, parse_text
+from kzgraph.queries import Param, load_catalogue, parse_file, parse_text
 from kzgraph.terms import IRI
 
 MINI = Path(__file__).parent / "fixtures" / "mini"

@@ -1,6 +1,8 @@
-"""kzf:matches and kzf:score: the search index inside SPARQL on the embedded store, refused elsewhere.
+"""The search index inside SPARQL: ``search`` parameters on every engine, kzf:matches and kzf:score on the
+embedded store (refused elsewhere).
 
-The probes are one pattern and one call each; the named query that users run is queries/find-athlete.rq.
+The probes are one pattern and one call each; the named query that users run is queries/find-athlete.rq,
+whose ``search`` parameter binds what the index finds.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import kzgraph
 from kzgraph import IRI
 from kzgraph.backends.functions import called
 from kzgraph.namespaces import KZF, MATCHES, SCORE
+from kzgraph.queries import parse_text
 
 REPO = Path(__file__).resolve().parent.parent
 ATHLETE = "https://w3id.org/kzgraph/athlete/"
@@ -52,10 +55,22 @@ def test_score_is_the_search_score_and_unbound_for_other_resources(kg):
 
 
 def test_find_athlete_ranks_best_first(kg):
-    rows = kg.select("find-athlete", name="SHAMEI").to_dicts()
-    assert rows == [{"athlete": SHAMEI, "label": "Yergali Shamei", "score": Decimal("0.91"), "name": "SHAMEI"}]
-    assert [row["athlete"] for row in kg.select("find-athlete", name="Fedossova").to_dicts()] == [FEDOSOVA]
-    assert len(kg.select("find-athlete", name="no such athlete anywhere")) == 0
+    rows = kg.select("find-athlete", athlete="SHAMEI").to_dicts()
+    assert rows == [{"athlete": SHAMEI, "label": "Yergali Shamei", "score": Decimal("0.91")}]
+    assert [row["athlete"] for row in kg.select("find-athlete", athlete="Fedossova").to_dicts()] == [FEDOSOVA]
+    assert len(kg.select("find-athlete", athlete="no such athlete anywhere")) == 0
+
+
+def test_a_search_parameter_binds_the_hits_and_their_scores_on_every_engine():
+    """"Yer" begins two athletes' names (and their medals'): both athletes, best first, with the index's scores."""
+    probe = parse_text("#+ param: who search required Text\n#+ returns: who, score\n"
+                       "SELECT ?who ?score WHERE { ?who a kz:Athlete BIND (?who_score AS ?score) }\n"
+                       "ORDER BY DESC(?score) ?who", name="probe")
+    for backend in ("oxigraph", "rdflib"):
+        with kzgraph.open(backend=backend) as graph:
+            rows = [(row["who"], row["score"]) for row in graph.select(probe, who="Yer").to_dicts()]
+            assert rows == [(IRI(ATHLETE + "yerkin-gabbasov"), Decimal("0.634")), (SHAMEI, Decimal("0.63"))]
+            assert len(graph.select(probe, who="Zzyzx Qwerty")) == 0
 
 
 @pytest.mark.parametrize("call, message", [
@@ -106,8 +121,6 @@ def test_rdflib_refuses_with_the_way_round():
             graph.select(MATCHING, text="Shamey")
         assert str(caught.value).startswith("kzf:matches: kzgraph's search functions run only on the embedded "
                                             "pyoxigraph store, not on this one (RdflibBackend). Search first")
-        with pytest.raises(kzgraph.QueryError, match=r"^kzf:score: .*kg\.search\(text\)"):
-            graph.query("find-athlete", name="Shamey")
         # the portable way: the search index first, then the IRIs it found, bound
         found = [hit.resource for hit in graph.search("Shamey") if hit.type == "athlete"]
         assert found == [str(SHAMEI)]
@@ -119,24 +132,27 @@ def kzgraph_cli(*args: str) -> subprocess.CompletedProcess[str]:
                           env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200"}, cwd=REPO)
 
 
-def test_find_athlete_on_the_command_line():
-    r = kzgraph_cli("query", "find-athlete", "--param", "name=Shamey", "--format", "csv")
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+def test_find_athlete_on_the_command_line(backend):
+    r = kzgraph_cli("query", "find-athlete", "--backend", backend, "--param", "athlete=Shamey", "--format", "csv")
     assert (r.returncode, r.stderr) == (0, "")
-    assert r.stdout == ("athlete,label,score,name\n"
-                        "https://w3id.org/kzgraph/athlete/yergali-shamei,Yergali Shamei,0.95,Shamey\n")
+    assert r.stdout == "athlete,label,score\nhttps://w3id.org/kzgraph/athlete/yergali-shamei,Yergali Shamei,0.95\n"
 
 
-def test_find_athlete_on_rdflib_on_the_command_line_exits_2_with_the_error():
-    r = kzgraph_cli("query", "find-athlete", "--backend", "rdflib", "--param", "name=Shamey")
-    assert (r.returncode, r.stdout) == (2, "")
-    assert "kzf:score: kzgraph's search functions run only on the embedded pyoxigraph store" in r.stderr
+@pytest.mark.parametrize("text", ["", "   "])
+def test_an_empty_search_text_is_a_parameter_error(kg, text):
+    with pytest.raises(kzgraph.QueryParameterError, match=r"'athlete'.*not a valid search: expected the text"):
+        kg.query("find-athlete", athlete=text)
 
 
 def test_find_athlete_over_http(kzgraph_app):
-    r = kzgraph_app.get("/queries/find-athlete", params={"name": "Shamey"}, headers={"Accept": "text/csv"})
+    r = kzgraph_app.get("/queries/find-athlete", params={"athlete": "Shamey"}, headers={"Accept": "text/csv"})
     assert r.status_code == 200
-    assert r.text.splitlines() == ["athlete,label,score,name",
-                                   "https://w3id.org/kzgraph/athlete/yergali-shamei,Yergali Shamei,0.95,Shamey"]
+    assert r.text.splitlines() == ["athlete,label,score",
+                                   "https://w3id.org/kzgraph/athlete/yergali-shamei,Yergali Shamei,0.95"]
+    r = kzgraph_app.get("/queries/find-athlete", params={"athlete": " "})
+    assert r.status_code == 400
+    assert "parameter 'athlete'" in r.text
 
 
 def test_a_wrong_call_over_http_is_a_400_with_the_message(kzgraph_app):
@@ -175,8 +191,8 @@ def test_the_readmes_commands_answer(kzgraph_app):
     args = shlex.split(first.split("#")[0])
     assert args[:2] == ["kzgraph", "query"]
     r = kzgraph_cli(*args[1:], "--format", "csv")
-    expected = [ATHLETE + "yergali-shamei,Yergali Shamei,0.95,Shamey"]
+    expected = [ATHLETE + "yergali-shamei,Yergali Shamei,0.95"]
     assert (r.returncode, r.stdout.splitlines()[1:]) == (0, expected), r.stderr
     name = shlex.split(curl)[-1].split("=", 1)[1]
-    r = kzgraph_app.get("/queries/find-athlete", params={"name": name}, headers={"Accept": "text/csv"})
-    assert r.text.splitlines()[1] == ATHLETE + "yergali-shamei,Yergali Shamei,0.95,Ергали Шамей"
+    r = kzgraph_app.get("/queries/find-athlete", params={"athlete": name}, headers={"Accept": "text/csv"})
+    assert r.text.splitlines()[1] == ATHLETE + "yergali-shamei,Yergali Shamei,0.95"

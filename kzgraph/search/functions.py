@@ -2,8 +2,8 @@
 
 ``kzf:matches(?resource, "text")`` is true when the resource is among what ``kg.search(text)`` finds (its
 label, alternative or hidden label matches the text, case, accents, script and transliteration aside: the
-same hits as ``kzgraph search``, at most ``LIMIT`` of them); ``kzf:score(?resource, "text")`` is that hit's
-score (an ``xsd:decimal`` from 0 to 1), unbound when it is no hit. The text is searched once per query and
+hits a ``search`` parameter binds, at most ``queries.SEARCH_LIMIT``); ``kzf:score(?resource, "text")`` is that
+hit's score (an ``xsd:decimal`` from 0 to 1), unbound when it is no hit. The text is searched once per query and
 distinct text: each call after that is one dictionary look-up.
 
 Their arguments, as SPARQL's own functions take them: a first argument that is no IRI (a literal, a blank
@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..binding import SEARCH_LIMIT
 from ..errors import QueryError
 from ..namespaces import MATCHES, SCORE
 from ..terms import IRI, BNode, TypedLiteral, Value
@@ -28,10 +29,8 @@ from ..terms import IRI, BNode, TypedLiteral, Value
 if TYPE_CHECKING:
     from .rank import SearchIndex
 
-__all__ = ["LIMIT", "functions"]
+__all__ = ["functions"]
 
-#: The most hits a text matches: ``kg.search(text, limit=LIMIT)``.
-LIMIT = 1000
 _NAMES = {MATCHES: "kzf:matches", SCORE: "kzf:score"}
 
 
@@ -55,7 +54,7 @@ def functions(index: Callable[[], SearchIndex]) -> Mapping[str, Callable[..., Va
         scores = found.get(key)
         if scores is None:
             scores = found[key] = {IRI(hit.resource): Decimal(str(hit.score))
-                                   for hit in index().search(key, limit=LIMIT)}
+                                   for hit in index().search(key, limit=SEARCH_LIMIT)}
         return scores
 
     def matches(*args: Value | None) -> bool:

@@ -24,9 +24,10 @@ from starlette.responses import Response
 
 from ..backends import Source
 from ..backends.oxigraph import OxigraphBackend
+from ..binding import bind
 from ..errors import QueryParameterError
 from ..formats import Format, by_media_type
-from ..queries import bind, internal_query
+from ..queries import internal_query
 from ..results import GraphResult
 from ..terms import IRI
 from .answers import Answer

@@ -32,9 +32,10 @@ from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
+from ..binding import bind
 from ..errors import EndpointError, KzgraphError, QueryError, QueryTimeoutError, UnknownQueryError
 from ..formats import Format
-from ..queries import NamedQuery, Param, bind
+from ..queries import NamedQuery, Param
 from ..search import COLUMNS as SEARCH_COLUMNS
 from ..sparqltext import query_form
 from .executor import Overloaded
@@ -57,13 +58,15 @@ _SELECT = offered("json", "xml", "csv", "tsv", "html")  # what web.context offer
 _GRAPH = offered("ttl", "nt", "jsonld", "rdfxml", "html")
 _FORM = "application/x-www-form-urlencoded"
 _TYPES: dict[str, dict[str, str]] = {
-    "iri": {"type": "string"}, "resource": {"type": "string"}, "string": {"type": "string"},
-    "integer": {"type": "integer"}, "decimal": {"type": "number"}, "date": {"type": "string", "format": "date"},
-    "boolean": {"type": "boolean"}}
+    "iri": {"type": "string"}, "resource": {"type": "string"}, "search": {"type": "string"},
+    "string": {"type": "string"}, "integer": {"type": "integer"}, "decimal": {"type": "number"},
+    "date": {"type": "string", "format": "date"}, "boolean": {"type": "boolean"}}
 _TYPE_NOTES = {
     "iri": "An absolute IRI, <IRI>, a prefixed name (kz:Medal) or a path under the namespace (athlete/slug).",
     "resource": "An IRI (as for iri parameters) or a name, resolved by the search index to the resources so "
                 "called (any spelling or case).",
+    "search": "Text to look for: the search index binds the resources it finds (any spelling, case or script) "
+              "and their scores.",
     "date": "A date such as 2024-08-28.", "boolean": "true or false (also 1 or 0)."}
 _EXAMPLE = r"\be\.g\.\s+(.+?)[.;)]?$"
 _CHOICES = r'^"([^"]+)"(?:\s*\([^)]*\))?(?:(?:,|\s+or)\s+"([^"]+)"(?:\s*\([^)]*\))?)+'

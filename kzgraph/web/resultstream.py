@@ -33,9 +33,10 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..binding import prepare
 from ..errors import QuerySyntaxError, ResultTooLargeError, UsageError
 from ..formats import Format
-from ..queries import NamedQuery, prepare
+from ..queries import NamedQuery
 from ..results.stream import STREAMABLE, GraphStream, SelectStream, Stream, write_stream
 from ..sparqltext import check_nesting, query_form, remote_calls
 from ..terms import Value
@@ -128,7 +129,7 @@ def named(server: State, fmt: Format, query: NamedQuery,
     def produce(write: Callable[[bytes], None]) -> None:
         server.kg.backend.refuse_functions(query.sparql)
         try:
-            prepared = prepare(query, values, resolve=server.kg.resolve)
+            prepared = prepare(query, values, finder=server.kg)
             stream: Stream = SelectStream(list(query.returns), iter(())) if prepared is None else \
                 server.kg.backend.query_stream(prepared[0], bindings=prepared[1])
         except QuerySyntaxError as exc:

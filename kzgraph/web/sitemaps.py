@@ -34,8 +34,9 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from ..api import KnowledgeGraph
+from ..binding import execute
 from ..namespaces import BASE
-from ..queries import execute, internal_query
+from ..queries import internal_query
 from ..results import SelectResult
 from .links import RESERVED, Links, StaticLinks
 from .schemaorg import Site, describe

@@ -19,10 +19,10 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from ..binding import bind
 from ..errors import UsageError
 from ..formats import Format
 from ..namespaces import SD
-from ..queries import bind
 from ..results import AskResult, GraphResult, Result, SelectResult
 from ..sparqltext import query_form
 from ..terms import IRI
