@@ -52,10 +52,16 @@ def labels(kg: KnowledgeGraph, iris: Iterable[str]) -> Labels:
     for start in range(0, len(wanted), BATCH):
         rows: list[tuple[Value, ...]] = [(IRI(iri),) for iri in wanted[start:start + BATCH]]
         batch = query._replace(sparql=insert_rows(query.sparql, ["resource"], rows))
-        for row in kg.select(batch).to_dicts():  # by resource, then rdfs:label before skos:altLabel
-            if row["name"] is not None:
-                found.setdefault(str(row["resource"]), []).append(row["name"])
+        named = [(str(row["resource"]), str(row["kind"]), row["name"]) for row in kg.select(batch).to_dicts()
+                 if row["name"] is not None]
+        # sorted here, not by the query (that doubled its time): rdfs:label before skos:altLabel, then by text
+        for resource, _, name in sorted(named, key=lambda r: (r[0], r[1], str(r[2]), _lang(r[2]))):
+            found.setdefault(resource, []).append(name)
     return found
+
+
+def _lang(value: Value) -> str:
+    return value.lang if isinstance(value, LangString) else ""
 
 
 def names(found: Mapping[str, Sequence[Value]], lang: str) -> dict[str, Label]:
