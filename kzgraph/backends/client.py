@@ -8,10 +8,11 @@ HTTP status.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -87,25 +88,63 @@ class Http:
                 content: bytes | None = None, headers: Mapping[str, str] | None = None) -> httpx.Response:
         """Send one request; a 2xx response, or EndpointError (after retries on 429/503)."""
         for attempt in range(self.retries + 1):
-            try:
+            with self._failures(url):
                 response = self._client.request(method, url, params=params, data=data, content=content,
                                                 headers=headers)
-            except httpx.ConnectError as exc:
-                raise EndpointUnreachableError(endpoint_name(url), f"cannot connect: {exc}") from exc
-            except httpx.TimeoutException as exc:
-                raise EndpointTimeoutError(endpoint_name(url), f"no answer within {self.timeout:g} s "
-                                           f"({type(exc).__name__})") from exc
-            except httpx.HTTPError as exc:
-                raise EndpointError(endpoint_name(url), f"HTTP failure: {type(exc).__name__}: {exc}") from exc
-            if response.status_code in RETRY_STATUSES and attempt < self.retries:
-                delay = self._delay(response, attempt)
-                log.warning("%s answered HTTP %d: retry %d of %d in %.2g s", endpoint_name(url),
-                            response.status_code, attempt + 1, self.retries, delay)
-                time.sleep(delay)
-                continue
-            break
-        if response.is_success:
-            return response
+            if not self._retry(response, url, attempt):
+                break
+        if not response.is_success:
+            self._refuse(response, url)
+        return response
+
+    @contextlib.contextmanager
+    def stream(self, method: str, url: str, *, params: Any = None, content: bytes | None = None,
+               headers: Mapping[str, str] | None = None) -> Iterator[httpx.Response]:
+        """``request`` whose body is read while the block runs (``response.iter_bytes()``), as it comes: the
+        same retries and errors, and the same timeout for each read of the body as for the answer's start."""
+        for attempt in range(self.retries + 1):
+            with self._failures(url):
+                response = self._client.send(self._client.build_request(
+                    method, url, params=params, content=content, headers=headers), stream=True)
+            if not self._retry(response, url, attempt):
+                break
+            response.close()
+        try:
+            if not response.is_success:
+                with self._failures(url):
+                    response.read()  # the reason, from the body
+                self._refuse(response, url)
+            with self._failures(url):
+                yield response
+        finally:
+            response.close()
+
+    @contextlib.contextmanager
+    def _failures(self, url: str) -> Iterator[None]:
+        """httpx's failures while the block runs, as EndpointErrors naming the endpoint."""
+        try:
+            yield
+        except httpx.ConnectError as exc:
+            raise EndpointUnreachableError(endpoint_name(url), f"cannot connect: {exc}") from exc
+        except httpx.TimeoutException as exc:
+            raise EndpointTimeoutError(endpoint_name(url), f"no answer within {self.timeout:g} s "
+                                       f"({type(exc).__name__})") from exc
+        except httpx.HTTPError as exc:
+            raise EndpointError(endpoint_name(url), f"HTTP failure: {type(exc).__name__}: {exc}") from exc
+
+    def _retry(self, response: httpx.Response, url: str, attempt: int) -> bool:
+        """Whether to send again (429 or 503, retries left), after waiting."""
+        if response.status_code not in RETRY_STATUSES or attempt >= self.retries:
+            return False
+        delay = self._delay(response, attempt)
+        log.warning("%s answered HTTP %d: retry %d of %d in %.2g s", endpoint_name(url),
+                    response.status_code, attempt + 1, self.retries, delay)
+        time.sleep(delay)
+        return True
+
+    @staticmethod
+    def _refuse(response: httpx.Response, url: str) -> NoReturn:
+        """The EndpointError of an answer that is not a success (its body read)."""
         status, endpoint = response.status_code, endpoint_name(url)
         if status in (401, 403):
             raise EndpointAuthError(endpoint, f"{'authentication failed' if status == 401 else 'forbidden'}"

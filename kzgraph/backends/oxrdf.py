@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from typing import IO, TYPE_CHECKING, BinaryIO, Final, cast
 
@@ -137,14 +137,19 @@ def write_quads(quads: Iterable[tuple[Value, Value, Value, str | None]], fmt: st
     it is read: memory for the serialiser's buffer, not for the document. For a format without named graphs the
     caller gives each triple of the union once (``serialize_quads`` gathers them to drop repeats)."""
     rdf_format, output = format_named(fmt), cast(IO[bytes], Pieces(write))
-    try:
-        converted = (_quad(s, p, o, g) for s, p, o, g in quads)
-        if rdf_format.supports_datasets:
-            ox.serialize(converted, output, format=rdf_format, prefixes=PREFIXES)
-        else:
-            ox.serialize((q.triple for q in converted), output, format=rdf_format, prefixes=PREFIXES)
-    except (ValueError, TypeError) as exc:
-        raise BackendError(f"cannot write these terms as RDF: {exc}") from exc
+    if rdf_format.supports_datasets:
+        ox.serialize(_converted(quads), output, format=rdf_format, prefixes=PREFIXES)
+    else:
+        ox.serialize((q.triple for q in _converted(quads)), output, format=rdf_format, prefixes=PREFIXES)
+
+
+def _converted(quads: Iterable[tuple[Value, Value, Value, str | None]]) -> Iterator[ox.Quad]:
+    """Each quad as pyoxigraph's, as it is read (what reading them raises goes on as it is)."""
+    for s, p, o, g in quads:
+        try:
+            yield _quad(s, p, o, g)
+        except (ValueError, TypeError) as exc:
+            raise BackendError(f"cannot write these terms as RDF: {exc}") from exc
 
 
 class Pieces(io.RawIOBase):

@@ -19,7 +19,7 @@ Virtuoso's GSP rejects N-Quads), else SPARQL Update on ``update_url`` (default: 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -38,7 +38,8 @@ from ..terms import IRI, Value, to_ntriples
 from . import Backend, Progress, Source, SourceLike, limit_rows
 from .client import Http, endpoint_name
 from .options import DEFAULT_AUTH, DEFAULT_GRAPH, DEFAULT_GRAPHS, DEFAULT_METHOD, DEFAULT_RETRIES, METHODS
-from .oxrdf import parse_source, serialize_quads, triple_term
+from .oxrdf import format_named, parse_source, serialize_quads, triple_term
+from .remotedump import write_solutions
 
 __all__ = ["RemoteBackend"]
 
@@ -165,21 +166,24 @@ class RemoteBackend(Backend):
 
     def _send_query(self, text: str, dataset: list[tuple[str, str]], *, form: str | None = None) -> Result:
         graph = (query_form(text) if form is None else form) in ("CONSTRUCT", "DESCRIBE")
-        headers = {"Accept": _RDF_ACCEPT if graph else _RESULTS_ACCEPT}
+        method, url, options = self._query_request(text, dataset, _RDF_ACCEPT if graph else _RESULTS_ACCEPT)
+        return self._result(self._http.request(method, url, **options), graph)
+
+    def _query_request(self, text: str, dataset: list[tuple[str, str]],
+                       accept: str) -> tuple[str, str, dict[str, Any]]:
+        """The method, URL and options of the request that sends a query (as ``method`` says)."""
+        headers = {"Accept": accept}
         params = dataset + self._params
         method = self.method
         if method in ("get", "post-form", "auto"):
             encoded = urlencode([("query", text), *params], quote_via=quote)
             if method == "get" or (method == "auto" and len(self.query_url) + len(encoded) < MAX_GET_URL):
                 separator = "&" if "?" in self.query_url else "?"
-                response = self._http.request("GET", f"{self.query_url}{separator}{encoded}", headers=headers)
-            else:
-                response = self._http.request("POST", self.query_url, content=encoded.encode(), headers={
-                    **headers, "Content-Type": "application/x-www-form-urlencoded"})
-        else:
-            response = self._http.request("POST", self.query_url, params=params, content=text.encode(),
-                                          headers={**headers, "Content-Type": "application/sparql-query"})
-        return self._result(response, graph)
+                return "GET", f"{self.query_url}{separator}{encoded}", {"headers": headers}
+            return "POST", self.query_url, {"content": encoded.encode(), "headers": {
+                **headers, "Content-Type": "application/x-www-form-urlencoded"}}
+        return "POST", self.query_url, {"params": params, "content": text.encode(),
+                                        "headers": {**headers, "Content-Type": "application/sparql-query"}}
 
     def _result(self, response: httpx.Response, graph: bool) -> Result:
         media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -275,6 +279,15 @@ class RemoteBackend(Backend):
         quads = [(s, p, o, str(g)) for g, s, p, o in rows if graph is None or str(g) == graph
                  if s is not None and p is not None and o is not None]  # always: the query's pattern binds them
         return serialize_quads(quads, fmt)
+
+    def dump_to(self, fmt: str, write: Callable[[bytes], None]) -> None:
+        """``dump(fmt)`` written to ``write`` as the server sends it, in constant memory (see ``remotedump``)."""
+        with_graphs = format_named(fmt).supports_datasets
+        sparql = _sparql("all-quads" if with_graphs else "all-triples")
+        text = with_prefixes(sparql, PREFIXES, used=shape(sparql).prefixes)
+        method, url, options = self._query_request(text, self._dataset_params(sparql, True), _RESULTS_ACCEPT)
+        with self._http.stream(method, url, **options) as response:
+            write_solutions(response, fmt, with_graphs, write, endpoint_name(self.query_url))
 
     def graphs(self) -> list[str]:
         """The named graphs: the dataset's (``protocol``), else all the server lists (Virtuoso's own too)."""

@@ -8,7 +8,7 @@ from ..errors import ResultsSyntaxError
 from ..terms import IRI, BNode, Value, to_python
 from . import SPARQL_RESULTS_NS, AskResult, SelectResult
 
-__all__ = ["parse", "parse_json", "parse_xml"]
+__all__ = ["parse", "parse_json", "parse_xml", "read_term"]
 
 #: A blank node label as N-Triples allows it; other labels (Virtuoso's ``nodeID://b1``) are hex-encoded,
 #: the same way whichever format brought them.
@@ -16,7 +16,7 @@ _BNODE_LABEL = r"[A-Za-z0-9_][A-Za-z0-9_.-]*"  # compiled on first use
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _term(kind: str, value: str, datatype: str | None, lang: str | None) -> Value:
+def read_term(kind: str, value: str, datatype: str | None, lang: str | None) -> Value:
     """A term of a results document: ``uri``, ``bnode``, or ``literal`` (``typed-literal``: Virtuoso's JSON);
     ValueError for another kind (the parsers say where it is)."""
     if kind == "uri":
@@ -76,7 +76,7 @@ def parse_json(text: str | bytes) -> SelectResult | AskResult:
             for column in columns:
                 term = binding.get(column)
                 row.append(None if term is None else
-                           _term(term["type"], term["value"], term.get("datatype"), term.get("xml:lang")))
+                           read_term(term["type"], term["value"], term.get("datatype"), term.get("xml:lang")))
             rows.append(tuple(row))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         path = where if column is None else f"{where}.{column}"
@@ -119,7 +119,7 @@ unknown kind of term 'triple'
                 raise ResultsSyntaxError("xml", f"{len(binding)} terms, not one", path=path)
             term = binding[0]
             try:
-                values[binding.get("name", "")] = _term(term.tag.rpartition("}")[2], term.text or "",
+                values[binding.get("name", "")] = read_term(term.tag.rpartition("}")[2], term.text or "",
                                                         term.get("datatype"), term.get(_XML_LANG))
             except ValueError as exc:
                 raise ResultsSyntaxError("xml", str(exc), path=path) from None
