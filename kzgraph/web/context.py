@@ -25,7 +25,7 @@ from .executor import Executor, PageTimeoutError
 from .links import DOCUMENT_FORMATS, IriMapping, ServerLinks
 from .negotiation import choose, offered, requested
 from .problems import HttpError, problem
-from .reconciler import Reconciler
+from .reconciler import Properties, Reconciler
 from .render import Renderer
 from .settings import Settings
 from .sizes import Sizes
@@ -124,6 +124,8 @@ class State:
         self.sizes = Sizes(kg.stats)
         self._data = threading.RLock()  # held by an update, and by whatever reads the search index
         self._reconciler: Lazy[Reconciler] = Lazy(self._new_reconciler)
+        #: The reconciliation service's properties (a query per request cost 15 ms), until the data change.
+        self.properties: Lazy[Properties] = Lazy(lambda: Properties.of(kg))
 
     def _new_reconciler(self) -> Reconciler:
         return Reconciler.of(self.kg.search_index)
@@ -164,6 +166,7 @@ class State:
         self.cache.clear()
         self.sizes.clear()
         self._reconciler.clear()
+        self.properties.clear()
         log.debug("cached answers, sizes and the reconciliation service cleared")
 
     def close(self) -> None:

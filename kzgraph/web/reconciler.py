@@ -1,7 +1,8 @@
 """What the reconciliation service answers from: ranked candidates for a batch of W3C Entity Reconciliation
 queries, from the search index of one state of the data (``Reconciler``), and data extension: the service's
 properties for each class (``Properties``, from the named query ``reconcile-properties``) and their values
-for reconciled entities (``extend``, from ``reconcile-extend``, one query per entity with the entity bound).
+for reconciled entities (``extend``, from ``reconcile-extend``, one query per request, its entities in a
+``VALUES`` block).
 The routes are in ``kzgraph.web.reconciliation``; the server's state keeps one Reconciler until the data
 changes.
 """
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import QueryParameterError
 from ..namespaces import BASE, KZ
 from ..search import Hit, SearchIndex
+from ..sparqltext import insert_rows
 from ..terms import IRI, BNode, Value
 from .problems import HttpError
 
@@ -154,18 +156,22 @@ def extend(kg: KnowledgeGraph, properties: Properties, request: object) -> dict[
     A request that breaks the spec's schema, or names an unknown property or setting, is a 400; more than
     MAX_IDS ids or MAX_PROPERTIES properties a 413."""
     ids, wanted = _extension_request(properties, request)
-    rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for entity in ids:
+    found: dict[str, dict[str, list[tuple[Value, Value | None]]]] = {entity: {w.property.id: [] for w in wanted}
+                                                                     for entity in ids}
+    if ids and wanted:  # one query for the batch: the entities in a VALUES block (never an empty one)
         try:
-            result = kg.select("reconcile-extend", entity=IRI(entity))
+            batch = insert_rows(kg.catalogue.lookup("reconcile-extend").sparql, ["entity"],
+                                [(IRI(entity),) for entity in ids])
         except QueryParameterError as exc:
-            raise HttpError(400, f"{entity!r} is not an id of this service: {exc}") from None
-        values: dict[str, list[dict[str, Any]]] = {w.property.id: [] for w in wanted}
-        for _, prop, value, name in result.rows:
-            cell = values.get(str(prop))
+            raise HttpError(400, f"one of 'ids' is not an id of this service: {exc}") from None
+        for entity, prop, value, name in kg.select(batch).rows:
+            cell = found.get(str(entity), {}).get(str(prop))
             if cell is not None and value is not None and not isinstance(value, BNode):
-                cell.append(_value(value, name))
-        rows[entity] = {w.property.id: values[w.property.id][:w.limit or None] for w in wanted}
+                cell.append((value, name))
+    rows = {entity: {w.property.id: [_value(value, name) for value, name in
+                                     sorted(found[entity][w.property.id], key=_order)[:w.limit or None]]
+                     for w in wanted}
+            for entity in ids}
     meta = [{"id": w.property.id, "name": w.property.name}
             | ({"type": {"id": w.property.range, "name": w.property.range_name}}
                if w.property.range_name is not None and w.property.range.startswith(BASE) else {})
@@ -224,6 +230,21 @@ def whole_number(text: str) -> int | None:
     thousands of them with ValueError), else None."""
     text = text.strip()
     return int(text) if 0 < len(text) <= 9 and text.isascii() and text.isdigit() else None
+
+
+def _order(found: tuple[Value, Value | None]) -> tuple[Any, ...]:
+    """The order of a cell's values, as SPARQL's ``ORDER BY ?name ?value`` would give it: no name first, then by
+    name; then IRIs before literals, numbers by value, dates by time, other literals by their text."""
+    value, name = found
+    if isinstance(value, IRI):
+        key: tuple[Any, ...] = (0, 0, str(value))
+    elif isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
+        key = (1, 0, value)
+    elif isinstance(value, (datetime.date, datetime.datetime)):
+        key = (1, 1, value.isoformat())
+    else:
+        key = (1, 2, str(value))
+    return (name is not None, "" if name is None else str(name), *key)
 
 
 def _value(value: Value, name: Value | None) -> dict[str, Any]:

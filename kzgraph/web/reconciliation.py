@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from ..namespaces import BASE, KZ
 from .context import State, form_fields, one_value, read_body, state
 from .problems import HttpError
-from .reconciler import MATCH_SCORE, PROPERTY_SETTINGS, Properties, Reconciler, extend, whole_number
+from .reconciler import MATCH_SCORE, PROPERTY_SETTINGS, Reconciler, extend, whole_number
 
 __all__ = ["MATCH_SCORE", "Reconciler", "preview", "properties", "reconcile", "suggest", "suggest_property"]
 
@@ -71,7 +71,7 @@ async def reconcile(request: Request) -> Response:
     if extension is not None:
         wanted = _json(extension, "extend")
         return JSONResponse(await server.pages.run(
-            lambda: extend(server.kg, Properties.of(server.kg), wanted)))
+            lambda: extend(server.kg, server.properties.get(), wanted)))
     if text is None:
         types = await server.pages.run(lambda: server.reconciler(lambda service: service.types))
         return JSONResponse(_manifest(request, types))
@@ -114,7 +114,7 @@ async def properties(request: Request) -> Response:
         types = server.reconciler(lambda service: service.types)
         if type_id is not None and type_id not in types:
             raise HttpError(400, f"unknown type {type_id!r}; known: {', '.join(types)}")
-        return Properties.of(server.kg).proposed(type_id, limit)
+        return server.properties.get().proposed(type_id, limit)
 
     answer: dict[str, Any] = {"properties": await server.pages.run(work)}
     if type_id is not None:
@@ -132,7 +132,7 @@ async def suggest_property(request: Request) -> Response:
 
     def work() -> list[dict[str, str]]:
         types = server.reconciler(lambda service: service.types)
-        return Properties.of(server.kg).suggest(prefix, cursor=cursor, types=types)
+        return server.properties.get().suggest(prefix, cursor=cursor, types=types)
 
     return JSONResponse({"result": await server.pages.run(work)})
 
