@@ -159,12 +159,13 @@ def extend(kg: KnowledgeGraph, properties: Properties, request: object) -> dict[
     found: dict[str, dict[str, list[tuple[Value, Value | None]]]] = {entity: {w.property.id: [] for w in wanted}
                                                                      for entity in ids}
     if ids and wanted:  # one query for the batch: the entities in a VALUES block (never an empty one)
+        query = kg.catalogue.lookup("reconcile-extend")
         try:
-            batch = insert_rows(kg.catalogue.lookup("reconcile-extend").sparql, ["entity"],
-                                [(IRI(entity),) for entity in ids])
+            batch = insert_rows(query.sparql, ["entity"], [(IRI(entity),) for entity in ids])
         except QueryParameterError as exc:
             raise HttpError(400, f"one of 'ids' is not an id of this service: {exc}") from None
-        for entity, prop, value, name in kg.select(batch).rows:
+        # still the named query (errors name its file), its parameter bound: not lexed again as a user's text
+        for entity, prop, value, name in kg.select(query._replace(sparql=batch, params=())).rows:
             cell = found.get(str(entity), {}).get(str(prop))
             if cell is not None and value is not None and not isinstance(value, BNode):
                 cell.append((value, name))
