@@ -261,6 +261,22 @@ def test_literals_of_a_delegation_are_ints_and_entities_keep_their_order(client)
     assert names(row["flag-bearer"]) == ["Berik Izmaganbetov", "Sevda Aliyeva"]
 
 
+def test_a_batch_answers_each_id_as_a_request_of_its_own(client):
+    """The ids of a request are answered by one query (a VALUES block): each row is what a request for that id
+    alone answers, values in the same order (by name, then value), whatever the other ids' classes."""
+    ids = [DEGTYAREV, DEGTYAREV_PARIS, KZ + "event/powerlifting-men-54kg", KZ + "delegation/kazakhstan-paris-2024",
+           KZ + "sport/judo", KZ + "venue/porte-de-la-chapelle-arena"]
+    properties = [{"id": p} for p in ("athlete", "medal", "event", "sport", "venue", "date", "result", "flag-bearer")]
+    batch = extend(client, ids, properties).json()["rows"]
+    assert list(batch) == ids
+    for entity in ids:
+        assert batch[entity] == extend(client, [entity], properties).json()["rows"][entity], entity
+    assert names(batch[KZ + "delegation/kazakhstan-paris-2024"]["flag-bearer"]) == ["Berik Izmaganbetov",
+                                                                                   "Sevda Aliyeva"]
+    assert names(batch[KZ + "event/powerlifting-men-54kg"]["athlete"]) == ["David Degtyarev"]
+    assert batch[DEGTYAREV_PARIS]["result"] == [{"float": 188.0}]
+
+
 def test_the_limit_setting_and_ids_without_values(client):
     nobody = KZ + "athlete/nobody-at-all"
     answer = conforms(extend(client, [DEGTYAREV, nobody, DEGTYAREV],
