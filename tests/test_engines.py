@@ -8,6 +8,7 @@ Decimal, date, str, LangString); in order when the query has ORDER BY, as multis
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import rdflib
@@ -89,6 +90,17 @@ def test_every_named_query_has_a_case_with_rows(reference):
     for name, query in CATALOGUE.items():
         if not query.is_check and "wikidata" not in query.tags:
             assert name in answered, name
+
+
+def test_rdflib_runs_a_query_parsed_once_on_several_threads_at_a_time():
+    """The rdflib backend keeps parsed queries (parsing is most of a small query's time) and shares them."""
+    with kzgraph.open(backend="rdflib") as graph:
+        expected = graph.query("medals").to_dicts()
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda _: graph.query("medals").to_dicts(), range(8)))
+    assert len(expected) == 9
+    assert {row["athlete_name"] for row in expected} >= {"Yerkin Gabbasov", "David Degtyarev"}
+    assert all(answer == expected for answer in answers)
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -253,7 +253,8 @@ def test_parameters_are_projected_so_every_engine_can_bind_them(kg):
 
 
 def _sample(param_type):
-    return {"string": "David Degtyarev", "resource": "David Degtyarev", "iri": ATHLETE + "david-degtyarev"}[param_type]
+    return {"string": "David Degtyarev", "resource": "David Degtyarev", "search": "Degtiarev",
+            "iri": ATHLETE + "david-degtyarev"}[param_type]
 
 
 def test_injection_through_a_parameter_returns_no_extra_rows(kg):
