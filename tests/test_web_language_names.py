@@ -129,3 +129,15 @@ def test_published_variants_link_each_other(site):
     assert shown["../athlete/david-degtyarev.html"] == ("David Degtyarev", "en")
     degtyarev = (site / "athlete" / "david-degtyarev.html").read_text(encoding="utf-8")
     assert alternates(degtyarev) == [] and 'class="languages"' not in degtyarev
+
+
+def test_the_list_of_athletes_in_the_language_asked(client):
+    r = client.get("/resources?kind=Athlete", headers={"Accept-Language": "kk"})
+    assert r.status_code == 200 and "Accept-Language" in r.headers["vary"]
+    shown = links(r.text)
+    assert shown["/athlete/yergali-shamei"] == ("Ерғали Шәмей", None)
+    assert shown["/athlete/dayana-fedosova"] == ("Dayana Fedosova", "en")
+    assert ("ru", "/resources?kind=Athlete&amp;lang=ru") in alternates(r.text)
+    shown = links(client.get("/resources?kind=Athlete&lang=ru").text)
+    assert shown["/athlete/dayana-fedosova"] == ("Даяна Федосова", None)
+    assert links(client.get("/resources?kind=Athlete").text)["/athlete/yergali-shamei"] == ("Yergali Shamei", None)

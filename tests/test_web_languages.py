@@ -165,9 +165,11 @@ def test_the_static_site_writes_variants_where_names_differ(kg, tmp_path):
     assert (h.text.strip(), h.heading_lang, h.page_lang, h.hint) == ("Ергали Шамей", "ru", "ru", "")
 
 
-def test_a_page_in_another_language_runs_the_same_queries(client, monkeypatch):
+def test_a_page_in_another_language_runs_the_same_queries(make_kzgraph_app, monkeypatch):
     from kzgraph.api import KnowledgeGraph
     from kzgraph.web import model
+
+    client = make_kzgraph_app(cache=False)  # every page built here, whatever other tests asked for before
 
     run: list[str] = []
     select = model._select

@@ -99,16 +99,22 @@ async def resources(request: Request) -> Response:
 
         return _respond(await server.cache.answer(("resources",), kinds_work, server.pages.run))
 
+    lang = language(request.query_params.get("lang"), request.headers.get("accept-language"))
+
     def kind_work() -> Answer:
         if kind not in {str(cls)[len(KZ):] for cls, _ in model.resource_kinds(server.kg)}:
             raise HttpError(404, f"the dataset has no resources of kind {kind!r}; the kinds are at "
                                  f"{server.links.page('resources')}")
         items = model.resources_of_kind(server.kg, IRI(KZ + kind))
+        here = f"{server.links.page('resources')}?kind={quote(kind)}"  # their names in the language asked for:
+        shown = localnames.localise(server.kg, [str(r["resource"]) for r in items], lang,
+                                    lambda code: f"{here}&lang={code}")
         page = server.renderer.render("resources.html", server.links, kinds=[], groups=model.group_by_kind(items),
-                                      truncated=len(items) >= KIND_PAGE, limit=KIND_PAGE)
+                                      truncated=len(items) >= KIND_PAGE, limit=KIND_PAGE, **shown._asdict())
         return page.encode("utf-8"), "text/html; charset=utf-8"
 
-    return _respond(await server.cache.answer(("resources", kind), kind_work, server.pages.run))
+    answer = await server.cache.answer(("resources", kind, lang), kind_work, server.pages.run)
+    return _respond(answer, Vary="Accept, Accept-Language")
 
 
 async def about(request: Request) -> Response:
