@@ -141,3 +141,19 @@ def test_the_list_of_athletes_in_the_language_asked(client):
     shown = links(client.get("/resources?kind=Athlete&lang=ru").text)
     assert shown["/athlete/dayana-fedosova"] == ("Даяна Федосова", None)
     assert links(client.get("/resources?kind=Athlete").text)["/athlete/yergali-shamei"] == ("Yergali Shamei", None)
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_one_query_reads_the_names_on_every_embedded_engine(engine_kg, engine):
+    from kzgraph.terms import LangString
+    from kzgraph.web import localnames
+
+    base = "https://w3id.org/kzgraph/athlete/"
+    found = localnames.labels(engine_kg(engine), [base + "yergali-shamei", base + "david-degtyarev",
+                                                  "https://www.wikidata.org/wiki/Q1"])  # not the dataset's: not asked
+    assert found == {base + "yergali-shamei": ["Yergali Shamei", LangString("Ергали Шамей", "ru"),
+                                               LangString("Ерғали Шәмей", "kk")],
+                     base + "david-degtyarev": ["David Degtyarev"]}
+    assert {iri: label.text for iri, label in localnames.names(found, "ru").items()} == {
+        base + "yergali-shamei": "Ергали Шамей", base + "david-degtyarev": "David Degtyarev"}
+    assert localnames.variants(found) == ("kk", "ru")
