@@ -1,13 +1,13 @@
 """The names of the resources a page links to, in the page's language (``languages`` chooses the page's heading).
 
-A Kazakh or Russian page shows each linked resource (an athlete's medals, events, sport, delegation; the home
-page's athletes) by the name ``languages.heading`` chooses for it: the language asked for, else English, else an
-untagged label (the article's own names, English), else any. ``labels`` reads the labels of a page's resources
-with ONE query (``queries/internal/resource-names.rq``, the page's IRIs bound by a ``VALUES`` block, so the
-engine starts from them), not one per link; ``names`` chooses among them for a language, and ``variants`` says
-which languages besides English the page differs in (those a label of its resources is in): the server's
-``<link rel="alternate" hreflang>`` and language links, and the variants ``kzgraph publish`` writes
-(``athlete/yergali-shamei.kk.html`` beside the English ``.html``, only for those languages).
+A Kazakh or Russian page shows each linked resource (an athlete's medals, events, sport, delegation; the home page's
+athletes; the resources of a ``/resources?kind=`` list) by the name ``languages.heading`` chooses for it: the
+language asked for, else English, else an untagged label (the article's own names, English), else any. ``labels``
+reads the labels of a page's resources with ONE query (``queries/internal/resource-names.rq``, the page's IRIs bound
+by a ``VALUES`` block, so the engine starts from them), not one per link; ``names`` chooses among them for a
+language, and ``variants`` says which languages besides English the page differs in (those a label of its resources
+is in): the server's ``<link rel="alternate" hreflang>`` and language links, and the variants ``kzgraph publish``
+writes (``athlete/yergali-shamei.kk.html`` beside the English ``.html``, only for those languages).
 
 >>> from kzgraph.terms import LangString
 >>> found = {"s": ["Yergali Shamei", LangString("Ерғали Шәмей", "kk"), LangString("Ергали Шамей", "ru")],
