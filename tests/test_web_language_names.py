@@ -45,10 +45,10 @@ def get(client, path: str, **headers: str) -> str:
 
 
 def test_linked_athletes_in_kazakh_with_english_marked(client):
-    shown = links(get(client, DELEGATION + "?lang=kk"))
-    assert shown["/athlete/yergali-shamei"] == ("Ерғали Шәмей", None)  # the page's own language: no lang
-    assert shown["/athlete/david-degtyarev"] == ("David Degtyarev", "en")  # no Kazakh name: English, said so
-    assert shown["/athlete/dayana-fedosova"] == ("Dayana Fedosova", "en")  # a Russian name only: English first
+    shown = links(get(client, DELEGATION + "?lang=kk"))  # ?lang= kept by the links
+    assert shown["/athlete/yergali-shamei?lang=kk"] == ("Ерғали Шәмей", None)  # the page's own language: no lang
+    assert shown["/athlete/david-degtyarev?lang=kk"] == ("David Degtyarev", "en")  # no Kazakh name: English
+    assert shown["/athlete/dayana-fedosova?lang=kk"] == ("Dayana Fedosova", "en")  # a Russian name only: English
 
 
 def test_linked_athletes_in_russian(client):
@@ -66,19 +66,19 @@ def test_english_pages_name_everything_in_english_without_lang(client):
 
 def test_medal_chain_names_its_athlete_and_marks_the_english_event(client):
     text = get(client, "/medal/paris-2024-yergali-shamei-silver.html?lang=ru")
-    assert '<a class="athlete" href="/athlete/yergali-shamei">Ергали Шамей</a>' in text
-    assert '<a class="event" href="/event/judo-men-73kg" lang="en">Para judo, up to 73 kg</a>' in text
+    assert '<a class="athlete" href="/athlete/yergali-shamei?lang=ru">Ергали Шамей</a>' in text
+    assert '<a class="event" href="/event/judo-men-73kg?lang=ru" lang="en">Para judo, up to 73 kg</a>' in text
     assert "<text x=\"20\" y=\"50\">Ергали Шамей</text>" in text  # the chain's picture too
     text = get(client, "/event/judo-women-57kg.html?lang=ru")
-    assert '<a class="athlete" href="/athlete/dayana-fedosova">Даяна Федосова</a>' in text
+    assert '<a class="athlete" href="/athlete/dayana-fedosova?lang=ru">Даяна Федосова</a>' in text
 
 
 def test_home_page_athletes_in_the_language_asked(client):
     r = client.get("/?lang=kk", headers={"Accept": "text/html"})
     assert r.status_code == 200 and "Accept-Language" in r.headers["vary"]
     shown = links(r.text)
-    assert shown["/athlete/yergali-shamei"] == ("Ерғали Шәмей", None)
-    assert shown["/athlete/david-degtyarev"] == ("David Degtyarev", "en")
+    assert shown["/athlete/yergali-shamei?lang=kk"] == ("Ерғали Шәмей", None)
+    assert shown["/athlete/david-degtyarev?lang=kk"] == ("David Degtyarev", "en")
     assert '<html lang="kk">' in r.text and ">Ерғали Шәмей</text>" in r.text  # the timeline too
     english = client.get("/", headers={"Accept": "text/html", "Accept-Language": "en"}).text
     assert links(english)["/athlete/yergali-shamei"] == ("Yergali Shamei", None)
@@ -139,7 +139,7 @@ def test_the_list_of_athletes_in_the_language_asked(client):
     assert shown["/athlete/dayana-fedosova"] == ("Dayana Fedosova", "en")
     assert ("ru", "/resources?kind=Athlete&amp;lang=ru") in alternates(r.text)
     shown = links(client.get("/resources?kind=Athlete&lang=ru").text)
-    assert shown["/athlete/dayana-fedosova"] == ("Даяна Федосова", None)
+    assert shown["/athlete/dayana-fedosova?lang=ru"] == ("Даяна Федосова", None)
     assert links(client.get("/resources?kind=Athlete").text)["/athlete/yergali-shamei"] == ("Yergali Shamei", None)
 
 

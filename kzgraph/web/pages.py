@@ -19,11 +19,11 @@ from ..formats import Format
 from ..namespaces import KZ, PREFIXES
 from ..results import SelectResult
 from ..terms import IRI
-from . import localnames, model, schemaorg
+from . import langlinks, localnames, model, schemaorg
 from .answers import Answer
 from .context import PAGE_OFFER, SELECT_OFFER, State, html, media_type, negotiate, serialize, state
 from .documents import DUMPS, description, dump_links, serialize_description
-from .languages import DEFAULT, language
+from .languages import DEFAULT
 from .links import RESERVED
 from .model import KIND_PAGE
 from .negotiation import by_extension, offered
@@ -64,7 +64,8 @@ async def home(request: Request) -> Response:
         return _respond(body, **{"Content-Location": server.links.page("void")})
 
     base, endpoint = str(request.base_url), str(request.url_for("sparql"))  # absolute URLs in the JSON-LD
-    lang = language(request.query_params.get("lang"), request.headers.get("accept-language"))
+    lang, carried = langlinks.chosen(request.query_params.get("lang"), request.headers.get("accept-language"))
+    links = langlinks.carrying(server.links, carried)  # ?lang= kept by the page's links
 
     def work() -> Answer:
         data = model.home(server.kg)
@@ -74,14 +75,14 @@ async def home(request: Request) -> Response:
         shown = localnames.localise(server.kg, [str(m["athlete"]) for m in data.medals], lang,
                                     lambda code: f"/?lang={code}")  # the athletes' names in the language asked
         medals = localnames.renamed(data.medals, shown.names, "athlete", "athlete_name")
-        page = server.renderer.render("home.html", server.links, home=data, examples=examples, config=config,
+        page = server.renderer.render("home.html", links, home=data, examples=examples, config=config,
                                   bars=server.renderer.medal_bars(data.table),
-                                  timeline=server.renderer.timeline(server.links, medals, data.start, data.end),
+                                  timeline=server.renderer.timeline(links, medals, data.start, data.end),
                                   dataset_jsonld=schemaorg.embedded(server.kg, base, endpoint=endpoint),
                                   **shown._asdict())
         return page.encode("utf-8"), media_type(fmt)
 
-    answer = await server.cache.answer(("home", base, lang), work, server.pages.run)
+    answer = await server.cache.answer(("home", base, lang, carried), work, server.pages.run)
     return _respond(answer, Vary="Accept, Accept-Language")
 
 
@@ -90,16 +91,16 @@ async def resources(request: Request) -> Response:
     ``KIND_PAGE`` resources of that kind (never every resource: at ten million triples that is a million)."""
     server = state(request)
     kind = request.query_params.get("kind")
+    lang, carried = langlinks.chosen(request.query_params.get("lang"), request.headers.get("accept-language"))
+    links = langlinks.carrying(server.links, carried)  # ?lang= kept by the page's links
     if kind is None:
         def kinds_work() -> Answer:
-            kinds = [(label, f"{server.links.page('resources')}?kind={quote(str(cls)[len(KZ):])}")
-                     for cls, label in model.resource_kinds(server.kg)]
-            page = server.renderer.render("resources.html", server.links, kinds=kinds, groups=[], truncated=False)
+            kinds = [(label, langlinks.with_lang(f"{server.links.page('resources')}?kind={quote(str(cls)[len(KZ):])}",
+                                                 carried)) for cls, label in model.resource_kinds(server.kg)]
+            page = server.renderer.render("resources.html", links, kinds=kinds, groups=[], truncated=False)
             return page.encode("utf-8"), "text/html; charset=utf-8"
 
-        return _respond(await server.cache.answer(("resources",), kinds_work, server.pages.run))
-
-    lang = language(request.query_params.get("lang"), request.headers.get("accept-language"))
+        return _respond(await server.cache.answer(("resources", carried), kinds_work, server.pages.run))
 
     def kind_work() -> Answer:
         if kind not in {str(cls)[len(KZ):] for cls, _ in model.resource_kinds(server.kg)}:
@@ -109,11 +110,11 @@ async def resources(request: Request) -> Response:
         here = f"{server.links.page('resources')}?kind={quote(kind)}"  # their names in the language asked for:
         shown = localnames.localise(server.kg, [str(r["resource"]) for r in items], lang,
                                     lambda code: f"{here}&lang={code}")
-        page = server.renderer.render("resources.html", server.links, kinds=[], groups=model.group_by_kind(items),
+        page = server.renderer.render("resources.html", links, kinds=[], groups=model.group_by_kind(items),
                                       truncated=len(items) >= KIND_PAGE, limit=KIND_PAGE, **shown._asdict())
         return page.encode("utf-8"), "text/html; charset=utf-8"
 
-    answer = await server.cache.answer(("resources", kind, lang), kind_work, server.pages.run)
+    answer = await server.cache.answer(("resources", kind, lang, carried), kind_work, server.pages.run)
     return _respond(answer, Vary="Accept, Accept-Language")
 
 
@@ -183,10 +184,11 @@ async def search(request: Request) -> Response:
     return Response(serialize(result, fmt), headers={"Content-Type": media_type(fmt), "Vary": "Accept"})
 
 
-def _document_work(server: State, iri: str, fmt: Format, lang: str = DEFAULT) -> Answer:
+def _document_work(server: State, iri: str, fmt: Format, lang: str = DEFAULT, carried: str | None = None) -> Answer:
+    links = langlinks.carrying(server.links, carried)  # ?lang= kept by the page's links
     if iri == PREFIXES["kz"].rstrip("#"):
         if fmt.name == "html":
-            page = server.renderer.render("ontology.html", server.links, page=ontology_page(server.kg))
+            page = server.renderer.render("ontology.html", links, page=ontology_page(server.kg))
             return page.encode("utf-8"), media_type(fmt)
         return serialize(server.kg.query("ontology"), fmt), media_type(fmt)
     if fmt.name != "html":
@@ -199,7 +201,7 @@ def _document_work(server: State, iri: str, fmt: Format, lang: str = DEFAULT) ->
         raise UnknownResource(iri)
     here = server.links.document(iri, "html") or ""  # the linked resources' names in the page's language:
     shown = localnames.localise(server.kg, localnames.linked(page_model), lang, lambda code: f"{here}?lang={code}")
-    page = server.renderer.render("resource.html", server.links, page=page_model, **shown._asdict())
+    page = server.renderer.render("resource.html", links, page=page_model, **shown._asdict())
     return page.encode("utf-8"), media_type(fmt)
 
 
@@ -212,15 +214,15 @@ async def resource(request: Request) -> Response:
     if stem.strip("/").split("/", 1)[0] in RESERVED or not stem.strip("/"):
         raise UnknownResource(iri)
     # an HTML page shows the labels in the language asked for (?lang= or Accept-Language; see languages)
-    lang = language(request.query_params.get("lang"), request.headers.get("accept-language")) \
-        if fmt is None or fmt.name == "html" else DEFAULT
+    lang, carried = langlinks.chosen(request.query_params.get("lang"), request.headers.get("accept-language")) \
+        if fmt is None or fmt.name == "html" else (DEFAULT, None)
     if fmt is None:
         chosen = negotiate(request, PAGE_OFFER)
         html_page = formats.by_name("html")
-        await server.cache.answer(("document", iri, "html", lang),
-                                  lambda: _document_work(server, iri, html_page, lang), server.pages.run)
+        await server.cache.answer(("document", iri, "html", lang, carried),
+                                  lambda: _document_work(server, iri, html_page, lang, carried), server.pages.run)
         kept = f"?lang={lang}" if "lang" in request.query_params and chosen.name == "html" else ""
         return RedirectResponse(stem + chosen.extension + kept, status_code=303, headers={"Vary": "Accept"})
-    document = await server.cache.answer(("document", iri, fmt.name, lang),
-                                         lambda: _document_work(server, iri, fmt, lang), server.pages.run)
+    document = await server.cache.answer(("document", iri, fmt.name, lang, carried),
+                                         lambda: _document_work(server, iri, fmt, lang, carried), server.pages.run)
     return _respond(document, **({"Vary": "Accept, Accept-Language"} if fmt.name == "html" else {}))
