@@ -9,8 +9,11 @@ In process (Starlette's TestClient) and a published site.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+
+from kzgraph.web.publish import publish
 
 DELEGATION = "/delegation/kazakhstan-paris-2024.html"
 
@@ -84,3 +87,42 @@ def test_the_kinds_and_their_lists_keep_lang(client):
     assert {"/athlete/yergali-shamei?lang=kk", "/athlete/dayana-fedosova?lang=kk", "/resources?lang=kk"} <= athletes
     r = client.get("/resources?lang=xx")
     assert r.status_code == 400 and "unknown language 'xx'" in r.text
+
+
+@pytest.fixture(scope="module")
+def site(kg, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("language-links") / "site"
+    publish(kg, root)
+    return root
+
+
+def read(site: Path, name: str) -> str:
+    return (site / name).read_text(encoding="utf-8")
+
+
+def test_published_variants_link_to_the_variants_in_their_language(site):
+    kk = hrefs(read(site, "delegation/kazakhstan-paris-2024.kk.html"))
+    assert {"../athlete/yergali-shamei.kk.html", "../medal/paris-2024-yergali-shamei-silver.kk.html",
+            "../index.kk.html"} <= kk
+    assert {"../athlete/david-degtyarev.html", "../athlete/dayana-fedosova.html"} <= kk  # no Kazakh page: English
+    assert "../athlete/yergali-shamei.html" not in kk
+    assert "kazakhstan-paris-2024.ttl" in kk and "../resources.html" in kk  # documents, English-only pages
+    ru = hrefs(read(site, "index.ru.html"))
+    assert {"athlete/yergali-shamei.ru.html", "athlete/dayana-fedosova.ru.html", "athlete/david-degtyarev.html"} <= ru
+    medal = hrefs(read(site, "medal/paris-2024-yergali-shamei-silver.ru.html"))
+    assert {"../athlete/yergali-shamei.ru.html", "../event/judo-men-73kg.ru.html", "../index.ru.html"} <= medal
+
+
+def test_english_pages_link_to_english_pages(site):
+    english = hrefs(read(site, "delegation/kazakhstan-paris-2024.html"))
+    assert {"../athlete/yergali-shamei.html", "../index.html"} <= english
+    assert not {href for href in english if re.search(r"\.(kk|ru)\.html", href)}
+
+
+def test_every_link_of_a_variant_reaches_a_file(site):
+    variants = [p for p in site.rglob("*.html") if re.search(r"\.(kk|ru)\.html$", p.name)]
+    assert len(variants) == 31
+    for page in variants:
+        for href in hrefs(page.read_text(encoding="utf-8")):
+            if not re.match(r"[a-z]+:", href):
+                assert (page.parent / href.split("#", 1)[0]).resolve().is_file(), (page, href)

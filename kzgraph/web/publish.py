@@ -20,7 +20,8 @@ file name (``..``, a separator, an empty segment) is refused with its name. ``DI
 an earlier kzgraph site (it holds ``.kzgraph-site``). A page whose resource, or a resource it links to, has a
 Kazakh or Russian name gets a variant in that language beside it (``athlete/yergali-shamei.kk.html``,
 ``.ru.html``, ``index.kk.html``: ``localnames``), each variant and the English page linking to all of them
-(``<link rel="alternate" hreflang>`` and a line of language links); other pages are English only.
+(``<link rel="alternate" hreflang>`` and a line of language links), a variant's links going to the other pages'
+variants in its language where they are written (``langlinks``); other pages are English only.
 
 ``base_url`` is where the site will be served (default: the namespace, ``https://w3id.org/kzgraph/``): the
 absolute URLs of the sitemaps, of ``robots.txt`` and of the schema.org ``Dataset`` that ``index.html`` and
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from .. import formats
@@ -38,7 +40,7 @@ from ..api import KnowledgeGraph
 from ..errors import DataError, UsageError
 from ..namespaces import BASE, KZ
 from ..results import GraphResult
-from . import cachepolicy, localnames, model, openapi, schemaorg, sitemaps
+from . import cachepolicy, langlinks, localnames, model, openapi, schemaorg, sitemaps
 from .documents import DUMPS, description, dump_links, serialize_description
 from .links import DOCUMENT_FORMATS, RESERVED, StaticLinks
 from .ontology import ontology_page
@@ -121,19 +123,22 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str], *, base_url: str = 
     files = {str(r["resource"]): _file_of(str(r["resource"])) for r in resources}  # all checked before writing
     taken = set(files.values())
 
-    def page(relative: str, template: str, **context: object) -> None:
-        writer.write(relative, renderer.render(template, StaticLinks(relative), **context))
+    def page(relative: str, template: str, links: StaticLinks | None = None, **context: object) -> None:
+        writer.write(relative, renderer.render(template, links or StaticLinks(relative), **context))
 
+    # a page in Kazakh or Russian links to the others in its language: those are written once all are known
+    variants = langlinks.Variants()
     data = model.home(kg)
-    index_links = StaticLinks("index.html")
     facts = schemaorg.describe(kg)
     dataset = schemaorg.script(schemaorg.dataset(facts, site))
     athletes = localnames.labels(kg, [str(m["athlete"]) for m in data.medals])
     for name, shown in localnames.static_pages(athletes, "index.html"):  # index.html, index.kk.html …
-        medals = localnames.renamed(data.medals, shown.names, "athlete", "athlete_name")
-        page(name, "home.html", home=data, examples=[], config={}, bars=renderer.medal_bars(data.table),
-             timeline=renderer.timeline(index_links, medals, data.start, data.end), dataset_jsonld=dataset,
-             **shown._asdict())
+        def home(links: StaticLinks, name: str = name, shown: localnames.Localised = shown) -> None:
+            medals = localnames.renamed(data.medals, shown.names, "athlete", "athlete_name")
+            page(name, "home.html", links, home=data, examples=[], config={}, bars=renderer.medal_bars(data.table),
+                 timeline=renderer.timeline(links, medals, data.start, data.end), dataset_jsonld=dataset,
+                 **shown._asdict())
+        variants.add(name, "index.html", shown.page_lang, home)
     page("resources.html", "resources.html", title="Resources", groups=model.group_by_kind(every))
     page("about.html", "about.html", stats=kg.stats(), ontology=_ONTOLOGY,
          dumps=dump_links(lambda f: f"dumps/{f}"), dataset_jsonld=dataset)
@@ -149,10 +154,12 @@ def publish(kg: KnowledgeGraph, out: str | os.PathLike[str], *, base_url: str = 
         for name, shown in localnames.static_pages(localnames.labels(kg, localnames.linked(resource)), html_file):
             if name != html_file and name in taken:  # athlete/x.kk.html is the page of athlete/x.kk
                 raise DataError(f"<{iri}>: its page in {shown.page_lang} would be {name}, another resource's page")
-            page(name, "resource.html", page=resource, **shown._asdict())
+            variants.add(name, html_file, shown.page_lang,
+                         partial(page, name, "resource.html", page=resource, **shown._asdict()))
         quads = description(kg, iri)
         for fmt in documents.values():
             writer.write(html_file[: -len(".html")] + fmt.extension, serialize_description(quads, fmt))
+    variants.write_all()
 
     for name in DUMPS:
         fmt = formats.by_name(name)
