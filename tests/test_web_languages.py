@@ -196,6 +196,12 @@ def test_the_readme_example(client):
     for line in commands.splitlines():
         if not line.startswith("curl "):
             continue
+        if " | grep -o " in line:  # a link the page holds: the language kept by ?lang=
+            command, pattern = line.split(" | grep -o ")
+            url = next(w for w in shlex.split(command) if w.startswith("http://127.0.0.1:8000/"))
+            text = client.get(url.removeprefix("http://127.0.0.1:8000"), headers={"Accept": "text/html"}).text
+            assert f'href="{shlex.split(pattern)[0]}"' in text
+            continue
         command, name = line.split("  # ")
         words = shlex.split(command)
         url = next(w for w in words if w.startswith("http://127.0.0.1:8000/"))
