@@ -12,7 +12,8 @@ the resting memory (the dump is not streamed, or something holds it).
 
 ``--backend rdflib --home DIR`` serves rdflib's in-memory store of DIR's ontology/, data/ and queries/ instead
 (put the synthetic TriG in DIR/data beside kzgraph's own data); its resting memory is the store itself, so
-``grown_mib`` is what the dump costs on top of it.
+``grown_mib`` is what the dump costs on top of it. ``--store URL`` serves a SPARQL server's store (the remote
+backend), whose dump kzgraph reads from the server as it comes.
 
     python benchmarks/dump_memory.py --backend rdflib --home rdfhome --format nq
 """
@@ -92,7 +93,8 @@ def measure(store: str | None, fmt: str, query: str | None = None, max_rows: int
             chunked = response.headers.get("Transfer-Encoding", "").lower() == "chunked"
             while piece := response.read(1 << 20):
                 size += len(piece)
-        return {"backend": backend or "oxigraph", "format": fmt, "bytes": size,
+        engine = backend or ("remote" if store and store.startswith(("http://", "https://")) else "oxigraph")
+        return {"backend": engine, "format": fmt, "bytes": size,
                 "seconds": round(time.perf_counter() - started, 1), "chunked": chunked,
                 "resting_mib": round(resting / 1024, 1),
                 "peak_mib": round(_kib(server.pid, "VmHWM") / 1024, 1),
