@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -42,6 +43,17 @@ def statement(fmt: str) -> ox.Quad:
     return DEGTYAREV if RDF[fmt].supports_datasets else ox.Quad(*DEGTYAREV.triple, ox.DefaultGraph())
 
 
+def served_dump(kg: kzgraph.KnowledgeGraph, fmt: str) -> httpx.Response:
+    """The dump in ``fmt`` as an app over ``kg`` serves it: streamed (200, no Content-Length)."""
+    clients = app_client(kg, cache=False)
+    try:
+        response = next(clients).get(f"/dumps/kzgraph{formats.by_name(fmt).extension}")
+    finally:
+        clients.close()
+    assert response.status_code == 200 and "content-length" not in response.headers
+    return response
+
+
 @pytest.fixture(scope="module")
 def rdflib_kg() -> Iterator[kzgraph.KnowledgeGraph]:
     with kzgraph.open(backend="rdflib") as graph:
@@ -50,12 +62,7 @@ def rdflib_kg() -> Iterator[kzgraph.KnowledgeGraph]:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_an_rdflib_dump_is_served_streamed_with_the_whole_dumps_quads(rdflib_kg, fmt):
-    clients = app_client(rdflib_kg, cache=False)
-    try:
-        response = next(clients).get(f"/dumps/kzgraph{formats.by_name(fmt).extension}")
-    finally:
-        clients.close()
-    assert response.status_code == 200 and "content-length" not in response.headers
+    response = served_dump(rdflib_kg, fmt)
     served = dataset(response.content, fmt)
     assert served == dataset(rdflib_kg.backend.dump(fmt), fmt)
     assert len(served) == (1686 if RDF[fmt].supports_datasets else 1677)  # 9 triples stated in two graphs
@@ -98,12 +105,7 @@ def remote_kg(oxigraph_server_loaded) -> Iterator[kzgraph.KnowledgeGraph]:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_remote_dump_is_served_streamed_with_the_whole_dumps_quads(remote_kg, fmt):
-    clients = app_client(remote_kg, cache=False)
-    try:
-        response = next(clients).get(f"/dumps/kzgraph{formats.by_name(fmt).extension}")
-    finally:
-        clients.close()
-    assert response.status_code == 200 and "content-length" not in response.headers
+    response = served_dump(remote_kg, fmt)
     served = dataset(response.content, fmt)
     assert served == dataset(remote_kg.backend.dump(fmt), fmt)
     assert statement(fmt) in served
