@@ -57,6 +57,18 @@ def test_server_error_500(virtuoso_server):
     assert info.value.status == 500 and "SR183" in str(info.value)
 
 
+def test_an_answer_the_server_cut_off_is_an_error_not_a_short_answer(virtuoso_server_loaded):
+    """Virtuoso stops at its ResultSetMaxRows (10,000 in the test ini) and says so only in X-SPARQL-MaxRows."""
+    backend = RemoteBackend(virtuoso_server_loaded.query_url)
+    medal_pairs = "SELECT ?a ?b WHERE { ?a a kz:Medal . ?b a kz:Medal }"
+    assert len(backend.query(medal_pairs)) == 11 * 11  # under the limit: the whole answer
+    with pytest.raises(kzgraph.EndpointError) as info:
+        backend.query("SELECT ?m ?s WHERE { ?m a kz:Medal . ?s ?p ?o }")  # 11 medals x every triple
+    assert "cut its answer off at 10000 rows (X-SPARQL-MaxRows, Virtuoso's ResultSetMaxRows)" in str(info.value)
+    assert exit_code(info.value) == 3
+    backend.close()
+
+
 def test_timeout_instead_of_hanging(virtuoso_server):
     """Virtuoso 7.2 never answers a POST of application/sparql-query: the client gives up in time."""
     backend = RemoteBackend(virtuoso_server.query_url, method="post-direct", timeout=1.0)

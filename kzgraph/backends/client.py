@@ -95,6 +95,7 @@ class Http:
                 break
         if not response.is_success:
             self._refuse(response, url)
+        self._refuse_cut(response, url)
         return response
 
     @contextlib.contextmanager
@@ -114,6 +115,7 @@ class Http:
                 with self._failures(url):
                     response.read()  # the reason, from the body
                 self._refuse(response, url)
+            self._refuse_cut(response, url)
             with self._failures(url):
                 yield response
         finally:
@@ -154,6 +156,16 @@ class Http:
             raise EndpointError(endpoint, f"not found: is this the endpoint's URL? {_reason(response)}",
                                 status=status)
         raise EndpointError(endpoint, _reason(response), status=status)
+
+    @staticmethod
+    def _refuse_cut(response: httpx.Response, url: str) -> None:
+        """The EndpointError of a success that the server says it cut off (``X-SPARQL-MaxRows``: Virtuoso's
+        ResultSetMaxRows, sent only when it cut): part of an answer taken for the whole would lose data."""
+        cut = response.headers.get("x-sparql-maxrows")
+        if cut is not None:
+            raise EndpointError(endpoint_name(url), f"the endpoint cut its answer off at {cut} rows "
+                                "(X-SPARQL-MaxRows, Virtuoso's ResultSetMaxRows): narrow the query, or raise the "
+                                "endpoint's limit", status=response.status_code)
 
     def _delay(self, response: httpx.Response, attempt: int) -> float:
         retry_after = response.headers.get("retry-after", "")
