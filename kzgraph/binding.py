@@ -24,7 +24,7 @@ from .terms import IRI, LangString, Value
 if TYPE_CHECKING:
     from .backends import Backend
 
-__all__ = ["SEARCH_LIMIT", "Finder", "Found", "ResourceName", "SearchText", "bind", "execute", "prepare"]
+__all__ = ["SEARCH_LIMIT", "Finder", "Found", "ResourceName", "SearchText", "batch", "bind", "execute", "prepare"]
 
 #: The most hits a ``search`` parameter binds (the best ones)
 SEARCH_LIMIT = 1000
@@ -180,6 +180,14 @@ def _to_boolean(raw: object) -> bool:
 _CONVERTERS: dict[str, Callable[[object], Value]] = {  # one per queries.PARAM_TYPES
     "iri": _to_iri, "resource": _to_resource, "search": _to_search, "string": _to_string, "integer": _to_integer,
     "decimal": _to_decimal, "date": _to_date, "boolean": _to_boolean}
+
+
+def batch(query: NamedQuery, name: str, iris: Sequence[IRI]) -> NamedQuery:
+    """``query`` asked about many resources at once: ``?name`` bound to each of ``iris`` (not empty) by a
+    ``VALUES`` block opening its WHERE group (``sparqltext.insert_rows``), the parameter no longer declared. Still
+    the named query, so its errors name its file; QueryParameterError for a term that cannot be written."""
+    return query._replace(sparql=insert_rows(query.sparql, [name], [(iri,) for iri in iris]),
+                          params=tuple(p for p in query.params if p.name != name))
 
 
 def execute(backend: Backend, query: NamedQuery, bindings: Mapping[str, Value] | None = None, *,

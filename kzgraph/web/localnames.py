@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from ..api import KnowledgeGraph
+from ..binding import batch
 from ..namespaces import BASE
 from ..queries import internal_query
-from ..sparqltext import insert_rows
 from ..terms import IRI, LangString, Value
 from .languages import DEFAULT, LANGUAGES, Label, heading
 from .model import ResourcePage
@@ -50,9 +50,8 @@ def labels(kg: KnowledgeGraph, iris: Iterable[str]) -> Labels:
     query = internal_query("resource-names")
     found: Labels = {}
     for start in range(0, len(wanted), BATCH):
-        rows: list[tuple[Value, ...]] = [(IRI(iri),) for iri in wanted[start:start + BATCH]]
-        batch = query._replace(sparql=insert_rows(query.sparql, ["resource"], rows))
-        named = [(str(row["resource"]), str(row["kind"]), row["name"]) for row in kg.select(batch).to_dicts()
+        some = batch(query, "resource", [IRI(iri) for iri in wanted[start:start + BATCH]])
+        named = [(str(row["resource"]), str(row["kind"]), row["name"]) for row in kg.select(some).to_dicts()
                  if row["name"] is not None]
         # sorted here, not by the query (that doubled its time): rdfs:label before skos:altLabel, then by text
         for resource, _, name in sorted(named, key=lambda r: (r[0], r[1], str(r[2]), _lang(r[2]))):

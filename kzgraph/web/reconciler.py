@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..binding import batch
 from ..errors import QueryParameterError
 from ..namespaces import BASE, KZ
 from ..search import Hit, SearchIndex
-from ..sparqltext import insert_rows
 from ..terms import IRI, BNode, Value
 from .problems import HttpError
 
@@ -159,13 +159,11 @@ def extend(kg: KnowledgeGraph, properties: Properties, request: object) -> dict[
     found: dict[str, dict[str, list[tuple[Value, Value | None]]]] = {entity: {w.property.id: [] for w in wanted}
                                                                      for entity in ids}
     if ids and wanted:  # one query for the batch: the entities in a VALUES block (never an empty one)
-        query = kg.catalogue.lookup("reconcile-extend")
         try:
-            batch = insert_rows(query.sparql, ["entity"], [(IRI(entity),) for entity in ids])
+            query = batch(kg.catalogue.lookup("reconcile-extend"), "entity", [IRI(entity) for entity in ids])
         except QueryParameterError as exc:
             raise HttpError(400, f"one of 'ids' is not an id of this service: {exc}") from None
-        # still the named query (errors name its file), its parameter bound: not lexed again as a user's text
-        for entity, prop, value, name in kg.select(query._replace(sparql=batch, params=())).rows:
+        for entity, prop, value, name in kg.select(query).rows:
             cell = found.get(str(entity), {}).get(str(prop))
             if cell is not None and value is not None and not isinstance(value, BNode):
                 cell.append((value, name))
